@@ -1,0 +1,33 @@
+# make run  - set up .venv (if needed) and run the main job on the built-in scenario
+# make test - set up .venv with the dev extras and run the test suite
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+SCENARIO ?= iran-2024
+
+.PHONY: run test setup setup-dev clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Stamp files make both targets idempotent: reinstall only when pyproject changes.
+$(VENV)/.stamp-run: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.stamp-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $@ $(VENV)/.stamp-run
+
+setup: $(VENV)/.stamp-run
+setup-dev: $(VENV)/.stamp-dev
+
+run: setup
+	$(BIN)/brink run $(SCENARIO)
+
+test: setup-dev
+	$(BIN)/python -m pytest -q
+
+clean:
+	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache

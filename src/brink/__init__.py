@@ -1,0 +1,19 @@
+"""brink: turn a geopolitical deterrence system into a model an analyst can run,
+question, change and check against what really happened.
+
+The public Python API is re-exported here lazily so that ``import brink`` stays
+cheap for the command line.
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+__all__ = ["load_scenario", "__version__"]
+
+
+def load_scenario(name_or_path):  # noqa: D401 - thin re-export
+    """Load and validate a scenario by built-in name (``"iran-2024"``) or path."""
+    from brink.scenario.loader import load_scenario as _load
+
+    return _load(name_or_path)

@@ -1,0 +1,59 @@
+"""The ``brink`` command line.
+
+Each capability keeps its commands in its own ``commands`` module with a
+``register(app)`` function, so this file stays a short index of them. Commands
+import their heavy dependencies inside the function body to keep start-up fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import typer
+from rich.console import Console
+
+from brink.errors import BrinkError
+
+app = typer.Typer(
+    name="brink",
+    help="Model, question and check a deterrence system (built-in scenario: iran-2024).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+# One entry per capability; each module defines register(app: typer.Typer).
+_COMMAND_MODULES: tuple[str, ...] = (
+    "brink.scenario.commands",
+    "brink.model.commands",
+)
+
+for _name in _COMMAND_MODULES:
+    importlib.import_module(_name).register(app)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console-script entry point: run the app, turning BrinkError into exit 2."""
+    err = Console(stderr=True)
+    try:
+        app(args=argv, standalone_mode=False)
+    except BrinkError as exc:
+        err.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
+        sys.exit(2)
+    except typer.Exit as exc:  # raised by commands that want a specific status
+        sys.exit(exc.exit_code)
+    except Exception as exc:  # click usage errors and aborts
+        import click
+
+        if isinstance(exc, click.exceptions.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        if isinstance(exc, click.exceptions.Abort):
+            err.print("aborted")
+            sys.exit(1)
+        raise
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,246 @@
+"""Read scenario YAML files, merge them, and validate with file/line/field errors.
+
+A scenario is a folder of YAML files (or one file). Each file holds top-level
+sections (``actors:``, ``actions:``, ``parameters:``...); list sections from
+several files are concatenated, mapping sections merged, so an analyst can keep
+actors, the action catalogue and the timeline in separate files.
+
+ruamel.yaml's round-trip loader is used because it keeps the line of every key
+and item; it only builds plain mappings, sequences and scalars (no Python
+objects from tags), so loading is safe. While merging we remember where each
+item came from, and every validation error — from pydantic or from the
+cross-reference checks — is mapped back to the file, line and field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError
+
+from brink.errors import InputError, Problem
+from brink.scenario.schema import Scenario
+
+LIST_SECTIONS = {
+    "sources", "actors", "relations", "fronts", "channels", "rungs", "actions",
+    "timeline", "decision_points", "outcomes", "bargaining",
+}
+MAP_SECTIONS = {"parameters", "world", "dynamics"}
+SINGLE_SECTIONS = {"meta", "schedule"}
+ALL_SECTIONS = LIST_SECTIONS | MAP_SECTIONS | SINGLE_SECTIONS
+
+BUILTIN_PACKAGE = "brink.scenario.builtin"
+
+
+def builtin_names() -> list[str]:
+    """Names of the scenarios shipped inside the package."""
+    root = resources.files(BUILTIN_PACKAGE)
+    return sorted(p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith("_"))
+
+
+def resolve_path(name_or_path: str | Path) -> Path:
+    """A built-in scenario name or a file/folder path -> a path on disk."""
+    p = Path(name_or_path)
+    if p.exists():
+        return p
+    if isinstance(name_or_path, str) and name_or_path in builtin_names():
+        return Path(str(resources.files(BUILTIN_PACKAGE) / name_or_path))
+    known = ", ".join(builtin_names()) or "none"
+    raise InputError([Problem(str(name_or_path), None, "scenario",
+                              f"no such file or folder, and not a built-in scenario (built-in: {known})")])
+
+
+@dataclass
+class _Origin:
+    """Where a merged piece of data came from: the file and the YAML node."""
+
+    file: str
+    node: Any
+
+
+@dataclass
+class Located:
+    """The merged plain data plus a map from data paths back to file lines."""
+
+    data: dict[str, Any]
+    list_origins: dict[str, list[_Origin]] = field(default_factory=dict)
+    key_origins: dict[tuple[str, str], _Origin] = field(default_factory=dict)
+    section_origins: dict[str, _Origin] = field(default_factory=dict)
+    files: list[str] = field(default_factory=list)
+
+    def locate(self, loc: tuple[Any, ...]) -> tuple[str, int | None, str]:
+        """(file, line, field) for a pydantic-style location tuple."""
+        if not loc:
+            return (self.files[0] if self.files else "?", None, "(scenario)")
+        section = loc[0]
+        rest = list(loc[1:])
+        origin: _Origin | None = None
+        node: Any = None
+        line: int | None = None
+        if section in self.list_origins and rest and isinstance(rest[0], int):
+            i = rest.pop(0)
+            if i < len(self.list_origins[section]):
+                origin = self.list_origins[section][i]
+                node = origin.node
+                line = _node_line(node)
+        elif section in MAP_SECTIONS and rest and (section, str(rest[0])) in self.key_origins:
+            key = str(rest.pop(0))
+            origin = self.key_origins[(section, key)]
+            parent = origin.node
+            line = parent.lc.key(key)[0] + 1 if isinstance(parent, CommentedMap) and key in parent else None
+            node = parent.get(key) if isinstance(parent, CommentedMap) else None
+        elif section in self.section_origins:
+            origin = self.section_origins[section]
+            parent = origin.node
+            if isinstance(parent, CommentedMap) and section in parent:
+                line = parent.lc.key(section)[0] + 1
+                node = parent[section]
+        if origin is None:
+            return (self.files[0] if self.files else "?", None, _field_name(loc, self.data))
+        for k in rest:
+            if isinstance(node, CommentedMap) and k in node:
+                line = node.lc.key(k)[0] + 1
+                node = node[k]
+            elif isinstance(node, CommentedSeq) and isinstance(k, int) and k < len(node):
+                line = node.lc.item(k)[0] + 1
+                node = node[k]
+            # else: a pydantic-internal loc element (union branch name); skip it
+        return (origin.file, line, _field_name(loc, self.data))
+
+
+def _node_line(node: Any) -> int | None:
+    lc = getattr(node, "lc", None)
+    return None if lc is None else lc.line + 1
+
+
+def _field_name(loc: tuple[Any, ...], data: Any) -> str:
+    """Human path: actors[IRN].concerns[credibility].weight rather than actors.3.concerns.0."""
+    out = ""
+    node = data
+    for k in loc:
+        if isinstance(k, int) and isinstance(node, list):
+            item = node[k] if k < len(node) else None
+            label = item.get("id") if isinstance(item, dict) and isinstance(item.get("id"), str) else k
+            out += f"[{label}]"
+            node = item
+        elif isinstance(node, dict) and k in node:
+            out += f".{k}" if out else str(k)
+            node = node[k]
+        elif isinstance(k, str) and ("[" in k or "function-" in k):
+            continue  # pydantic union-branch names are noise for a user
+        else:
+            out += f".{k}" if out else str(k)
+            node = None
+    return out or "(scenario)"
+
+
+def _plain(node: Any) -> Any:
+    """CommentedMap/Seq -> dict/list; datetimes -> dates; leaves scalars as they are."""
+    if isinstance(node, dict):
+        return {str(k): _plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_plain(v) for v in node]
+    if isinstance(node, dt.datetime):
+        return node.date()
+    return node
+
+
+def _read_yaml(path: Path, display: str, problems: list[Problem]) -> Any:
+    yaml = YAML(typ="rt", pure=True)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        problems.append(Problem(display, None, "(file)", f"cannot read: {exc}"))
+        return None
+    try:
+        return yaml.load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        msg = " ".join(str(x) for x in (exc.context, exc.problem) if x)
+        problems.append(Problem(display, line, "(yaml)", msg or str(exc)))
+    except Exception as exc:  # ruamel raises a few non-marked errors (e.g. bad tags)
+        problems.append(Problem(display, None, "(yaml)", str(exc).splitlines()[0]))
+    return None
+
+
+def read_located(path: Path) -> tuple[Located, list[Problem]]:
+    """Read one file or every *.yaml in a folder and merge their sections."""
+    files = sorted(path.glob("*.yaml")) + sorted(path.glob("*.yml")) if path.is_dir() else [path]
+    problems: list[Problem] = []
+    loc = Located(data={})
+    if not files:
+        problems.append(Problem(str(path), None, "(folder)", "no .yaml files in this folder"))
+    for f in files:
+        display = str(f)
+        loc.files.append(display)
+        root = _read_yaml(f, display, problems)
+        if root is None:
+            continue
+        if not isinstance(root, CommentedMap):
+            problems.append(Problem(display, 1, "(file)", "top level must be a mapping of sections"))
+            continue
+        for section, value in root.items():
+            line = root.lc.key(section)[0] + 1
+            if section not in ALL_SECTIONS:
+                problems.append(Problem(display, line, str(section),
+                                        f"unknown section; expected one of {', '.join(sorted(ALL_SECTIONS))}"))
+                continue
+            if section in LIST_SECTIONS:
+                if not isinstance(value, CommentedSeq):
+                    problems.append(Problem(display, line, section, "must be a list"))
+                    continue
+                loc.data.setdefault(section, []).extend(_plain(value))
+                loc.list_origins.setdefault(section, []).extend(_Origin(display, item) for item in value)
+            elif section in MAP_SECTIONS:
+                if not isinstance(value, CommentedMap):
+                    problems.append(Problem(display, line, section, "must be a mapping"))
+                    continue
+                target = loc.data.setdefault(section, {})
+                for key in value:
+                    if key in target:
+                        first = loc.key_origins[(section, str(key))]
+                        problems.append(Problem(display, value.lc.key(key)[0] + 1, f"{section}.{key}",
+                                                f"defined twice (first in {first.file})"))
+                        continue
+                    target[str(key)] = _plain(value[key])
+                    loc.key_origins[(section, str(key))] = _Origin(display, value)
+            else:
+                if section in loc.data:
+                    first = loc.section_origins[section]
+                    problems.append(Problem(display, line, section, f"defined twice (first in {first.file})"))
+                    continue
+                loc.data[section] = _plain(value)
+                loc.section_origins[section] = _Origin(display, root)
+    return loc, problems
+
+
+def load_scenario(name_or_path: str | Path) -> Scenario:
+    """Load, merge and fully validate a scenario; raise ``InputError`` listing every problem."""
+    from brink.scenario.validate import cross_check
+
+    path = resolve_path(name_or_path)
+    located, problems = read_located(path)
+    scenario = None
+    if not problems:
+        try:
+            scenario = Scenario.model_validate(located.data)
+        except ValidationError as exc:
+            for err in exc.errors(include_url=False):
+                file, line, fld = located.locate(tuple(err["loc"]))
+                msg = err["msg"].removeprefix("Value error, ")
+                problems.append(Problem(file, line, fld, msg))
+    if scenario is not None:
+        for loc_tuple, msg in cross_check(scenario):
+            file, line, fld = located.locate(loc_tuple)
+            problems.append(Problem(file, line, fld, msg))
+    if problems:
+        raise InputError(problems)
+    return scenario

@@ -1,0 +1,345 @@
+"""The typed scenario schema (pydantic v2).
+
+A scenario is the analyst-editable description of a strategic system: who the
+actors are, what they care about, what they can do, what happened, and which
+futures count as outcomes. The schema only checks the *shape* of each part;
+cross-references between parts (an action naming an unknown actor, an effect
+on an undefined variable) are checked in ``validate.py`` so that every problem
+in a file is reported at once.
+
+Provenance is part of the shape: every number is a ``Param`` that carries the
+source lines supporting it (``evidence``) and/or the ``assumption`` behind it,
+and every fact (actor, relation, action, event...) carries evidence or an
+assumption too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from brink.scenario.expr import ExprError, parse
+
+CITATION_RE = re.compile(r"^(?P<file>[A-Za-z0-9_.\-]+):L(?P<start>\d+)(?:-L?(?P<end>\d+))?$")
+ID_RE = r"^[A-Za-z][A-Za-z0-9_]*$"
+
+
+class Strict(BaseModel):
+    """Base for all schema models: unknown keys are errors (they are usually typos)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _check_citations(values: list[str]) -> list[str]:
+    for v in values:
+        if not CITATION_RE.match(v):
+            raise ValueError(f"citation {v!r} is not of the form FILE:L12 or FILE:L12-L14")
+    return values
+
+
+class Sourced(Strict):
+    """A fact that must say where it comes from: evidence lines, an assumption, or both."""
+
+    evidence: list[str] = Field(default_factory=list)
+    assumption: str | None = None
+
+    _check_ev = field_validator("evidence")(_check_citations)
+
+    @model_validator(mode="after")
+    def _needs_provenance(self):
+        if not self.evidence and not (self.assumption and self.assumption.strip()):
+            raise ValueError("needs `evidence` (FILE:Lnn) or an `assumption` with its rationale")
+        return self
+
+
+class Param(Sourced):
+    """A number with its provenance. ``range`` bounds sweeps and sanity checks."""
+
+    value: float
+    label: str | None = None
+    range: tuple[float, float] | None = None
+
+    @model_validator(mode="after")
+    def _in_range(self):
+        if self.range is not None:
+            lo, hi = self.range
+            if lo > hi:
+                raise ValueError(f"range [{lo}, {hi}] is reversed")
+            if not lo <= self.value <= hi:
+                raise ValueError(f"value {self.value} outside its range [{lo}, {hi}]")
+        return self
+
+
+class Formula(str):
+    """Marker type: a string holding an expression of ``brink.scenario.expr``."""
+
+
+def _formula(v: str) -> str:
+    try:
+        parse(v)
+    except ExprError as exc:
+        raise ValueError(str(exc)) from None
+    return v
+
+
+class Source(Strict):
+    id: str = Field(description="file name as cited, e.g. 003_233ca7f52302906b.txt")
+    title: str
+    publisher: str
+    date: dt.date
+    author: str | None = None
+    kind: Literal["document", "dataset", "table"] = "document"
+    note: str | None = None
+    location: str | None = Field(None, description="where the file lives relative to shared/")
+
+
+class Meta(Strict):
+    id: str
+    title: str
+    as_of: dt.date
+    description: str = ""
+
+
+class Variable(Strict):
+    """A state variable, owned by an actor (``IRN.unrest``) or the world (``world.deal_progress``)."""
+
+    label: str
+    initial: Param
+    range: tuple[float, float] = (0.0, 1.0)
+
+
+class Concern(Sourced):
+    id: str = Field(pattern=ID_RE)
+    label: str
+    weight: Param
+    measure: str = Field(description="formula over state: higher is better for the actor")
+
+    _f = field_validator("measure")(_formula)
+
+
+ActorKind = Literal["state", "proxy", "mediator", "international_body", "domestic_audience"]
+
+
+class Actor(Sourced):
+    id: str = Field(pattern=ID_RE)
+    name: str
+    kind: ActorKind
+    aliases: list[str] = Field(default_factory=list)
+    adversary: str | None = Field(None, description="principal adversary anticipated one step ahead")
+    precision: Param | None = Field(None, description="logit precision lambda for this actor")
+    capabilities: dict[str, Param] = Field(default_factory=dict)
+    concerns: list[Concern] = Field(default_factory=list)
+    state: dict[str, Variable] = Field(default_factory=dict)
+
+
+class Relation(Sourced):
+    source: str
+    target: str
+    kind: Literal["sponsors", "allied", "hostile", "mediates", "member_of"]
+    strength: Param
+
+
+class Front(Sourced):
+    id: str = Field(pattern=ID_RE)
+    label: str
+    initial: Param = Field(description="escalation level on [0, 1] at the scenario start")
+
+
+class Channel(Sourced):
+    id: str = Field(pattern=ID_RE)
+    label: str
+    mediator: str
+    parties: list[str]
+    status: Literal["open", "suspended", "closed"] = "open"
+
+
+class Plover(Strict):
+    type: str
+    mode: str | None = None
+    context: str | None = None
+
+
+class RandomQuantity(Strict):
+    """A chance element of an action: its mean is used by the decision model,
+    a draw by the simulation, a chance node by the game builder."""
+
+    dist: Literal["bernoulli", "beta"]
+    mean: str
+    concentration: str | None = None
+    label: str = ""
+
+    _f = field_validator("mean")(_formula)
+
+
+class Action(Sourced):
+    id: str = Field(pattern=ID_RE)
+    label: str
+    actor: str
+    target: str | None = None
+    front: str | None = None
+    category: str = Field(description="response category, e.g. none, rhetoric, proxy_attack")
+    plover: Plover | None = Field(None, description="PLOVER coding; none for a non-event such as restraint")
+    cameo: str | None = Field(None, pattern=r"^\d{2,4}$")
+    intensity: Param = Field(description="conflict-cooperation score on the Goldstein scale")
+    rung: int = Field(ge=0, description="step on the scenario's escalation ladder")
+    warning: bool = False
+    precondition: str | None = None
+    effects: dict[str, str] = Field(default_factory=dict)
+    random: dict[str, RandomQuantity] = Field(default_factory=dict)
+
+    _f = field_validator("precondition")(lambda v: v if v is None else _formula(v))
+
+    @field_validator("effects")
+    @classmethod
+    def _effects(cls, v: dict[str, str]) -> dict[str, str]:
+        for target, formula in v.items():
+            try:
+                parse(formula)
+            except ExprError as exc:
+                raise ValueError(f"effect on {target}: {exc}") from None
+        return v
+
+
+class Rung(Sourced):
+    level: int = Field(ge=0)
+    label: str
+
+
+class TimelineEvent(Sourced):
+    id: str = Field(pattern=ID_RE)
+    date: dt.date
+    end_date: dt.date | None = None
+    label: str
+    actor: str
+    target: str | None = None
+    front: str | None = None
+    action: str | None = Field(None, description="catalogue action this event instantiates")
+    observed: dict[str, Param] = Field(default_factory=dict, description="observed random draws")
+    set: dict[str, Param] = Field(default_factory=dict, description="state observed after the event")
+    figures: dict[str, Param] = Field(default_factory=dict, description="reported scale numbers")
+
+    @model_validator(mode="after")
+    def _dates(self):
+        if self.end_date is not None and self.end_date < self.date:
+            raise ValueError(f"end_date {self.end_date} is before date {self.date}")
+        return self
+
+
+class DecisionPoint(Sourced):
+    id: str = Field(pattern=ID_RE)
+    label: str
+    date: dt.date
+    trigger: str
+    actor: str
+    feasible: list[str] | None = None
+    taken: str | None = None
+
+
+class Outcome(Sourced):
+    id: str = Field(pattern=ID_RE)
+    label: str
+    when: str | None = None
+    default: bool = False
+
+    _f = field_validator("when")(lambda v: v if v is None else _formula(v))
+
+    @model_validator(mode="after")
+    def _when_or_default(self):
+        if (self.when is None) == (not self.default):
+            raise ValueError("an outcome has either a `when` predicate or `default: true`, not both")
+        return self
+
+
+class Schedule(Strict):
+    """Who decides each round, in order, and how long a round is."""
+
+    order: list[str]
+    round_weeks: Param
+
+
+class BargainPosition(Strict):
+    actor: str
+    position: Param
+    salience: Param
+    capability: Param
+
+
+class BargainingIssue(Sourced):
+    id: str = Field(pattern=ID_RE)
+    label: str
+    scale: dict[str, str] = Field(description="meaning of the ends of the 0-100 scale: low, high")
+    positions: list[BargainPosition]
+
+    @field_validator("scale")
+    @classmethod
+    def _scale(cls, v: dict[str, str]) -> dict[str, str]:
+        if set(v) != {"low", "high"}:
+            raise ValueError("scale needs exactly `low` and `high`")
+        return v
+
+
+class Scenario(Strict):
+    """A whole scenario, merged from one or more YAML files."""
+
+    meta: Meta
+    sources: list[Source]
+    parameters: dict[str, Param] = Field(default_factory=dict)
+    world: dict[str, Variable] = Field(default_factory=dict)
+    actors: list[Actor]
+    relations: list[Relation] = Field(default_factory=list)
+    fronts: list[Front] = Field(default_factory=list)
+    channels: list[Channel] = Field(default_factory=list)
+    rungs: list[Rung] = Field(default_factory=list)
+    actions: list[Action] = Field(default_factory=list)
+    dynamics: dict[str, str] = Field(default_factory=dict, description="per-round drift of variables")
+    timeline: list[TimelineEvent] = Field(default_factory=list)
+    decision_points: list[DecisionPoint] = Field(default_factory=list)
+    outcomes: list[Outcome] = Field(default_factory=list)
+    schedule: Schedule | None = None
+    bargaining: list[BargainingIssue] = Field(default_factory=list)
+
+    @field_validator("dynamics")
+    @classmethod
+    def _dyn(cls, v: dict[str, str]) -> dict[str, str]:
+        for target, formula in v.items():
+            try:
+                parse(formula)
+            except ExprError as exc:
+                raise ValueError(f"dynamics of {target}: {exc}") from None
+        return v
+
+    # --- convenient look-ups (the model compiles its own arrays from these) ---
+    def actor(self, actor_id: str) -> Actor:
+        for a in self.actors:
+            if a.id == actor_id:
+                return a
+        raise KeyError(actor_id)
+
+    def action(self, action_id: str) -> Action:
+        for a in self.actions:
+            if a.id == action_id:
+                return a
+        raise KeyError(action_id)
+
+    def decision_point(self, dp_id: str) -> DecisionPoint:
+        for d in self.decision_points:
+            if d.id == dp_id:
+                return d
+        raise KeyError(dp_id)
+
+    def event(self, event_id: str) -> TimelineEvent:
+        for e in self.timeline:
+            if e.id == event_id:
+                return e
+        raise KeyError(event_id)
+
+    def variable_names(self) -> list[str]:
+        """All state variables in a fixed order: actors', world, fronts, channels."""
+        names = [f"{a.id}.{v}" for a in self.actors for v in a.state]
+        names += [f"world.{v}" for v in self.world]
+        names += [f"front.{f.id}" for f in self.fronts]
+        names += [f"channel.{c.id}" for c in self.channels]
+        return names

@@ -1,0 +1,208 @@
+"""Cross-reference checks on a scenario whose parts each have the right shape.
+
+Each check yields ``(loc, message)`` where ``loc`` is a pydantic-style path
+(``("actions", 4, "effects", "IRN.unrest")``); the loader maps it back to the
+file and line. All checks run, so the analyst sees every problem at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from brink.scenario.expr import parse
+from brink.scenario.schema import CITATION_RE, Param, Scenario
+
+Loc = tuple[Any, ...]
+
+
+def cross_check(sc: Scenario) -> list[tuple[Loc, str]]:
+    """Every cross-reference problem in the scenario."""
+    return list(_checks(sc))
+
+
+def _dupes(items: list[Any], key: str, section: str) -> Iterator[tuple[Loc, str]]:
+    seen: dict[Any, int] = {}
+    for i, it in enumerate(items):
+        k = getattr(it, key)
+        if k in seen:
+            yield (section, i, key), f"duplicate {key} {k!r} (also item {seen[k] + 1} of {section})"
+        else:
+            seen[k] = i
+
+
+def _checks(sc: Scenario) -> Iterator[tuple[Loc, str]]:
+    actors = {a.id for a in sc.actors}
+    actions = {a.id: a for a in sc.actions}
+    fronts = {f.id for f in sc.fronts}
+    events = {e.id for e in sc.timeline}
+    sources = {s.id for s in sc.sources}
+    variables = set(sc.variable_names())
+    params = set(sc.parameters)
+
+    for section, key in [("sources", "id"), ("actors", "id"), ("actions", "id"), ("fronts", "id"),
+                         ("channels", "id"), ("timeline", "id"), ("decision_points", "id"),
+                         ("outcomes", "id"), ("bargaining", "id"), ("rungs", "level")]:
+        yield from _dupes(getattr(sc, section), key, section)
+
+    def actor_ref(loc: Loc, value: str | None) -> Iterator[tuple[Loc, str]]:
+        if value is not None and value not in actors:
+            yield loc, f"unknown actor {value!r}"
+
+    def front_ref(loc: Loc, value: str | None) -> Iterator[tuple[Loc, str]]:
+        if value is not None and value not in fronts:
+            yield loc, f"unknown front {value!r}"
+
+    def formula(loc: Loc, text: str, extra: set[str] = frozenset()) -> Iterator[tuple[Loc, str]]:
+        for sym in sorted(parse(text).symbols - variables - params - set(extra)):
+            yield loc, f"{sym!r} is neither a state variable nor a parameter"
+
+    def param_range(loc: Loc, p: Param | None, lo: float, hi: float, what: str) -> Iterator[tuple[Loc, str]]:
+        if p is not None and not lo <= p.value <= hi:
+            yield loc + ("value",), f"{what} {p.value} out of range [{lo}, {hi}]"
+
+    # Actors: adversaries, concern weights and measures, variables.
+    for i, a in enumerate(sc.actors):
+        yield from actor_ref(("actors", i, "adversary"), a.adversary)
+        if a.adversary == a.id:
+            yield ("actors", i, "adversary"), "an actor cannot be its own adversary"
+        if a.precision is not None and a.precision.value <= 0:
+            yield ("actors", i, "precision", "value"), "logit precision must be positive"
+        for j, c in enumerate(a.concerns):
+            yield from param_range(("actors", i, "concerns", j, "weight"), c.weight, 0.0, 1.0, "weight")
+            yield from formula(("actors", i, "concerns", j, "measure"), c.measure)
+        if a.concerns and sum(c.weight.value for c in a.concerns) <= 0:
+            yield ("actors", i, "concerns"), "concern weights sum to zero"
+        for name, var in a.state.items():
+            lo, hi = var.range
+            if not lo <= var.initial.value <= hi:
+                yield ("actors", i, "state", name, "initial", "value"), (
+                    f"initial value {var.initial.value} outside range [{lo}, {hi}]")
+    for name, var in sc.world.items():
+        lo, hi = var.range
+        if not lo <= var.initial.value <= hi:
+            yield ("world", name, "initial", "value"), f"initial value {var.initial.value} outside range [{lo}, {hi}]"
+
+    for i, r in enumerate(sc.relations):
+        yield from actor_ref(("relations", i, "source"), r.source)
+        yield from actor_ref(("relations", i, "target"), r.target)
+        yield from param_range(("relations", i, "strength"), r.strength, 0.0, 1.0, "strength")
+    for i, f in enumerate(sc.fronts):
+        yield from param_range(("fronts", i, "initial"), f.initial, 0.0, 1.0, "escalation level")
+    for i, c in enumerate(sc.channels):
+        yield from actor_ref(("channels", i, "mediator"), c.mediator)
+        for j, p in enumerate(c.parties):
+            yield from actor_ref(("channels", i, "parties", j), p)
+
+    rung_levels = {r.level for r in sc.rungs}
+    for i, a in enumerate(sc.actions):
+        yield from actor_ref(("actions", i, "actor"), a.actor)
+        yield from actor_ref(("actions", i, "target"), a.target)
+        yield from front_ref(("actions", i, "front"), a.front)
+        yield from param_range(("actions", i, "intensity"), a.intensity, -10.0, 10.0, "intensity")
+        if rung_levels and a.rung not in rung_levels:
+            yield ("actions", i, "rung"), f"rung {a.rung} is not on the escalation ladder ({sorted(rung_levels)})"
+        rand = set(a.random)
+        if a.precondition:
+            yield from formula(("actions", i, "precondition"), a.precondition, rand)
+        for target, text in a.effects.items():
+            if target not in variables:
+                yield ("actions", i, "effects", target), f"effect on undefined variable {target!r}"
+            yield from formula(("actions", i, "effects", target), text, rand)
+        for name, rq in a.random.items():
+            yield from formula(("actions", i, "random", name, "mean"), rq.mean)
+            if rq.dist == "beta" and rq.concentration is None:
+                yield ("actions", i, "random", name), "a beta quantity needs a `concentration`"
+            if rq.concentration:
+                yield from formula(("actions", i, "random", name, "concentration"), rq.concentration)
+
+    for target, text in sc.dynamics.items():
+        if target not in variables:
+            yield ("dynamics", target), f"dynamics of undefined variable {target!r}"
+        yield from formula(("dynamics", target), text)
+
+    for i, e in enumerate(sc.timeline):
+        yield from actor_ref(("timeline", i, "actor"), e.actor)
+        yield from actor_ref(("timeline", i, "target"), e.target)
+        yield from front_ref(("timeline", i, "front"), e.front)
+        if e.date > sc.meta.as_of:
+            yield ("timeline", i, "date"), f"{e.date} is after the scenario's as_of date {sc.meta.as_of}"
+        act = actions.get(e.action) if e.action else None
+        if e.action and act is None:
+            yield ("timeline", i, "action"), f"unknown action {e.action!r}"
+        if act is not None and act.actor != e.actor:
+            yield ("timeline", i, "action"), f"action {act.id!r} belongs to {act.actor}, not {e.actor}"
+        for k in e.observed:
+            if act is None or k not in act.random:
+                yield ("timeline", i, "observed", k), f"{k!r} is not a random quantity of the event's action"
+        for k in e.set:
+            if k not in variables:
+                yield ("timeline", i, "set", k), f"undefined variable {k!r}"
+
+    for i, d in enumerate(sc.decision_points):
+        yield from actor_ref(("decision_points", i, "actor"), d.actor)
+        if d.trigger not in events:
+            yield ("decision_points", i, "trigger"), f"unknown timeline event {d.trigger!r}"
+        if d.date > sc.meta.as_of:
+            yield ("decision_points", i, "date"), f"{d.date} is after the scenario's as_of date {sc.meta.as_of}"
+        for j, aid in enumerate(d.feasible or []):
+            if aid not in actions:
+                yield ("decision_points", i, "feasible", j), f"unknown action {aid!r}"
+            elif actions[aid].actor != d.actor:
+                yield ("decision_points", i, "feasible", j), f"action {aid!r} belongs to {actions[aid].actor}"
+        if d.taken is not None:
+            if d.taken not in actions:
+                yield ("decision_points", i, "taken"), f"unknown action {d.taken!r}"
+            elif actions[d.taken].actor != d.actor:
+                yield ("decision_points", i, "taken"), f"action {d.taken!r} belongs to {actions[d.taken].actor}"
+            elif d.feasible is not None and d.taken not in d.feasible:
+                yield ("decision_points", i, "taken"), f"{d.taken!r} is not in the feasible list"
+
+    defaults = [i for i, o in enumerate(sc.outcomes) if o.default]
+    if sc.outcomes and len(defaults) != 1:
+        yield ("outcomes",), f"exactly one outcome must be the default (found {len(defaults)})"
+    for i, o in enumerate(sc.outcomes):
+        if o.when:
+            yield from formula(("outcomes", i, "when"), o.when)
+
+    if sc.schedule is not None:
+        acting = {a.actor for a in sc.actions}
+        for j, aid in enumerate(sc.schedule.order):
+            yield from actor_ref(("schedule", "order", j), aid)
+            if aid in actors and aid not in acting:
+                yield ("schedule", "order", j), f"{aid} has no actions in the catalogue"
+
+    for i, issue in enumerate(sc.bargaining):
+        for j, p in enumerate(issue.positions):
+            base = ("bargaining", i, "positions", j)
+            yield from actor_ref(base + ("actor",), p.actor)
+            yield from param_range(base + ("position",), p.position, 0.0, 100.0, "position")
+            yield from param_range(base + ("salience",), p.salience, 0.0, 1.0, "salience")
+            if p.capability.value <= 0:
+                yield base + ("capability", "value"), "capability must be positive"
+
+    # Every citation must name a registered source.
+    for loc, cite in iter_citations(sc):
+        m = CITATION_RE.match(cite)
+        if m and m.group("file") not in sources:
+            yield loc, f"citation {cite!r} names a file that is not in `sources`"
+
+
+def iter_citations(obj: Any, loc: Loc = ()) -> Iterator[tuple[Loc, str]]:
+    """Every ``evidence`` citation in a scenario with the path where it sits."""
+    from pydantic import BaseModel
+
+    if isinstance(obj, BaseModel):
+        for name in type(obj).model_fields:
+            value = getattr(obj, name)
+            if name == "evidence" and isinstance(value, list):
+                for j, c in enumerate(value):
+                    yield loc + ("evidence", j), c
+            else:
+                yield from iter_citations(value, loc + (name,))
+    elif isinstance(obj, list):
+        for i, v in enumerate(obj):
+            yield from iter_citations(v, loc + (i,))
+    elif isinstance(obj, dict):
+        for k, v in obj.items():
+            yield from iter_citations(v, loc + (k,))
