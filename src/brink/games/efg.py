@@ -1,0 +1,291 @@
+"""Read and write Gambit's extensive-game format (``.efg``, version 2).
+
+The format lists the nodes of the tree in prefix order; information sets,
+chance events and outcomes are numbered, and their descriptions may be given
+only on first use. Outcomes at inner nodes add to the payoffs below them. See
+Gambit's documentation, "The extensive game (.efg) file format".
+
+Errors name the file, the line and the field (:class:`brink.errors.InputError`).
+"""
+
+from __future__ import annotations
+
+import re
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+
+from brink.errors import InputError, Problem
+from brink.games.tree import CHANCE, TERMINAL, ExtensiveGame, GameBuilder
+
+_TOKEN = re.compile(r'\s*(?:(")((?:[^"\\]|\\.)*)"|([{}])|([^\s{}",]+)|(,))', re.S)
+
+
+class Tokens:
+    """A stream of tokens with line numbers, shared by the .efg and .nfg readers."""
+
+    def __init__(self, text: str, file: str) -> None:
+        self.file = file
+        self.items: list[tuple[str, str, int]] = []  # (kind, value, line)
+        pos, line = 0, 1
+        while pos < len(text):
+            m = _TOKEN.match(text, pos)
+            if not m:
+                if text[pos:].strip() == "":
+                    break
+                start = pos + len(text[pos:]) - len(text[pos:].lstrip())
+                lineno = line + text.count("\n", pos, start)
+                raise InputError([Problem(file, lineno, "syntax", f"cannot read {text[start:start + 20]!r}")])
+            start = m.end() - len(m.group(0).lstrip())
+            tok_line = line + text.count("\n", pos, start)
+            if m.group(1):
+                self.items.append(("str", m.group(2).replace('\\"', '"').replace("\\\\", "\\"), tok_line))
+            elif m.group(3):
+                self.items.append((m.group(3), m.group(3), tok_line))
+            elif m.group(4):
+                self.items.append(("word", m.group(4), tok_line))
+            # commas are separators only
+            line += text.count("\n", pos, m.end())
+            pos = m.end()
+        self.i = 0
+
+    def peek(self) -> tuple[str, str, int] | None:
+        return self.items[self.i] if self.i < len(self.items) else None
+
+    def line(self) -> int | None:
+        t = self.peek()
+        return t[2] if t else (self.items[-1][2] if self.items else None)
+
+    def fail(self, field: str, msg: str) -> InputError:
+        return InputError([Problem(self.file, self.line(), field, msg)])
+
+    def next(self, field: str) -> tuple[str, str, int]:
+        t = self.peek()
+        if t is None:
+            raise self.fail(field, "unexpected end of file")
+        self.i += 1
+        return t
+
+    def expect(self, kind: str, field: str, value: str | None = None) -> str:
+        t = self.peek()
+        if t is None or t[0] != kind or (value is not None and t[1] != value):
+            got = "end of file" if t is None else repr(t[1])
+            raise self.fail(field, f"expected {value or kind}, got {got}")
+        self.i += 1
+        return t[1]
+
+    def string(self, field: str) -> str:
+        return self.expect("str", field)
+
+    def integer(self, field: str) -> int:
+        w = self.expect("word", field)
+        try:
+            return int(w)
+        except ValueError:
+            raise InputError([Problem(self.file, self.items[self.i - 1][2], field, f"expected an integer, got {w!r}")]) from None
+
+    def number(self, field: str) -> float:
+        w = self.expect("word", field)
+        try:
+            return float(Fraction(w)) if "/" in w else float(w)
+        except (ValueError, ZeroDivisionError):
+            raise InputError([Problem(self.file, self.items[self.i - 1][2], field, f"expected a number, got {w!r}")]) from None
+
+    def at(self, kind: str) -> bool:
+        t = self.peek()
+        return t is not None and t[0] == kind
+
+    def string_list(self, field: str) -> list[str]:
+        self.expect("{", field)
+        out = []
+        while not self.at("}"):
+            out.append(self.string(field))
+        self.expect("}", field)
+        return out
+
+
+def _fmt(x: float) -> str:
+    """A number as Gambit reads it: integers plainly, other values with full precision."""
+    if float(x).is_integer() and abs(x) < 1e15:
+        return str(int(x))
+    return repr(float(x))
+
+
+def _q(s: str) -> str:
+    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def read_efg(path_or_text: str | Path, *, text: str | None = None) -> ExtensiveGame:
+    """Read a Gambit .efg file (or, with ``text=``, its contents) into an :class:`ExtensiveGame`."""
+    if text is None:
+        p = Path(path_or_text)
+        try:
+            text = p.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise InputError([Problem(str(p), None, "file", f"cannot read: {exc.strerror or exc}")]) from None
+        file = str(p)
+    else:
+        file = str(path_or_text)
+    tk = Tokens(text, file)
+    tk.expect("word", "header", "EFG")
+    version = tk.expect("word", "header")
+    if version != "2":
+        raise tk.fail("header", f"only version 2 .efg files are supported, got {version}")
+    tk.expect("word", "header")  # R or D
+    title = tk.string("title")
+    players = tk.string_list("players")
+    if not players:
+        raise tk.fail("players", "the game needs at least one player")
+    comment = tk.string("comment") if tk.at("str") else ""
+    b = GameBuilder(players, title=title, comment=comment)
+
+    infosets: dict[tuple[int, int], tuple[str, list[str], object]] = {}
+    events: dict[int, tuple[str, list[str], list[float]]] = {}
+    outcomes: dict[int, tuple[str, list[float]]] = {}
+
+    def read_outcome(node: int) -> None:
+        line = tk.line()
+        num = tk.integer("outcome")
+        if tk.at("str"):
+            name = tk.string("outcome name")
+            tk.expect("{", "payoffs")
+            pay = []
+            while not tk.at("}"):
+                pay.append(tk.number("payoffs"))
+            tk.expect("}", "payoffs")
+            if num == 0:
+                raise InputError([Problem(file, line, "outcome", "outcome 0 cannot have payoffs")])
+            if len(pay) != len(players):
+                raise InputError([Problem(file, line, "payoffs", f"{len(pay)} payoffs for {len(players)} players")])
+            if num in outcomes and outcomes[num][1] != pay:
+                raise InputError([Problem(file, line, "outcome", f"outcome {num} redefined differently")])
+            outcomes[num] = (name, pay)
+        if num == 0:
+            return
+        if num not in outcomes:
+            raise InputError([Problem(file, line, "outcome", f"outcome {num} used before it is defined")])
+        name, pay = outcomes[num]
+        b.outcome(node, pay, label=name)
+
+    def read_node(node: int) -> None:
+        line = tk.line()
+        kind = tk.expect("word", "node type")
+        if kind not in ("p", "c", "t"):
+            raise InputError([Problem(file, line, "node type", f"expected p, c or t, got {kind!r}")])
+        label = tk.string("node name")
+        if kind == "t":
+            read_outcome(node)
+            return
+        if kind == "p":
+            pl = tk.integer("player")
+            if not 1 <= pl <= len(players):
+                raise InputError([Problem(file, line, "player", f"no player {pl} (there are {len(players)})")])
+            num = tk.integer("infoset")
+            key = (pl, num)
+            if tk.at("str"):
+                iname = tk.string("infoset name")
+                acts = tk.string_list("actions")
+                if not acts:
+                    raise InputError([Problem(file, line, "actions", "an information set needs actions")])
+                if key in infosets and infosets[key][1] != acts:
+                    raise InputError([Problem(file, line, "actions", f"information set {num} of player {pl} redefined differently")])
+                infosets.setdefault(key, (iname, acts, key))
+            if key not in infosets:
+                raise InputError([Problem(file, line, "infoset", f"information set {num} of player {pl} used before it is defined")])
+            iname, acts, ikey = infosets[key]
+            kids = b.move(node, pl - 1, acts, infoset=ikey, label=label, infoset_label=iname)
+        else:
+            num = tk.integer("event")
+            if tk.at("str"):
+                ename = tk.string("event name")
+                tk.expect("{", "actions")
+                acts, probs = [], []
+                while not tk.at("}"):
+                    acts.append(tk.string("actions"))
+                    probs.append(tk.number("probabilities"))
+                tk.expect("}", "actions")
+                if num in events and events[num][1] != acts:
+                    raise InputError([Problem(file, line, "actions", f"chance event {num} redefined differently")])
+                events.setdefault(num, (ename, acts, probs))
+            if num not in events:
+                raise InputError([Problem(file, line, "event", f"chance event {num} used before it is defined")])
+            ename, acts, probs = events[num]
+            pr = np.asarray(probs)
+            if (pr < 0).any() or abs(pr.sum() - 1) > 1e-9:
+                raise InputError([Problem(file, line, "probabilities", f"chance probabilities {probs} must be non-negative and sum to 1")])
+            kids = b.chance(node, acts, pr, label=label or ename)
+        read_outcome(node)
+        for c in kids:
+            read_node(c)
+
+    read_node(b.root)
+    if tk.peek() is not None:
+        raise tk.fail("body", "text after the last node of the tree")
+    return b.build()
+
+
+def write_efg(game: ExtensiveGame, path: str | Path | None = None) -> str:
+    """Write ``game`` in .efg format; return the text (and save it when ``path`` is given).
+
+    Payoffs are written at the terminal nodes (one outcome per terminal).
+    """
+    lines = [f"EFG 2 R {_q(game.title)} {{ {' '.join(_q(p) for p in game.players)} }}", _q(game.comment), ""]
+    # number infosets per player as they first appear in prefix order
+    numbers: dict[int, int] = {}
+    per_player: dict[int, int] = {}
+    seen: set[int] = set()
+    chance_num: dict[int, int] = {}
+    seen_chance: set[int] = set()
+    outcome_no = 0
+    stack = [0]
+    while stack:
+        v = stack.pop()
+        kind = game.node_player[v]
+        label = _q(game.node_label[v])
+        if kind == TERMINAL:
+            outcome_no += 1
+            pay = " ".join(_fmt(x) for x in game.payoff[v])
+            lines.append(f"t {label} {outcome_no} {_q(game.outcome_label[v])} {{ {pay} }}")
+        elif kind == CHANCE:
+            k = int(game.node_infoset[v])
+            if k not in chance_num:
+                chance_num[k] = len(chance_num) + 1
+            ch = game.chance[k]
+            desc = ""
+            if k not in seen_chance:
+                seen_chance.add(k)
+                body = " ".join(f"{_q(a)} {_fmt(p)}" for a, p in zip(ch.actions, ch.probs))
+                desc = f" {_q(ch.label)} {{ {body} }}"
+            lines.append(f"c {label} {chance_num[k]}{desc} 0")
+        else:
+            k = int(game.node_infoset[v])
+            info = game.infosets[k]
+            if k not in numbers:
+                per_player[info.player] = per_player.get(info.player, 0) + 1
+                numbers[k] = per_player[info.player]
+            desc = ""
+            if k not in seen:
+                seen.add(k)
+                desc = f" {_q(info.label)} {{ {' '.join(_q(a) for a in info.actions)} }}"
+            lines.append(f"p {label} {info.player + 1} {numbers[k]}{desc} 0")
+        n = game.n_children[v]
+        if n:
+            stack.extend(reversed(range(game.first_child[v], game.first_child[v] + n)))
+    text = "\n".join(lines) + "\n"
+    if path is not None:
+        _atomic_write(Path(path), text)
+    return text
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    """Write via a temporary file and rename, so a failure never leaves half a file."""
+    from brink.errors import BrinkError
+
+    tmp = path.with_name(path.name + ".tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise BrinkError(f"{path}: cannot write: {exc.strerror or exc}") from None

@@ -1,0 +1,117 @@
+"""Backward induction: the subgame-perfect equilibrium of a perfect-information tree.
+
+The tree is swept level by level from the deepest nodes to the root: a chance
+node's value is the probability-weighted mean of its children, a decision
+node's value is that of the child best for its mover. Ties are broken toward
+the first action and reported, because with a tie the subgame-perfect
+equilibrium is not unique.
+
+The same sweep with a softmax instead of an argmax gives the agent logit QRE
+of a perfect-information tree exactly; see :func:`brink.games.qre.agent_qre_pi`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from brink.errors import BrinkError
+from brink.games.tree import CHANCE, TERMINAL, ExtensiveGame
+
+
+@dataclass
+class SPEResult:
+    """A subgame-perfect equilibrium in pure behaviour strategies.
+
+    ``profile`` is a 0/1 behaviour profile (see :mod:`brink.games.tree`),
+    ``choice[k]`` the action index chosen at information set ``k``,
+    ``values[n]`` the equilibrium payoff vector of the subgame at node ``n``,
+    ``ties`` the information sets where another action is exactly as good
+    (within ``tol``).
+    """
+
+    game: ExtensiveGame
+    profile: np.ndarray
+    choice: np.ndarray
+    values: np.ndarray
+    ties: list[int]
+
+    @property
+    def payoff(self) -> np.ndarray:
+        return self.values[0]
+
+    def path(self) -> list[dict]:
+        """The equilibrium path from the root: every decision and the chance branches on it.
+
+        Each entry: node, depth, mover (player name or "chance"), action, and
+        probability of reaching the node along the path.
+        """
+        g = self.game
+        out: list[dict] = []
+        stack = [(0, 1.0)]
+        while stack:
+            v, pr = stack.pop(0)
+            kind = g.node_player[v]
+            if kind == TERMINAL:
+                out.append({"node": int(v), "depth": int(g.depth[v]), "mover": "", "action": "(end)",
+                            "prob": pr, "payoff": g.payoff[v].tolist(), "outcome": g.outcome_label[v]})
+                continue
+            k = int(g.node_infoset[v])
+            if kind == CHANCE:
+                ch = g.chance[k]
+                for a, p in enumerate(ch.probs):
+                    if p > 0:
+                        out.append({"node": int(v), "depth": int(g.depth[v]), "mover": "chance",
+                                    "action": ch.actions[a], "prob": pr * float(p), "label": ch.label})
+                        stack.append((int(g.first_child[v] + a), pr * float(p)))
+            else:
+                a = int(self.choice[k])
+                out.append({"node": int(v), "depth": int(g.depth[v]), "mover": g.players[kind],
+                            "action": g.infosets[k].actions[a], "prob": pr, "label": g.infosets[k].label,
+                            "values": self.values[g.first_child[v] + a].tolist()})
+                stack.insert(0, (int(g.first_child[v] + a), pr))
+        return out
+
+
+def subgame_perfect(game: ExtensiveGame, tol: float = 1e-9) -> SPEResult:
+    """Subgame-perfect equilibrium of a perfect-information game (with chance) by backward induction."""
+    if not game.is_perfect_information:
+        raise BrinkError(
+            "backward induction needs perfect information; this game has information sets with "
+            "several nodes (use Nash equilibria or the QRE instead)"
+        )
+    n, N = game.num_nodes, game.num_players
+    val = np.zeros((n, N))
+    val[game.terminals] = game.payoff[game.terminals]
+    choice_node = np.full(n, -1, dtype=np.int64)
+    cm = game.child_matrix
+    ties_nodes: list[int] = []
+    for lev in reversed(game.levels):
+        inner = lev[game.node_player[lev] != TERMINAL]
+        if len(inner) == 0:
+            continue
+        kids = cm[inner]
+        valid = kids >= 0
+        cv = val[np.where(valid, kids, 0)]  # (k, mc, N)
+        is_ch = game.node_player[inner] == CHANCE
+        if is_ch.any():
+            w = game.chance_prob[inner[is_ch]]
+            val[inner[is_ch]] = np.einsum("km,kmn->kn", w, cv[is_ch])
+        dec = ~is_ch
+        if dec.any():
+            nodes = inner[dec]
+            mover = game.node_player[nodes]
+            own = np.take_along_axis(cv[dec], mover[:, None, None], axis=2)[:, :, 0]
+            own = np.where(valid[dec], own, -np.inf)
+            best = own.argmax(axis=1)
+            top = own.max(axis=1)
+            close = (own >= top[:, None] - tol).sum(axis=1)
+            ties_nodes.extend(nodes[close > 1].tolist())
+            choice_node[nodes] = best
+            val[nodes] = cv[dec][np.arange(len(nodes)), best]
+    choice = np.array([choice_node[info.nodes[0]] for info in game.infosets], dtype=np.int64)
+    profile = np.zeros(game.num_actions)
+    profile[game.action_offset[:-1] + choice] = 1.0
+    ties = sorted(int(game.node_infoset[v]) for v in ties_nodes)
+    return SPEResult(game, profile, choice, val, ties)
