@@ -1,0 +1,72 @@
+"""Replay the dated timeline on top of the start state to reach any decision point.
+
+The scenario's start state describes the world before its first event. Each
+timeline event applies its catalogue action with the draws actually observed
+(for example, a salvo that was intercepted) and then any observed state
+(``set``). Between events the per-round dynamics run once per whole round that
+elapsed, so grievances fade and fronts cool as they would in the simulation.
+What-if overrides of state variables are re-pinned after every event, so an
+analyst's "legitimacy = 0.3" holds at every decision point.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+
+from brink.errors import BrinkError
+from brink.model.compiled import Model
+
+
+def ordered_timeline(model: Model):
+    """Events by date; events of the same day keep their order in the file."""
+    return sorted(model.scenario.timeline, key=lambda e: e.date)
+
+
+def state_after(model: Model, event_id: str | None) -> tuple[np.ndarray, dt.date]:
+    """The state right after ``event_id`` (None: after the whole timeline, at as_of)."""
+    sc = model.scenario
+    if event_id is not None and event_id not in {e.id for e in sc.timeline}:
+        raise BrinkError(f"unknown timeline event {event_id!r}")
+    round_days = 7.0 * sc.schedule.round_weeks.value if sc.schedule else 14.0
+    S = model.initial_state()
+    week = model.var_index.get("world.week")
+    last: dt.date | None = None
+    for e in ordered_timeline(model):
+        if last is not None:
+            S = model.step_dynamics(S, int((e.date - last).days // round_days))
+        last = e.date
+        if week is not None:
+            S[week] = model.week_of(e.date)
+        if e.action:
+            S = model.apply(S, e.action, {k: p.value for k, p in e.observed.items()})
+        for name, p in e.set.items():
+            S[model.var_index[name]] = p.value
+        model.pin(S)
+        if e.id == event_id:
+            return S, e.date
+    if last is not None:
+        S = model.step_dynamics(S, int((sc.meta.as_of - last).days // round_days))
+    if week is not None:
+        S[week] = 0.0
+    return model.pin(S), sc.meta.as_of
+
+
+def state_at(model: Model, decision_point_id: str) -> np.ndarray:
+    """The state an actor faces at a decision point: right after its trigger event."""
+    try:
+        dp = model.scenario.decision_point(decision_point_id)
+    except KeyError:
+        known = ", ".join(d.id for d in model.scenario.decision_points)
+        raise BrinkError(f"unknown decision point {decision_point_id!r} (known: {known})") from None
+    S, _ = state_after(model, dp.trigger)
+    return S
+
+
+def latest_decision_point(model: Model, actor: str | None = None) -> str:
+    """The last decision point (by date, then file order), optionally for one actor."""
+    dps = [d for d in model.scenario.decision_points if actor is None or d.actor == actor]
+    if not dps:
+        raise BrinkError(f"the scenario has no decision points{' for ' + actor if actor else ''}")
+    return max(enumerate(dps), key=lambda t: (t[1].date, t[0]))[1].id
