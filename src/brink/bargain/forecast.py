@@ -1,0 +1,133 @@
+"""Run every model on a case and collect the forecasts in one place.
+
+``forecast(case)`` returns, per issue, each model's forecast, the expected-utility
+model's round-by-round history, and the probability that each actor's position
+prevails. It is what ``brink bargain`` prints and what the validation uses.
+
+**Probability that an actor's position prevails.** Inputs are uncertain, so
+we perturb them and see whose position the outcome lands on. In each of
+``draws`` draws (seeded ``numpy.random.Generator``), every position moves by a
+normal error with standard deviation ``pos_sd`` × the issue's scale width, and
+every capability and salience is multiplied by a log-normal factor with
+log-standard deviation ``weight_sd`` (salience clipped to [0, 1]). The
+expected-utility model is run on the perturbed inputs; the actor whose
+*stated* (unperturbed) position is nearest to the forecast prevails in that
+draw (actors sharing that position split the draw). The probability is the
+share of draws an actor prevails. It answers "whose stated position is the
+deal most likely to look like", and it is reproducible from the seed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from brink.bargain.case import Case
+from brink.bargain.compromise import weighted_mean, weighted_median
+from brink.bargain.exchange import ExchangeResult, NotApplicable, exchange_model
+from brink.bargain.expected_utility import EUResult, expected_utility_model
+from brink.bargain.nash import nash_bargaining
+
+MODELS = ("compromise", "median", "nash", "eu", "exchange")
+MODEL_NAMES = {
+    "compromise": "Compromise (weighted mean)",
+    "median": "Weighted median",
+    "nash": "Nash bargaining",
+    "eu": "Expected utility (BdM/Scholz)",
+    "exchange": "Exchange (Stokman)",
+}
+
+
+@dataclass
+class IssueForecast:
+    issue: str
+    label: str
+    actors: list[str]  # participants
+    forecasts: dict[str, float | None]  # model -> forecast (None: not applicable)
+    eu: EUResult | None = None
+    prevail: dict[str, float] = field(default_factory=dict)
+    notes: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class CaseForecast:
+    case: Case
+    issues: list[IssueForecast]
+    exchange: ExchangeResult | None
+    exchange_note: str
+    settings: dict
+
+
+def prevail_probabilities(
+    x, c, s, *, low, high, draws=200, seed=0, pos_sd=0.05, weight_sd=0.2, eu_kwargs=None
+) -> np.ndarray:
+    """Share of perturbed runs of the expected-utility model in which each actor's position prevails."""
+    rng = np.random.default_rng(seed)
+    x, c, s = (np.asarray(a, float) for a in (x, c, s))
+    n = len(x)
+    width = max(high - low, 1e-12)
+    wins = np.zeros(n)
+    for _ in range(draws):
+        xp = np.clip(x + rng.normal(0.0, pos_sd * width, n), low, high)
+        cp = c * rng.lognormal(0.0, weight_sd, n)
+        sp = np.clip(s * rng.lognormal(0.0, weight_sd, n), 0.0, 1.0)
+        if np.all(cp * sp <= 0):
+            continue
+        f = expected_utility_model(xp, cp, sp, **(eu_kwargs or {})).forecast
+        dist = np.abs(x - f)
+        near = np.isclose(dist, dist.min(), rtol=0, atol=1e-9 * width)
+        wins[near] += 1.0 / near.sum()
+    return wins / draws
+
+
+def forecast(
+    case: Case,
+    *,
+    models=MODELS,
+    rounds: int = 8,
+    offer_rule: str = "scholz",
+    draws: int = 200,
+    seed: int = 0,
+    nash_utility: str = "linear",
+) -> CaseForecast:
+    models = tuple(models)
+    out = []
+    for d in range(case.n_issues):
+        idx, x, s, c = case.issue(d)
+        low, high = case.scale[d]
+        f: dict[str, float | None] = {}
+        notes: dict[str, str] = {}
+        eu = None
+        if "compromise" in models:
+            f["compromise"] = weighted_mean(x, c, s)
+        if "median" in models:
+            f["median"] = weighted_median(x, c, s)
+        if "nash" in models:
+            f["nash"] = nash_bargaining(x, c, s, low=low, high=high, utility=nash_utility)
+        if "eu" in models or draws:
+            eu = expected_utility_model(x, c, s, max_rounds=rounds, offer_rule=offer_rule)
+            if "eu" in models:
+                f["eu"] = eu.forecast
+        prev = {}
+        if draws:
+            p = prevail_probabilities(
+                x, c, s, low=low, high=high, draws=draws, seed=seed + d,
+                eu_kwargs={"max_rounds": rounds, "offer_rule": offer_rule},
+            )
+            prev = {case.actors[i]: float(v) for i, v in zip(idx, p)}
+        out.append(IssueForecast(case.issues[d], case.labels[d], [case.actors[i] for i in idx], f, eu, prev, notes))
+    ex, note = None, ""
+    if "exchange" in models:
+        try:
+            ex = exchange_model(case.position, case.capability, case.salience)
+            for d, it in enumerate(out):
+                it.forecasts["exchange"] = float(ex.forecast[d])
+        except NotApplicable as exc:
+            note = f"not applicable: {exc}"
+            for it in out:
+                it.forecasts["exchange"] = None
+                it.notes["exchange"] = note
+    settings = {"rounds": rounds, "offer_rule": offer_rule, "draws": draws, "seed": seed,
+                "nash_utility": nash_utility, "pos_sd": 0.05, "weight_sd": 0.2}
+    return CaseForecast(case, out, ex, note, settings)
