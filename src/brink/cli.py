@@ -27,6 +27,7 @@ app = typer.Typer(
 _COMMAND_MODULES: tuple[str, ...] = (
     "brink.scenario.commands",
     "brink.model.commands",
+    "brink.bargain.commands",
 )
 
 for _name in _COMMAND_MODULES:
