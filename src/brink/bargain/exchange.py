@@ -26,7 +26,8 @@ less about. The model here:
 * **Rounds.** All feasible exchanges are computed against the round's outcomes
   and carried out in order of gain, each actor-issue vote at most once per
   round. Outcomes are recomputed and the next round starts, until no exchange
-  gains more than ``min_gain`` or ``max_rounds`` is reached.
+  gains more than ``min_gain``, no outcome moves more than ``tol`` × the
+  spread of positions on its issue in a round, or ``max_rounds`` is reached.
 
 The forecast of issue ``d`` is its final expected outcome. On a single issue
 there is nothing to trade: :func:`exchange_model` raises
@@ -78,6 +79,7 @@ def exchange_model(
     *,
     max_rounds: int = 50,
     min_gain: float = 1e-9,
+    tol: float = 1e-3,
     mask=None,
 ) -> ExchangeResult:
     """Run the exchange model on ``(n, m)`` arrays (NaN or ``mask`` False where an actor is absent)."""
@@ -94,6 +96,8 @@ def exchange_model(
     Sm = np.where(M, S, 0.0)
     V = np.where(M, X, 0.0)
     O = _outcomes(V, W, M)
+    width = np.array([np.ptp(X[M[:, d], d]) if M[:, d].any() else 1.0 for d in range(m)])
+    width[width <= 0] = 1.0
     path = [O.copy()]
     done: list[Exchange] = []
     converged = False
@@ -137,9 +141,14 @@ def exchange_model(
             V[i, d] -= side_x[i, d] * dd / A[i, d]
             V[j, e] -= side_x[j, e] * de / A[j, e]
             done.append(Exchange(rnd, i, j, d, e, float(-side_x[i, d] * dd), float(-side_x[j, e] * de), gain))
-        O = _outcomes(V, W, M)
+        O_new = _outcomes(V, W, M)
+        moved = np.abs(O_new - O) / width
+        O = O_new
         path.append(O.copy())
         rounds = rnd
+        if moved.max() < tol:
+            converged = True
+            break
     return ExchangeResult(
         forecast=O, outcome_path=np.array(path), votes=np.where(M, V, np.nan), exchanges=done,
         rounds=rounds, converged=converged,

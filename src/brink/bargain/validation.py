@@ -128,8 +128,29 @@ def generate() -> str:
     for rnd in range(1, res.rounds + 1):
         mv = [f"{names[m.actor]} {m.kind} with {names[m.toward]} → {m.new:.3f}" for m in moves if m.round == rnd]
         out.append(f"- round {rnd}: " + ("; ".join(mv) if mv else "no moves"))
-    out += ["", END]
+    out += ["", *iran_section(), "", END]
     return "\n".join(out) + "\n"
+
+
+def iran_section() -> list[str]:
+    """Forecasts on the built-in scenario's bargaining issues (no perturbation draws, so it is quick)."""
+    try:
+        from brink.bargain.scenario import case_from_scenario
+        from brink.scenario import load_scenario
+
+        case = case_from_scenario(load_scenario("iran-2024"))
+    except Exception as exc:  # the section is informative; the validation above does not depend on it
+        return ["### iran-2024", "", f"(scenario not loadable here: {exc})"]
+    fc = forecast(case, draws=0)
+    models = list(fc.issues[0].forecasts)
+    out = ["### iran-2024: forecasts by model (0-100 scale of each issue)", "",
+           "| issue | " + " | ".join(MODEL_NAMES[m] for m in models) + " | EU rounds |",
+           "|---|" + "---:|" * len(models) + "---|"]
+    for it in fc.issues:
+        cells = ["n/a" if it.forecasts[m] is None else f"{it.forecasts[m]:.1f}" for m in models]
+        conv = f"{it.eu.rounds}" + ("" if it.eu.converged else " (not converged)")
+        out.append(f"| {it.label} | " + " | ".join(cells) + f" | {conv} |")
+    return out
 
 
 def write(doc: Path) -> bool:
