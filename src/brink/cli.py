@@ -11,7 +11,7 @@ import importlib
 import sys
 
 import typer
-from rich.console import Console
+from brink.console import make_console
 
 from brink.errors import BrinkError
 
@@ -28,6 +28,7 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "brink.scenario.commands",
     "brink.model.commands",
     "brink.bargain.commands",
+    "brink.games.commands",
 )
 
 for _name in _COMMAND_MODULES:
@@ -36,9 +37,9 @@ for _name in _COMMAND_MODULES:
 
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point: run the app, turning BrinkError into exit 2."""
-    err = Console(stderr=True)
+    err = make_console(stderr=True)
     try:
-        app(args=argv, standalone_mode=False)
+        rc = app(args=argv, standalone_mode=False)
     except BrinkError as exc:
         err.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
         sys.exit(2)
@@ -54,6 +55,9 @@ def main(argv: list[str] | None = None) -> None:
             err.print("aborted")
             sys.exit(1)
         raise
+    # In non-standalone mode click returns the code of a typer.Exit instead of raising it.
+    if isinstance(rc, int) and rc != 0:
+        sys.exit(rc)
 
 
 if __name__ == "__main__":  # pragma: no cover

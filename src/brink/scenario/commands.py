@@ -6,12 +6,11 @@ import json
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from brink.errors import InputError
 
-console = Console()
+from brink.console import console
 
 
 def register(app: typer.Typer) -> None:

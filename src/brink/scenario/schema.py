@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from brink.scenario.expr import ExprError, parse
 
@@ -73,16 +73,17 @@ class Param(Sourced):
         return self
 
 
-class Formula(str):
-    """Marker type: a string holding an expression of ``brink.scenario.expr``."""
-
-
 def _formula(v: str) -> str:
     try:
         parse(v)
     except ExprError as exc:
         raise ValueError(str(exc)) from None
     return v
+
+
+# A string holding a formula of ``brink.scenario.expr``, checked where it stands
+# (so an error's location names the exact key, e.g. effects.IRN.unrest).
+FormulaStr = Annotated[str, AfterValidator(_formula)]
 
 
 class Source(Strict):
@@ -115,9 +116,7 @@ class Concern(Sourced):
     id: str = Field(pattern=ID_RE)
     label: str
     weight: Param
-    measure: str = Field(description="formula over state: higher is better for the actor")
-
-    _f = field_validator("measure")(_formula)
+    measure: FormulaStr = Field(description="formula over state: higher is better for the actor")
 
 
 ActorKind = Literal["state", "proxy", "mediator", "international_body", "domestic_audience"]
@@ -167,11 +166,9 @@ class RandomQuantity(Strict):
     a draw by the simulation, a chance node by the game builder."""
 
     dist: Literal["bernoulli", "beta"]
-    mean: str
-    concentration: str | None = None
+    mean: FormulaStr
+    concentration: FormulaStr | None = None
     label: str = ""
-
-    _f = field_validator("mean")(_formula)
 
 
 class Action(Sourced):
@@ -186,21 +183,9 @@ class Action(Sourced):
     intensity: Param = Field(description="conflict-cooperation score on the Goldstein scale")
     rung: int = Field(ge=0, description="step on the scenario's escalation ladder")
     warning: bool = False
-    precondition: str | None = None
-    effects: dict[str, str] = Field(default_factory=dict)
+    precondition: FormulaStr | None = None
+    effects: dict[str, FormulaStr] = Field(default_factory=dict)
     random: dict[str, RandomQuantity] = Field(default_factory=dict)
-
-    _f = field_validator("precondition")(lambda v: v if v is None else _formula(v))
-
-    @field_validator("effects")
-    @classmethod
-    def _effects(cls, v: dict[str, str]) -> dict[str, str]:
-        for target, formula in v.items():
-            try:
-                parse(formula)
-            except ExprError as exc:
-                raise ValueError(f"effect on {target}: {exc}") from None
-        return v
 
 
 class Rung(Sourced):
@@ -241,10 +226,8 @@ class DecisionPoint(Sourced):
 class Outcome(Sourced):
     id: str = Field(pattern=ID_RE)
     label: str
-    when: str | None = None
+    when: FormulaStr | None = None
     default: bool = False
-
-    _f = field_validator("when")(lambda v: v if v is None else _formula(v))
 
     @model_validator(mode="after")
     def _when_or_default(self):
@@ -294,22 +277,12 @@ class Scenario(Strict):
     channels: list[Channel] = Field(default_factory=list)
     rungs: list[Rung] = Field(default_factory=list)
     actions: list[Action] = Field(default_factory=list)
-    dynamics: dict[str, str] = Field(default_factory=dict, description="per-round drift of variables")
+    dynamics: dict[str, FormulaStr] = Field(default_factory=dict, description="per-round drift of variables")
     timeline: list[TimelineEvent] = Field(default_factory=list)
     decision_points: list[DecisionPoint] = Field(default_factory=list)
     outcomes: list[Outcome] = Field(default_factory=list)
     schedule: Schedule | None = None
     bargaining: list[BargainingIssue] = Field(default_factory=list)
-
-    @field_validator("dynamics")
-    @classmethod
-    def _dyn(cls, v: dict[str, str]) -> dict[str, str]:
-        for target, formula in v.items():
-            try:
-                parse(formula)
-            except ExprError as exc:
-                raise ValueError(f"dynamics of {target}: {exc}") from None
-        return v
 
     # --- convenient look-ups (the model compiles its own arrays from these) ---
     def actor(self, actor_id: str) -> Actor:
