@@ -1,0 +1,216 @@
+"""The vectorised Monte Carlo engine: many trajectories of the deterrence system at once.
+
+Read ``Engine.run_batch`` first: it is the whole round loop, in the order the
+scenario's schedule gives, and it is meant to read like a Mesa model's
+``step`` even though the state of every trajectory lives in one array
+``S`` of shape (n, V) (one row per trajectory, one column per state variable)::
+
+    start: S = the state at the scenario's as_of date, for every trajectory
+    each round r = 1 .. horizon, for the trajectories still running:
+        for actor in schedule.order:            # sequential: later actors see earlier moves
+            P      = decision model's logit probabilities in S      (n, A)
+            choice = one action per trajectory, sampled from P     (forced moves override)
+            S      = apply the chosen action, random quantities DRAWN (interception, attribution...)
+        S = per-round dynamics (grievances fade, fronts cool, ...); week += round length
+        outcome check: the first outcome predicate that holds absorbs the trajectory
+
+The decision rule is ``brink.model.choice.evaluate`` itself (vectorised over the
+batch), and ``Model.apply`` applies the chosen actions to the trajectories that
+chose them, so the engine cannot drift from the decision model: it only adds
+sampling, draws and bookkeeping. Randomness comes from ``brink.sim.rng``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from brink.errors import BrinkError
+from brink.model.choice import evaluate
+from brink.model.compiled import Model
+from brink.model.history import state_after
+from brink.scenario.schema import Scenario
+from brink.sim.interventions import Intervention, build_model
+from brink.sim.rng import BLOCK, BatchStreams
+
+FRONT_BINS = 200  # resolution of the per-round front-level histograms (fan charts)
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One random quantity of one action, drawn from uniform row ``slot``."""
+
+    name: str
+    slot: int
+    dist: str
+    mean: Callable
+    concentration: Callable | None
+
+
+def sample_choice(P: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Inverse-CDF sampling of one action per row of P (rows sum to 1, or 0 = no move -> -1).
+
+    ``argmax(cdf > u * total)`` never picks a zero-probability action and never
+    runs past the last one, whatever the rounding of the cumulative sum.
+    """
+    cdf = np.cumsum(P, axis=-1)
+    total = cdf[..., -1]
+    pick = np.argmax(cdf > (u * total)[..., None], axis=-1)
+    return np.where(total > 0, pick, -1)
+
+
+def draw_quantities(slots: tuple[Slot, ...], S: np.ndarray, U: np.ndarray) -> dict[str, np.ndarray]:
+    """Draws of an action's random quantities for states S from uniforms U (slots, n)."""
+    out = {}
+    n = S.shape[0]
+    for s in slots:
+        mean = np.broadcast_to(np.asarray(s.mean(S, {}), dtype=float), (n,))
+        u = U[s.slot]
+        if s.dist == "bernoulli":
+            out[s.name] = (u < mean).astype(float)
+        else:  # beta, by its inverse CDF so that one uniform gives one draw
+            from scipy.special import betaincinv
+
+            conc = np.broadcast_to(np.asarray(s.concentration(S, {}), dtype=float), (n,))
+            m = np.clip(mean, 1e-9, 1 - 1e-9)
+            out[s.name] = betaincinv(m * conc, (1 - m) * conc, u)
+    return out
+
+
+@dataclass
+class BatchResult:
+    """What one batch of trajectories produced (every field sums or concatenates over batches)."""
+
+    outcome: np.ndarray        # (n,) int8 index into outcomes
+    round: np.ndarray          # (n,) int16 round of absorption (horizon for the default outcome)
+    action_counts: np.ndarray  # (horizon, n_actions) int64: decisions per round and action
+    front_hist: np.ndarray     # (horizon + 1, n_fronts, FRONT_BINS) int64
+    state_sum: np.ndarray      # (horizon + 1, V) float64: sum of each variable over trajectories
+    forced_skipped: int = 0    # forced moves that were infeasible and left to the decision rule
+
+
+@dataclass
+class Engine:
+    """A compiled scenario (plus intervention) ready to simulate. See the module docstring."""
+
+    scenario: Scenario
+    intervention: Intervention = field(default_factory=Intervention)
+    horizon: int = 26
+    round_weeks: float | None = None
+
+    def __post_init__(self):
+        sc = self.scenario
+        if sc.schedule is None:
+            raise BrinkError(f"scenario {sc.meta.id} has no `schedule`: nothing says who decides each round")
+        if self.horizon < 1:
+            raise BrinkError("--horizon must be at least 1 round")
+        self.model: Model = build_model(sc, self.intervention)
+        m = self.model
+        if self.round_weeks is None:
+            self.round_weeks = float(sc.schedule.round_weeks.value)
+        self.order = tuple(a for a in sc.schedule.order if a in m.actors)
+        self.outcome_ids = tuple(o for o, _ in m.outcomes)
+        self.default_outcome = next(i for i, (_, fn) in enumerate(m.outcomes) if fn is None)
+        self.action_ids = tuple(a for actor in self.order for a in m.actors[actor].actions)
+        self.action_col = {a: i for i, a in enumerate(self.action_ids)}
+        self.front_ids = tuple(f.id for f in sc.fronts)
+        self.front_cols = np.array([m.var_index[f"front.{f}"] for f in self.front_ids], dtype=np.int64)
+        self.week_col = m.var_index.get("world.week")
+        # random-quantity slots: per action, its quantities in file order take rows 1, 2, ...
+        self.slots: dict[str, tuple[Slot, ...]] = {}
+        spec = {a.id: a for a in sc.actions}
+        for aid in self.action_ids:
+            ca = m.actions[aid]
+            means = dict(ca.random_means)
+            self.slots[aid] = tuple(
+                Slot(name, k, rq.dist, means[name],
+                     m._bind(rq.concentration) if rq.concentration else None)
+                for k, (name, rq) in enumerate(spec[aid].random.items())
+            )
+            for s in self.slots[aid]:
+                if s.dist == "beta" and s.concentration is None:
+                    raise BrinkError(f"action {aid}: beta quantity {s.name!r} needs a `concentration`")
+        self.n_slots = max((len(v) for v in self.slots.values()), default=0)
+        self.forced: dict[tuple[int, str], str] = {}
+        for f in self.intervention.force:
+            for r in f.rounds:
+                self.forced[(r, f.actor)] = f.action
+        self.start, _ = state_after(m, None)
+        if self.week_col is not None:
+            self.start[self.week_col] = 0.0
+
+    # ---------------------------------------------------------------- a move
+    def choose(self, S: np.ndarray, actor: str, u: np.ndarray, rnd: int) -> tuple[np.ndarray, int]:
+        """One action index per trajectory (-1: no feasible action), and forced moves skipped."""
+        P = evaluate(self.model, S, actor).probability
+        choice = sample_choice(P, u)
+        forced = self.forced.get((rnd, actor))
+        skipped = 0
+        if forced is not None:
+            j = self.model.actors[actor].actions.index(forced)
+            ok = self.model.feasible_mask(S, actor)[:, j]
+            choice = np.where(ok, j, choice)
+            skipped = int((~ok).sum())
+        return choice, skipped
+
+    def act(self, S: np.ndarray, actor: str, choice: np.ndarray, U: np.ndarray) -> np.ndarray:
+        """Apply each trajectory's chosen action, with its random quantities drawn from U."""
+        out = S.copy()
+        for j, aid in enumerate(self.model.actors[actor].actions):
+            rows = np.flatnonzero(choice == j)
+            if rows.size == 0:
+                continue
+            sub = S[rows]
+            draws = draw_quantities(self.slots[aid], sub, U[:, rows])
+            out[rows] = self.model.apply(sub, aid, draws)
+        return self.model.pin(out) if self.model.pinned else out
+
+    # ------------------------------------------------------------ the rounds
+    def run_batch(self, seed: int, first_block: int, n_blocks: int, n: int | None = None) -> BatchResult:
+        """Simulate the trajectories of blocks ``first_block .. +n_blocks`` (the first ``n`` of them)."""
+        m, H = self.model, self.horizon
+        size = n_blocks * BLOCK
+        n = size if n is None else n
+        streams = BatchStreams(seed, first_block, n_blocks)
+        S = np.tile(self.start, (n, 1))
+        outcome = m.outcome_of(S).astype(np.int8)       # an outcome may already hold at the start
+        rounds = np.where(outcome != self.default_outcome, 0, H).astype(np.int16)
+        running = outcome == self.default_outcome
+        counts = np.zeros((H, len(self.action_ids)), dtype=np.int64)
+        hist = np.zeros((H + 1, len(self.front_ids), FRONT_BINS), dtype=np.int64)
+        ssum = np.zeros((H + 1, S.shape[1]))
+        skipped = 0
+        self._record(S, hist[0], ssum, 0)
+        for r in range(1, H + 1):
+            U = streams.round_uniforms(len(self.order), self.n_slots)[..., :n]
+            idx = np.flatnonzero(running)
+            X = S[idx]
+            for k, actor in enumerate(self.order):
+                choice, sk = self.choose(X, actor, U[k, 0, idx], r)
+                skipped += sk
+                X = self.act(X, actor, choice, U[k, 1:][:, idx])
+                base = self.action_col[m.actors[actor].actions[0]]
+                counts[r - 1, base:base + len(m.actors[actor].actions)] += np.bincount(
+                    choice[choice >= 0], minlength=len(m.actors[actor].actions))
+            X = m.step_dynamics(X)
+            if self.week_col is not None:
+                X[:, self.week_col] += self.round_weeks
+            if m.pinned:
+                m.pin(X)
+            S[idx] = X
+            hit = m.outcome_of(X)
+            done = hit != self.default_outcome
+            outcome[idx[done]] = hit[done]
+            rounds[idx[done]] = r
+            running[idx[done]] = False
+            self._record(S, hist[r], ssum, r)
+        return BatchResult(outcome, rounds, counts, hist, ssum, skipped)
+
+    def _record(self, S: np.ndarray, hist: np.ndarray, ssum: np.ndarray, r: int) -> None:
+        F = S[:, self.front_cols]
+        bins = np.clip((F * FRONT_BINS).astype(np.int64), 0, FRONT_BINS - 1)
+        bins += np.arange(len(self.front_ids)) * FRONT_BINS
+        hist += np.bincount(bins.ravel(), minlength=hist.size).reshape(hist.shape)
+        ssum[r] += S.sum(axis=0)
