@@ -1,0 +1,189 @@
+"""Read coded decision episodes (trigger -> what the deciding actor did).
+
+The format is the one of ``episodes_2019_2024.csv`` (shipped in
+``brink/fit/data``): one row per episode with ``episode_id``, ``trigger_date``,
+``trigger``, ``trigger_actor``, ``decision_actor``, ``response_date``,
+``response_category``, ``response``, ``scale``, ``advance_warning``,
+``lag_days``, ``source_urls``, ``confidence``, ``notes``. Two optional columns,
+``trigger_scenario_actor`` and ``trigger_category``, code the trigger in the
+scenario's vocabulary; where they are absent the shipped
+``episode_triggers.csv`` supplies them for the shipped episodes.
+
+Every problem is reported at once with file, line and field
+(``brink.errors.InputError``); nothing is half read.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from brink.errors import InputError, Problem
+
+REQUIRED = ("episode_id", "trigger_date", "trigger", "trigger_actor", "decision_actor",
+            "response_date", "response_category")
+OPTIONAL = ("response", "scale", "advance_warning", "lag_days", "source_urls", "confidence", "notes",
+            "trigger_scenario_actor", "trigger_category")
+CATEGORY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+WARNING_VALUES = {"yes", "no", "unknown", ""}
+CONFIDENCE_VALUES = {"high", "medium", "low", ""}
+
+
+def default_episodes_path() -> Path:
+    """The episodes file shipped inside the package."""
+    return Path(str(resources.files("brink.fit") / "data" / "episodes_2019_2024.csv"))
+
+
+def default_triggers_path() -> Path:
+    return Path(str(resources.files("brink.fit") / "data" / "episode_triggers.csv"))
+
+
+@dataclass(frozen=True)
+class Episode:
+    """One coded decision episode; ``line`` is its 1-based line in ``file``."""
+
+    episode_id: str
+    trigger_date: dt.date
+    trigger: str
+    trigger_actor: str
+    decision_actor: str
+    response_date: dt.date
+    response_category: str
+    response: str = ""
+    scale: str = ""
+    advance_warning: str = ""
+    lag_days: int | None = None
+    confidence: str = ""
+    notes: str = ""
+    trigger_scenario_actor: str | None = None
+    trigger_category: str | None = None
+    file: str = ""
+    line: int = 0
+
+    @property
+    def where(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+def _date(text: str, file: str, line: int, field: str, problems: list[Problem]) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        problems.append(Problem(file, line, field, f"{text!r} is not a date (YYYY-MM-DD)"))
+        return None
+
+
+def read_episodes(path: str | Path | None = None) -> list[Episode]:
+    """Read and check an episodes CSV; raise ``InputError`` listing every problem."""
+    p = Path(path) if path is not None else default_episodes_path()
+    display = str(p)
+    try:
+        text = p.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError([Problem(display, None, "(file)", f"cannot read: {exc}")]) from None
+    problems: list[Problem] = []
+    if not text.strip():
+        raise InputError([Problem(display, None, "(file)", "empty file: expected a header row")])
+    reader = csv.DictReader(text.splitlines(keepends=True))
+    header = reader.fieldnames or []
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        raise InputError([Problem(display, 1, c, "required column missing") for c in missing])
+    unknown = [c for c in header if c not in REQUIRED and c not in OPTIONAL]
+    for c in unknown:
+        problems.append(Problem(display, 1, c, f"unknown column (known: {', '.join(REQUIRED + OPTIONAL)})"))
+    triggers = {} if "trigger_category" in header else _shipped_triggers()
+    out: list[Episode] = []
+    seen: dict[str, int] = {}
+    line = 1
+    for rec in reader:
+        line = reader.line_num - _newlines_inside(rec)  # first physical line of this record
+        if None in rec:
+            problems.append(Problem(display, line, "(row)", f"{len(rec[None])} more fields than the header"))
+            continue
+        if any(v is None for v in rec.values()):
+            problems.append(Problem(display, line, "(row)", "fewer fields than the header"))
+            continue
+        if not any(v.strip() for v in rec.values()):
+            continue
+        n0 = len(problems)
+        eid = rec["episode_id"].strip()
+        if not eid:
+            problems.append(Problem(display, line, "episode_id", "empty"))
+        elif eid in seen:
+            problems.append(Problem(display, line, "episode_id", f"{eid} already used on line {seen[eid]}"))
+        seen.setdefault(eid, line)
+        for f in ("decision_actor", "trigger_actor"):
+            if not rec[f].strip():
+                problems.append(Problem(display, line, f, "empty"))
+        td = _date(rec["trigger_date"], display, line, "trigger_date", problems)
+        rd = _date(rec["response_date"], display, line, "response_date", problems)
+        if td and rd and rd < td:
+            problems.append(Problem(display, line, "response_date", f"{rd} is before trigger_date {td}"))
+        cat = rec["response_category"].strip()
+        if not CATEGORY_RE.match(cat):
+            problems.append(Problem(display, line, "response_category",
+                                    f"{cat!r} is not a category name (lower_case_with_underscores)"))
+        warn = rec.get("advance_warning", "").strip()
+        if warn not in WARNING_VALUES:
+            problems.append(Problem(display, line, "advance_warning", f"{warn!r}: expected yes, no or unknown"))
+        conf = rec.get("confidence", "").strip()
+        if conf not in CONFIDENCE_VALUES:
+            problems.append(Problem(display, line, "confidence", f"{conf!r}: expected high, medium or low"))
+        lag: int | None = None
+        lag_text = rec.get("lag_days", "").strip()
+        if lag_text:
+            try:
+                lag = int(lag_text)
+                if lag < 0:
+                    raise ValueError
+            except ValueError:
+                problems.append(Problem(display, line, "lag_days", f"{lag_text!r} is not a whole number >= 0"))
+        tcat = (rec.get("trigger_category") or "").strip() or None
+        tact = (rec.get("trigger_scenario_actor") or "").strip() or None
+        if "trigger_category" not in header and eid in triggers and td is not None:
+            t_date, t_act, t_cat = triggers[eid]
+            if t_date == td:  # the shipped coding applies to the shipped episode only
+                tact, tcat = t_act, t_cat
+        if tcat is not None and not CATEGORY_RE.match(tcat):
+            problems.append(Problem(display, line, "trigger_category", f"{tcat!r} is not a category name"))
+        if len(problems) > n0:
+            continue
+        out.append(Episode(
+            episode_id=eid, trigger_date=td, trigger=rec["trigger"].strip(),
+            trigger_actor=rec["trigger_actor"].strip(), decision_actor=rec["decision_actor"].strip(),
+            response_date=rd, response_category=cat, response=rec.get("response", "").strip(),
+            scale=rec.get("scale", "").strip(), advance_warning=warn, lag_days=lag, confidence=conf,
+            notes=rec.get("notes", "").strip(), trigger_scenario_actor=tact, trigger_category=tcat,
+            file=display, line=line,
+        ))
+    if problems:
+        raise InputError(problems)
+    if not out:
+        raise InputError([Problem(display, None, "(file)", "no episodes in the file")])
+    return out
+
+
+def _newlines_inside(rec: dict) -> int:
+    return sum(v.count("\n") for v in rec.values() if isinstance(v, str)) + sum(
+        sum(x.count("\n") for x in v) for v in rec.values() if isinstance(v, list))
+
+
+def _shipped_triggers() -> dict[str, tuple[dt.date, str | None, str]]:
+    out = {}
+    with open(default_triggers_path(), encoding="utf-8") as fh:
+        for rec in csv.DictReader(fh):
+            out[rec["episode_id"]] = (dt.date.fromisoformat(rec["trigger_date"]),
+                                      rec["trigger_scenario_actor"] or None, rec["trigger_category"])
+    return out
+
+
+def episodes_frame(episodes: list[Episode]):
+    """The episodes as a pandas DataFrame (one row each)."""
+    import pandas as pd
+
+    return pd.DataFrame([e.__dict__ for e in episodes])

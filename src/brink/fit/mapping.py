@@ -1,0 +1,219 @@
+"""From a coded episode to a decision of the scenario's model.
+
+An episode says who decided (free text such as "United States" or "Kataib
+Hezbollah"), after what trigger, and which response category they chose. The
+decision model knows a handful of deciding actors, each with a catalogue of
+actions that carry a ``category`` in the same vocabulary. ``map_episodes``
+turns every episode it can into a ``DecisionContext``:
+
+* **deciding actor** — the episode's ``decision_actor`` matched against the
+  scenario actors' ids, names and aliases (case-insensitive, text in brackets
+  ignored), plus ``JOINT_ACTORS`` for joint decisions led by one actor. The
+  actor must have catalogue actions.
+* **choice set** — the categories of the actor's catalogue actions that are
+  feasible in the decision state. The model's probability of a category is the
+  sum of the probabilities of the actor's actions in it.
+* **decision state**, by the first rule that applies:
+
+  1. ``decision_point`` — a scenario decision point that cites this episode's
+     line (``episodes_2019_2024.csv:L28``) and has the same actor: the state
+     the model itself computes there (timeline replayed to the trigger).
+  2. ``timeline`` — a scenario timeline event on the trigger date by the
+     trigger's scenario actor: the state right after that event.
+  3. ``constructed`` — the replayed timeline state before the trigger date
+     (the scenario's start state for anything before its first event; for the
+     2019-2023 episodes this is the world of March 2024, an approximation),
+     aged by the scenario's dynamics to the trigger date, ``world.week`` set
+     from the trigger date, and then the trigger applied as a catalogue action
+     of the trigger's category: the trigger actor's own action where it has
+     one, else a stand-in — another actor's action of that category, aimed at
+     the decider where one is — and nothing where the catalogue has no action
+     of that category. Each context's ``note`` names what was applied.
+
+Episodes that cannot be mapped (unknown or non-deciding actor, a category the
+actor's catalogue lacks or cannot take in that state, a response after the
+scenario's ``as_of`` date) are returned in ``unmapped`` with the reason.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from brink.fit.episodes import Episode
+from brink.model.compiled import Model
+
+# Joint decisions that one scenario actor led; anything else with '+' is unmapped.
+JOINT_ACTORS: dict[str, tuple[str, str]] = {
+    "us+uk": ("USA", "joint US-UK strikes, led by the United States: coded as a US decision"),
+}
+
+
+@dataclass(frozen=True)
+class DecisionContext:
+    """One episode as a decision of the model: who, in what state, choosing among what."""
+
+    episode: Episode
+    actor: str
+    state: np.ndarray
+    source: str
+    categories: tuple[str, ...]
+    observed: str
+    trigger_category: str | None
+    note: str = ""
+
+    @property
+    def episode_id(self) -> str:
+        return self.episode.episode_id
+
+
+@dataclass(frozen=True)
+class Unmapped:
+    episode: Episode
+    reason: str
+
+
+@dataclass
+class MappingResult:
+    contexts: list[DecisionContext] = field(default_factory=list)
+    unmapped: list[Unmapped] = field(default_factory=list)
+
+    def table(self):
+        """One row per episode: mapped or not, actor, state source, reason or note."""
+        import pandas as pd
+
+        rows = [{"episode_id": c.episode_id, "date": c.episode.trigger_date, "decision_actor": c.episode.decision_actor,
+                 "mapped": True, "actor": c.actor, "observed": c.observed, "state": c.source,
+                 "choices": len(c.categories), "detail": c.note} for c in self.contexts]
+        rows += [{"episode_id": u.episode.episode_id, "date": u.episode.trigger_date,
+                  "decision_actor": u.episode.decision_actor, "mapped": False, "actor": None,
+                  "observed": u.episode.response_category, "state": None, "choices": 0, "detail": u.reason}
+                 for u in self.unmapped]
+        return pd.DataFrame(rows).sort_values("episode_id", kind="stable").reset_index(drop=True)
+
+
+def category_order(model: Model) -> tuple[str, ...]:
+    """All categories of the catalogue, in order of first appearance (a stable column order)."""
+    seen: dict[str, None] = {}
+    for a in model.scenario.actions:
+        seen.setdefault(a.category, None)
+    return tuple(seen)
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"\([^)]*\)", "", text)).strip().lower()
+
+
+def resolve_actor(model: Model, name: str) -> tuple[str | None, str]:
+    """(scenario actor id or None, note or reason) for an episode's free-text actor."""
+    key = _norm(name).replace(" ", "")
+    if key in JOINT_ACTORS:
+        return JOINT_ACTORS[key]
+    if "+" in name or "/" in name:
+        return None, f"joint or alternative actors {name!r}: no single scenario actor decided"
+    n = _norm(name)
+    for a in model.scenario.actors:
+        if n in {a.id.lower(), _norm(a.name), *(_norm(x) for x in a.aliases)}:
+            return a.id, ""
+    return None, f"{name!r} is not a scenario actor"
+
+
+def _citation(ep: Episode) -> str:
+    return f"{Path(ep.file).name}:L{ep.line}"
+
+
+def map_episode(model: Model, ep: Episode, categories: tuple[str, ...] | None = None) -> DecisionContext | Unmapped:
+    """Map one episode (see the module docstring for the rules)."""
+    sc = model.scenario
+    if ep.response_date > sc.meta.as_of:
+        return Unmapped(ep, f"response on {ep.response_date} is after the scenario's as_of date {sc.meta.as_of}")
+    actor, note = resolve_actor(model, ep.decision_actor)
+    if actor is None:
+        return Unmapped(ep, note)
+    if actor not in model.actors:
+        return Unmapped(ep, f"{actor} has no catalogue actions in {sc.meta.id}: the model does not decide for it")
+    cats = categories or category_order(model)
+    acts = model.actors[actor].actions
+    act_cats = {a: sc.action(a).category for a in acts}
+    if ep.response_category not in act_cats.values():
+        have = ", ".join(sorted(set(act_cats.values())))
+        return Unmapped(ep, f"{actor} has no catalogue action of category {ep.response_category!r} (has: {have})")
+
+    S, source, how = decision_state(model, ep, actor)
+    feas = dict(zip(acts, model.feasible_mask(S, actor)))
+    avail = tuple(c for c in cats if any(feas[a] for a in acts if act_cats[a] == c))
+    if ep.response_category not in avail:
+        pre = "; ".join(f"{a}: {sc.action(a).precondition}" for a in acts if act_cats[a] == ep.response_category)
+        return Unmapped(ep, f"{actor}'s actions of category {ep.response_category!r} are infeasible in the "
+                            f"mapped state ({source}; preconditions {pre})")
+    return DecisionContext(
+        episode=ep, actor=actor, state=S, source=source, categories=avail, observed=ep.response_category,
+        trigger_category=ep.trigger_category, note="; ".join(x for x in (note, how) if x),
+    )
+
+
+def decision_state(model: Model, ep: Episode, actor: str) -> tuple[np.ndarray, str, str]:
+    """(state, source, how) for an episode decided by ``actor``."""
+    from brink.model.history import state_after, state_at
+
+    sc = model.scenario
+    cite = _citation(ep)
+    for dp in sc.decision_points:
+        if dp.actor == actor and cite in dp.evidence:
+            return state_at(model, dp.id), f"decision_point:{dp.id}", f"scenario decision point {dp.id} cites {cite}"
+    tl = sorted(sc.timeline, key=lambda e: e.date)
+    if ep.trigger_scenario_actor:
+        for e in tl:
+            if e.date == ep.trigger_date and e.actor == ep.trigger_scenario_actor:
+                S, _ = state_after(model, e.id)
+                return S, f"timeline:{e.id}", f"state after timeline event {e.id}"
+    # constructed
+    before = [e for e in tl if e.date < ep.trigger_date]
+    if before:
+        S, last = state_after(model, before[-1].id)
+        base = f"timeline replayed to {before[-1].id}"
+    else:
+        S, last = model.initial_state(), None
+        base = "scenario start state"
+    round_days = 7.0 * sc.schedule.round_weeks.value if sc.schedule else 14.0
+    if last is not None:
+        S = model.step_dynamics(S, int((ep.trigger_date - last).days // round_days))
+    S = S.copy()
+    week = model.var_index.get("world.week")
+    if week is not None:
+        S[week] = np.clip(model.week_of(ep.trigger_date), model.lo[week], model.hi[week])
+    trig = trigger_action(model, ep, actor)
+    if trig is None:
+        how = f"{base}; no catalogue action of trigger category {ep.trigger_category!r}: trigger not applied"
+    else:
+        S = model.pin(model.apply(S, trig))
+        stand = "" if sc.action(trig).actor == ep.trigger_scenario_actor else " as a stand-in"
+        how = f"{base}; trigger applied as {trig}{stand}"
+    return S, "constructed", how
+
+
+def trigger_action(model: Model, ep: Episode, decider: str) -> str | None:
+    """The catalogue action that stands for the episode's trigger (None: nothing fits)."""
+    if not ep.trigger_category:
+        return None
+    sc = model.scenario
+    cands = [a for a in sc.actions if a.category == ep.trigger_category and a.actor != decider]
+    own = [a for a in cands if a.actor == ep.trigger_scenario_actor]
+    for pool in (own, cands):
+        if pool:
+            aimed = [a for a in pool if a.target == decider]
+            return (aimed or pool)[0].id
+    return None
+
+
+def map_episodes(model: Model, episodes: list[Episode]) -> MappingResult:
+    """Map every episode; the unmappable ones are kept with their reason."""
+    cats = category_order(model)
+    res = MappingResult()
+    for ep in episodes:
+        m = map_episode(model, ep, cats)
+        (res.contexts if isinstance(m, DecisionContext) else res.unmapped).append(m)
+    return res
