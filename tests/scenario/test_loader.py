@@ -191,3 +191,16 @@ def test_every_parameter_is_used_by_some_formula(iran):
     for t in texts:
         used |= parse(t).symbols
     assert set(iran.parameters) - used == set()
+
+
+def test_shipped_broken_example_reports_all_five_mistakes_in_one_pass():
+    path = Path(__file__).resolve().parents[2] / "examples" / "broken-scenario.yaml"
+    probs = problems_of(path)
+    got = {(p.line, p.field) for p in probs}
+    assert got == {
+        (line_of(path, "threshold: {value: 0.8}"), "parameters.threshold"),
+        (line_of(path, "weight: {value: 1.4"), "actors[A].concerns[calm].weight.value"),
+        (line_of(path, "actor: B"), "actions[A_escalate].actor"),
+        (line_of(path, '"0.5 * step"'), "actions[A_escalate].effects.A.tension"),
+        (line_of(path, 'A.anger: "step"'), "actions[A_escalate].effects.A.anger"),
+    }

@@ -14,13 +14,14 @@ cross-reference checks — is mapped back to the file, line and field.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
@@ -224,23 +225,113 @@ def read_located(path: Path) -> tuple[Located, list[Problem]]:
 
 def load_scenario(name_or_path: str | Path) -> Scenario:
     """Load, merge and fully validate a scenario; raise ``InputError`` listing every problem."""
-    from brink.scenario.validate import cross_check
+    from brink.scenario.validate import KnownNames, cross_check
 
     path = resolve_path(name_or_path)
     located, problems = read_located(path)
-    scenario = None
-    if not problems:
-        try:
-            scenario = Scenario.model_validate(located.data)
-        except ValidationError as exc:
-            for err in exc.errors(include_url=False):
-                file, line, fld = located.locate(tuple(err["loc"]))
-                msg = err["msg"].removeprefix("Value error, ")
-                problems.append(Problem(file, line, fld, msg))
-    if scenario is not None:
-        for loc_tuple, msg in cross_check(scenario):
-            file, line, fld = located.locate(loc_tuple)
-            problems.append(Problem(file, line, fld, msg))
     if problems:
         raise InputError(problems)
+    try:
+        scenario = Scenario.model_validate(located.data)
+    except ValidationError as exc:
+        for err in exc.errors(include_url=False):
+            file, line, fld = located.locate(tuple(err["loc"]))
+            problems.append(Problem(file, line, fld, err["msg"].removeprefix("Value error, ")))
+        # Cross-check the parts that are well-formed too, so one pass reports everything.
+        partial, index_maps = _partial_scenario(located.data)
+        for loc_tuple, msg in cross_check(partial, KnownNames.from_raw(located.data)):
+            if loc_tuple and loc_tuple[0] in index_maps and len(loc_tuple) > 1:
+                loc_tuple = (loc_tuple[0], index_maps[loc_tuple[0]][loc_tuple[1]]) + tuple(loc_tuple[2:])
+            file, line, fld = located.locate(loc_tuple)
+            problems.append(Problem(file, line, fld, msg))
+        raise InputError(_ordered(problems)) from None
+    for loc_tuple, msg in cross_check(scenario):
+        file, line, fld = located.locate(loc_tuple)
+        problems.append(Problem(file, line, fld, msg))
+    if problems:
+        raise InputError(_ordered(problems))
     return scenario
+
+
+def _ordered(problems: list[Problem]) -> list[Problem]:
+    """Problems in file order, each reported once."""
+    seen, out = set(), []
+    for p in sorted(problems, key=lambda p: (p.file, p.line or 0, p.field)):
+        if (p.file, p.line, p.field, p.message) not in seen:
+            seen.add((p.file, p.line, p.field, p.message))
+            out.append(p)
+    return out
+
+
+def _repaired(adapter: TypeAdapter, item: Any, tries: int = 20) -> Any:
+    """Validate ``item``, dropping the offending optional keys until it passes.
+
+    Used only to cross-check the rest of a broken item (its actor, its other
+    effects...): the dropped parts have already been reported. None when a
+    required part is broken.
+    """
+    item = copy.deepcopy(item)
+    for _ in range(tries):
+        try:
+            return adapter.validate_python(item)
+        except ValidationError as exc:
+            if not any(_drop(item, tuple(e["loc"])) for e in exc.errors()):
+                return None
+    return None
+
+
+def _drop(node: Any, loc: tuple[Any, ...]) -> bool:
+    """Delete the deepest existing key/item along ``loc``; True if something went."""
+    parent, key = None, None
+    for k in loc:
+        if isinstance(node, dict) and k in node:
+            parent, key, node = node, k, node[k]
+        elif isinstance(node, list) and isinstance(k, int) and k < len(node):
+            parent, key, node = node, k, node[k]
+        elif isinstance(k, str) and ("[" in k or "function-" in k):
+            continue
+        else:
+            break
+    if parent is None:
+        return False
+    del parent[key]
+    return True
+
+
+def _partial_scenario(data: dict[str, Any]) -> tuple[Scenario, dict[str, list[int]]]:
+    """A Scenario built from only the items that pass their own shape checks.
+
+    Returns it with, per list section, the original index of each kept item, so
+    cross-check locations can be mapped back to the files.
+    """
+    fields = Scenario.model_fields
+    values: dict[str, Any] = {}
+    index_maps: dict[str, list[int]] = {}
+    for name, info in fields.items():
+        raw = data.get(name)
+        if raw is None:
+            values[name] = info.get_default(call_default_factory=True)
+            continue
+        if name in LIST_SECTIONS:
+            item_type = info.annotation.__args__[0]  # list[Model]
+            kept, idx = [], []
+            for i, item in enumerate(raw):
+                repaired = _repaired(TypeAdapter(item_type), item)
+                if repaired is not None:
+                    kept.append(repaired)
+                    idx.append(i)
+            values[name], index_maps[name] = kept, idx
+        elif name in MAP_SECTIONS:
+            adapter = TypeAdapter(info.annotation.__args__[1])
+            good = {}
+            for k, v in (raw or {}).items():
+                repaired = _repaired(adapter, v)
+                if repaired is not None:
+                    good[k] = repaired
+            values[name] = good
+        else:
+            try:
+                values[name] = TypeAdapter(info.annotation).validate_python(raw)
+            except ValidationError:
+                values[name] = None
+    return Scenario.model_construct(**values), index_maps

@@ -7,7 +7,9 @@ file and line. All checks run, so the analyst sees every problem at once.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from brink.scenario.expr import parse
@@ -16,9 +18,36 @@ from brink.scenario.schema import CITATION_RE, Param, Scenario
 Loc = tuple[Any, ...]
 
 
-def cross_check(sc: Scenario) -> list[tuple[Loc, str]]:
-    """Every cross-reference problem in the scenario."""
-    return list(_checks(sc))
+@dataclass(frozen=True)
+class KnownNames:
+    """Ids declared in the raw files, including items that failed their own shape
+    check, so that a broken actor does not also turn every reference to it into
+    an 'unknown actor' error."""
+
+    actors: frozenset[str] = frozenset()
+    actions: frozenset[str] = frozenset()
+    fronts: frozenset[str] = frozenset()
+    events: frozenset[str] = frozenset()
+    sources: frozenset[str] = frozenset()
+    variables: frozenset[str] = frozenset()
+    params: frozenset[str] = frozenset()
+
+    @classmethod
+    def from_raw(cls, data: dict[str, Any]) -> "KnownNames":
+        def ids(section: str) -> frozenset[str]:
+            return frozenset(str(x["id"]) for x in data.get(section) or [] if isinstance(x, dict) and "id" in x)
+
+        variables = {f"{a['id']}.{v}" for a in data.get("actors") or []
+                     if isinstance(a, dict) and isinstance(a.get("state"), dict) for v in a["state"]}
+        variables |= {f"world.{v}" for v in (data.get("world") or {})}
+        variables |= {f"front.{f}" for f in ids("fronts")} | {f"channel.{c}" for c in ids("channels")}
+        return cls(ids("actors"), ids("actions"), ids("fronts"), ids("timeline"), ids("sources"),
+                   frozenset(variables), frozenset(data.get("parameters") or {}))
+
+
+def cross_check(sc: Scenario, known: KnownNames | None = None) -> list[tuple[Loc, str]]:
+    """Every cross-reference problem in the scenario (``known`` adds raw ids, see KnownNames)."""
+    return list(_checks(sc, known or KnownNames()))
 
 
 def _dupes(items: list[Any], key: str, section: str) -> Iterator[tuple[Loc, str]]:
@@ -31,14 +60,16 @@ def _dupes(items: list[Any], key: str, section: str) -> Iterator[tuple[Loc, str]
             seen[k] = i
 
 
-def _checks(sc: Scenario) -> Iterator[tuple[Loc, str]]:
-    actors = {a.id for a in sc.actors}
+def _checks(sc: Scenario, known: KnownNames) -> Iterator[tuple[Loc, str]]:
+    actors = {a.id for a in sc.actors} | known.actors
     actions = {a.id: a for a in sc.actions}
-    fronts = {f.id for f in sc.fronts}
-    events = {e.id for e in sc.timeline}
-    sources = {s.id for s in sc.sources}
-    variables = set(sc.variable_names())
-    params = set(sc.parameters)
+    action_ids = set(actions) | known.actions
+    fronts = {f.id for f in sc.fronts} | known.fronts
+    events = {e.id for e in sc.timeline} | known.events
+    sources = {s.id for s in sc.sources} | known.sources
+    variables = set(sc.variable_names()) | known.variables
+    params = set(sc.parameters) | known.params
+    as_of = sc.meta.as_of if sc.meta is not None else dt.date.max
 
     for section, key in [("sources", "id"), ("actors", "id"), ("actions", "id"), ("fronts", "id"),
                          ("channels", "id"), ("timeline", "id"), ("decision_points", "id"),
@@ -125,10 +156,10 @@ def _checks(sc: Scenario) -> Iterator[tuple[Loc, str]]:
         yield from actor_ref(("timeline", i, "actor"), e.actor)
         yield from actor_ref(("timeline", i, "target"), e.target)
         yield from front_ref(("timeline", i, "front"), e.front)
-        if e.date > sc.meta.as_of:
-            yield ("timeline", i, "date"), f"{e.date} is after the scenario's as_of date {sc.meta.as_of}"
+        if e.date > as_of:
+            yield ("timeline", i, "date"), f"{e.date} is after the scenario's as_of date {as_of}"
         act = actions.get(e.action) if e.action else None
-        if e.action and act is None:
+        if e.action and e.action not in action_ids:
             yield ("timeline", i, "action"), f"unknown action {e.action!r}"
         if act is not None and act.actor != e.actor:
             yield ("timeline", i, "action"), f"action {act.id!r} belongs to {act.actor}, not {e.actor}"
@@ -143,17 +174,17 @@ def _checks(sc: Scenario) -> Iterator[tuple[Loc, str]]:
         yield from actor_ref(("decision_points", i, "actor"), d.actor)
         if d.trigger not in events:
             yield ("decision_points", i, "trigger"), f"unknown timeline event {d.trigger!r}"
-        if d.date > sc.meta.as_of:
-            yield ("decision_points", i, "date"), f"{d.date} is after the scenario's as_of date {sc.meta.as_of}"
+        if d.date > as_of:
+            yield ("decision_points", i, "date"), f"{d.date} is after the scenario's as_of date {as_of}"
         for j, aid in enumerate(d.feasible or []):
-            if aid not in actions:
+            if aid not in action_ids:
                 yield ("decision_points", i, "feasible", j), f"unknown action {aid!r}"
             elif actions[aid].actor != d.actor:
                 yield ("decision_points", i, "feasible", j), f"action {aid!r} belongs to {actions[aid].actor}"
         if d.taken is not None:
-            if d.taken not in actions:
+            if d.taken not in action_ids:
                 yield ("decision_points", i, "taken"), f"unknown action {d.taken!r}"
-            elif actions[d.taken].actor != d.actor:
+            elif d.taken in actions and actions[d.taken].actor != d.actor:
                 yield ("decision_points", i, "taken"), f"action {d.taken!r} belongs to {actions[d.taken].actor}"
             elif d.feasible is not None and d.taken not in d.feasible:
                 yield ("decision_points", i, "taken"), f"{d.taken!r} is not in the feasible list"
