@@ -1,0 +1,197 @@
+"""The forecast report of a simulation: one self-contained HTML file.
+
+Sections: outcome probabilities with 95 % intervals; the cumulative probability
+of each outcome round by round; an escalation fan chart per front; how often
+each actor took each action; the assumptions the numbers rest on
+(``brink.scenario.provenance.assumptions``). Figures are PNG, base64-embedded.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+from brink.scenario.provenance import assumptions  # noqa: E402
+
+CSS = """body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;color:#222}
+table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ccc;padding:3px 6px;text-align:left}
+th{background:#f2f2f2}td.n{text-align:right;font-variant-numeric:tabular-nums}
+.small{font-size:12px;color:#555}img{max-width:100%}"""
+
+
+def _png(fig) -> str:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
+    plt.close(fig)
+    return f'<img src="data:image/png;base64,{base64.b64encode(buf.getvalue()).decode()}">'
+
+
+def _table(df, pct: tuple[str, ...] = (), fmt: dict | None = None) -> str:
+    fmt = fmt or {}
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in df.columns)
+    body = []
+    for row in df.itertuples(index=False):
+        cells = []
+        for c, v in zip(df.columns, row):
+            if c in pct:
+                cells.append(f'<td class="n">{v:.2%}</td>')
+            elif c in fmt:
+                cells.append(f'<td class="n">{fmt[c](v)}</td>')
+            elif isinstance(v, float):
+                cells.append(f'<td class="n">{v:.4g}</td>')
+            else:
+                cells.append(f"<td>{html.escape(str(v))}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    return f"<table><tr>{head}</tr>{''.join(body)}</table>"
+
+
+def fig_probabilities(res):
+    p = res.probabilities()
+    fig, ax = plt.subplots(figsize=(8, 3.2))
+    y = range(len(p))
+    ax.barh(y, p["probability"], color="#4477aa")
+    ax.errorbar(p["probability"], y, xerr=[p["probability"] - p["lo95"], p["hi95"] - p["probability"]],
+                fmt="none", ecolor="k", capsize=3)
+    ax.set_yticks(list(y), p["label"])
+    ax.invert_yaxis()
+    ax.set_xlabel(f"probability within {res.horizon} rounds ({res.horizon * res.round_weeks:g} weeks), 95 % interval")
+    ax.set_xlim(0, 1)
+    return fig
+
+
+def fig_cumulative(res):
+    c = res.cumulative()
+    fig, ax = plt.subplots(figsize=(8, 3.5))
+    for o, label in zip(res.outcome_ids[:-1], res.outcome_labels[:-1]):
+        s = c[c["outcome"] == o]
+        ax.step(s["week"], s["probability"], where="post", label=label)
+    ax.set_xlabel("weeks after the as_of date")
+    ax.set_ylabel("P(outcome reached)")
+    ax.legend(fontsize=8, loc="upper left")
+    ax.grid(alpha=0.3)
+    return fig
+
+
+def fig_fans(res):
+    f = res.fronts
+    fronts = list(dict.fromkeys(f["front"]))
+    cols = 3
+    rows = -(-len(fronts) // cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(10, 2.6 * rows), sharex=True, sharey=True, squeeze=False)
+    for ax, fid in zip(axes.ravel(), fronts):
+        s = f[f["front"] == fid]
+        ax.fill_between(s["week"], s["q05"], s["q95"], color="#cc6677", alpha=0.25, label="5-95 %")
+        ax.fill_between(s["week"], s["q25"], s["q75"], color="#cc6677", alpha=0.45, label="25-75 %")
+        ax.plot(s["week"], s["q50"], color="#882255", lw=1.5, label="median")
+        ax.set_title(fid, fontsize=10)
+        ax.set_ylim(0, 1)
+        ax.grid(alpha=0.3)
+    for ax in axes.ravel()[len(fronts):]:
+        ax.axis("off")
+    axes[0, 0].legend(fontsize=7)
+    fig.supxlabel("weeks after the as_of date")
+    fig.supylabel("escalation level")
+    return fig
+
+
+def fig_actions(res):
+    a = res.action_shares()
+    actors = list(dict.fromkeys(a["actor"]))
+    fig, axes = plt.subplots(len(actors), 1, figsize=(8, 0.32 * len(a) + 0.6 * len(actors)),
+                             gridspec_kw={"height_ratios": [max(1, (a["actor"] == x).sum()) for x in actors]})
+    for ax, actor in zip(axes if len(actors) > 1 else [axes], actors):
+        s = a[a["actor"] == actor]
+        ax.barh(range(len(s)), s["share"], color="#117733")
+        ax.set_yticks(range(len(s)), s["action"], fontsize=8)
+        ax.invert_yaxis()
+        ax.set_xlim(0, 1)
+        ax.set_title(f"{actor}: share of its decisions", fontsize=9, loc="left")
+    fig.tight_layout()
+    return fig
+
+
+def _assumption_rows(scenario) -> str:
+    rows = assumptions(scenario)
+    body = "".join(
+        f"<tr><td>{html.escape(r.path)}</td><td class='n'>{'' if r.value is None else f'{r.value:g}'}</td>"
+        f"<td>{html.escape(r.assumption or '')}</td><td>{html.escape(', '.join(r.evidence))}</td></tr>"
+        for r in rows)
+    return (f"<p class='small'>{len(rows)} facts and numbers rest at least partly on an assumption.</p>"
+            f"<table><tr><th>where</th><th>value</th><th>assumption</th><th>evidence</th></tr>{body}</table>")
+
+
+def _page(title: str, parts: list[str]) -> str:
+    return (f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
+            f"<style>{CSS}</style></head><body>{''.join(parts)}</body></html>")
+
+
+def _header(res, scenario) -> str:
+    return (f"<h1>{html.escape(scenario.meta.title)}</h1>"
+            f"<p>Forecast from {scenario.meta.as_of}: {res.n:,} simulated trajectories of {res.horizon} rounds "
+            f"of {res.round_weeks:g} weeks, seed {res.seed}; intervention: <b>{html.escape(res.intervention)}</b> "
+            f"({html.escape(res.meta.get('intervention_detail', ''))}). "
+            "Intervals are 95 % Wilson intervals for the Monte Carlo error only: they do not include "
+            "the uncertainty of the assumed parameters listed at the end.</p>")
+
+
+def simulation_report(res, scenario, path: str | Path) -> Path:
+    """Write the forecast report of one simulation to ``path`` (an .html file)."""
+    parts = [
+        _header(res, scenario),
+        "<h2>Outcome probabilities</h2>", _png(fig_probabilities(res)),
+        _table(res.probabilities()[["outcome", "label", "count", "probability", "lo95", "hi95"]],
+               pct=("probability", "lo95", "hi95")),
+        "<h2>Cumulative probability over time</h2>", _png(fig_cumulative(res)),
+        "<h2>Escalation per front</h2><p class='small'>Quantiles over all trajectories; a trajectory that "
+        "reached an outcome keeps its last state.</p>", _png(fig_fans(res)),
+        "<h2>Actions taken</h2>", _png(fig_actions(res)),
+        "<h2>Assumptions</h2>", _assumption_rows(scenario),
+    ]
+    p = Path(path)
+    tmp = p.with_suffix(".html.tmp")
+    tmp.write_text(_page(f"brink forecast: {scenario.meta.id}", parts), encoding="utf-8")
+    tmp.replace(p)
+    return p
+
+
+def fig_differences(cmp):
+    d = cmp.differences()
+    fig, ax = plt.subplots(figsize=(8, 3.2))
+    y = range(len(d))
+    ax.barh(y, d["difference"], color=["#cc6677" if x > 0 else "#4477aa" for x in d["difference"]])
+    ax.errorbar(d["difference"], y, xerr=[d["difference"] - d["lo95"], d["hi95"] - d["difference"]],
+                fmt="none", ecolor="k", capsize=3)
+    ax.axvline(0, color="k", lw=0.8)
+    ax.set_yticks(list(y), d["label"])
+    ax.invert_yaxis()
+    ax.set_xlabel("change in probability (intervention - baseline), 95 % paired interval")
+    return fig
+
+
+def comparison_report(cmp, scenario, path: str | Path) -> Path:
+    """Write the report of an intervention against the baseline (common random numbers)."""
+    v = cmp.variant
+    parts = [
+        _header(v, scenario),
+        "<h2>Effect of the intervention</h2><p class='small'>Baseline and intervention use the same random "
+        "numbers run by run, so the interval is that of the paired differences.</p>",
+        _png(fig_differences(cmp)),
+        _table(cmp.differences()[["outcome", "label", "baseline", "variant", "difference", "lo95", "hi95"]],
+               pct=("baseline", "variant", "difference", "lo95", "hi95")),
+        "<h2>Cumulative probability over time (intervention)</h2>", _png(fig_cumulative(v)),
+        "<h2>Escalation per front (intervention)</h2>", _png(fig_fans(v)),
+        "<h2>Actions taken (intervention)</h2>", _png(fig_actions(v)),
+        "<h2>Assumptions</h2>", _assumption_rows(scenario),
+    ]
+    p = Path(path)
+    tmp = p.with_suffix(".html.tmp")
+    tmp.write_text(_page(f"brink compare: {scenario.meta.id} / {v.intervention}", parts), encoding="utf-8")
+    tmp.replace(p)
+    return p

@@ -1,0 +1,161 @@
+"""``brink simulate`` and ``brink compare``: the Monte Carlo forecast and interventions.
+
+``forecast_summary`` is the piece ``brink run`` can call to end with a forecast.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+console = Console()
+
+RunsOpt = Annotated[int, typer.Option("--runs", help="number of simulated trajectories")]
+HorizonOpt = Annotated[int, typer.Option("--horizon", help="rounds to simulate")]
+SeedOpt = Annotated[int, typer.Option("--seed", help="random seed (results are reproducible from it)")]
+WeeksOpt = Annotated[float | None, typer.Option("--round-weeks", help="weeks per round (default: the scenario's schedule)")]
+OutOpt = Annotated[Path | None, typer.Option("--out", help="results folder (default brink-results/...)")]
+WorkersOpt = Annotated[int, typer.Option("--workers", help="worker processes (same results for any number)")]
+BatchOpt = Annotated[int, typer.Option("--batch-size", help="trajectories per batch (rounded up to 4096s; memory bound)")]
+SetOpt = Annotated[list[str] | None, typer.Option("--set", help="what-if NAME=VALUE (repeatable)")]
+ForceOpt = Annotated[list[str] | None, typer.Option("--force", help="ACTOR:ACTION@ROUND(S), e.g. USA:USA_max_pressure@6-8")]
+CloseOpt = Annotated[list[str] | None, typer.Option("--close-channel", help="channel id to close (repeatable)")]
+DisableOpt = Annotated[list[str] | None, typer.Option("--disable", help="action id to remove from its actor's choices")]
+
+
+def register(app: typer.Typer) -> None:
+    app.command("simulate")(simulate_cmd)
+    app.command("compare")(compare_cmd)
+
+
+def _progress(total: int, label: str):
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    bar = Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                   console=Console(stderr=True), transient=True)
+    return bar, bar.add_task(label, total=total)
+
+
+def _run(scenario, runs, horizon, seed, iv, round_weeks, batch_size, workers, label):
+    from brink.sim import simulate
+
+    bar, task = _progress(runs, label)
+    with bar:
+        return simulate(scenario, runs, horizon, seed, iv, round_weeks=round_weeks, batch_size=batch_size,
+                        workers=workers, progress=lambda k: bar.advance(task, k))
+
+
+def print_probabilities(res, title: str | None = None) -> None:
+    t = Table(title=title or f"Outcome probabilities — {res.n:,} runs, {res.horizon} rounds of "
+              f"{res.round_weeks:g} weeks, seed {res.seed} (95 % interval)")
+    t.add_column("outcome"); t.add_column("P", justify="right"); t.add_column("95 % interval", justify="right")
+    t.add_column("label", style="dim")
+    for r in res.probabilities().itertuples():
+        t.add_row(r.outcome, f"{r.probability:.1%}", f"[{r.lo95:.1%}, {r.hi95:.1%}]", r.label)
+    console.print(t)
+
+
+def forecast_summary(scenario_name: str = "iran-2024", runs: int = 20_000, horizon: int = 26, seed: int = 7,
+                     out_dir: str | Path | None = None, workers: int = 1):
+    """Simulate, print the outcome table, write Parquet + report.html; return the result.
+
+    Meant for the end of ``brink run`` (a modest run count keeps it quick).
+    """
+    from brink.report import simulation_report
+    from brink.scenario.loader import load_scenario
+
+    sc = load_scenario(scenario_name)
+    res = _run(sc, runs, horizon, seed, None, None, 4 * 4096, workers, "simulating")
+    out = Path(out_dir or f"brink-results/simulate-{sc.meta.id}-seed{seed}")
+    res.write(out)
+    simulation_report(res, sc, out / "report.html")
+    print_probabilities(res)
+    console.print(f"results: {out}/ (runs.parquet, probabilities.parquet, ...), report: {out / 'report.html'}")
+    return res
+
+
+def simulate_cmd(
+    scenario: Annotated[str, typer.Argument(help="built-in name or path")] = "iran-2024",
+    runs: RunsOpt = 10_000, horizon: HorizonOpt = 26, seed: SeedOpt = 0, round_weeks: WeeksOpt = None,
+    out: OutOpt = None, workers: WorkersOpt = 1, batch_size: BatchOpt = 4 * 4096,
+    intervention: Annotated[str | None, typer.Option("--intervention", help="YAML file or shipped name")] = None,
+    set_: SetOpt = None, force: ForceOpt = None, close_channel: CloseOpt = None, disable: DisableOpt = None,
+) -> None:
+    """Monte Carlo forecast: outcome probabilities with 95 % intervals, Parquet tables and report.html."""
+    from brink.report import simulation_report
+    from brink.scenario.loader import load_scenario
+    from brink.sim.interventions import Intervention, from_options, resolve_intervention
+
+    sc = load_scenario(scenario)
+    iv = resolve_intervention(intervention, scenario) if intervention else Intervention()
+    iv = iv.merged(from_options(set_, force, close_channel, disable))
+    res = _run(sc, runs, horizon, seed, iv, round_weeks, batch_size, workers, "simulating")
+    folder = out or Path(f"brink-results/simulate-{sc.meta.id}-{iv.id}-seed{seed}")
+    res.write(folder)
+    simulation_report(res, sc, Path(folder) / "report.html")
+    print_probabilities(res)
+    console.print(f"results: {folder}/  report: {Path(folder) / 'report.html'}")
+
+
+def compare_cmd(
+    scenario: Annotated[str, typer.Argument(help="built-in name or path")] = "iran-2024",
+    intervention: Annotated[list[str] | None, typer.Option(
+        "--intervention", help="YAML file or name shipped with the scenario (repeatable)")] = None,
+    all_shipped: Annotated[bool, typer.Option("--all", help="compare every intervention shipped with the scenario")] = False,
+    set_: SetOpt = None, force: ForceOpt = None, close_channel: CloseOpt = None, disable: DisableOpt = None,
+    runs: RunsOpt = 10_000, horizon: HorizonOpt = 26, seed: SeedOpt = 0, round_weeks: WeeksOpt = None,
+    out: OutOpt = None, workers: WorkersOpt = 1, batch_size: BatchOpt = 4 * 4096,
+) -> None:
+    """Intervention vs baseline on common random numbers: the change in each outcome's probability."""
+    from brink.errors import BrinkError
+    from brink.report import comparison_report
+    from brink.scenario.loader import load_scenario
+    from brink.sim.interventions import builtin_interventions, from_options, resolve_intervention
+    from brink.sim.results import Comparison
+
+    sc = load_scenario(scenario)
+    specs = list(intervention or [])
+    if all_shipped:
+        specs += [k for k in builtin_interventions(scenario) if k not in specs]
+    ivs = [resolve_intervention(s, scenario) for s in specs]
+    flags = from_options(set_, force, close_channel, disable)
+    if not flags.is_baseline():
+        ivs = [iv.merged(flags) for iv in ivs] or [flags]
+    if not ivs:
+        shipped = ", ".join(builtin_interventions(scenario)) or "none"
+        raise BrinkError(f"nothing to compare: give --intervention FILE|NAME (shipped: {shipped}), --all, "
+                         "--set, --force, --close-channel or --disable")
+    base = _run(sc, runs, horizon, seed, None, round_weeks, batch_size, workers, "baseline")
+    print_probabilities(base, "Baseline")
+    summary = []
+    for iv in ivs:
+        var = _run(sc, runs, horizon, seed, iv, round_weeks, batch_size, workers, iv.id)
+        cmp = Comparison(base, var)
+        d = cmp.differences()
+        t = Table(title=f"{iv.id}: {iv.label}\n[dim]{iv.describe()}[/] — difference vs baseline, "
+                  f"{runs:,} paired runs (95 % interval)")
+        for c in ("outcome", "baseline", "intervention", "difference", "95 % interval"):
+            t.add_column(c, justify="left" if c == "outcome" else "right")
+        for r in d.itertuples():
+            t.add_row(r.outcome, f"{r.baseline:.1%}", f"{r.variant:.1%}", f"{r.difference:+.1%}",
+                      f"[{r.lo95:+.1%}, {r.hi95:+.1%}]")
+        console.print(t)
+        if var.meta.get("forced_moves_infeasible"):
+            console.print(f"[yellow]note:[/] {var.meta['forced_moves_infeasible']:,} forced moves were infeasible "
+                          "and left to the decision rule")
+        folder = Path(out or f"brink-results/compare-{sc.meta.id}-seed{seed}") / iv.id
+        var.write(folder)
+        d.to_parquet(folder / "differences.parquet", index=False)
+        comparison_report(cmp, sc, folder / "report.html")
+        d.insert(0, "intervention", iv.id)
+        summary.append(d)
+    root = Path(out or f"brink-results/compare-{sc.meta.id}-seed{seed}")
+    base.write(root / "baseline")
+    import pandas as pd
+
+    pd.concat(summary, ignore_index=True).to_parquet(root / "differences.parquet", index=False)
+    console.print(f"results: {root}/ (baseline/, one folder per intervention with report.html)")
