@@ -1,0 +1,732 @@
+"""The event store: one DuckDB file, one ``events`` table, imports as transactions.
+
+Design (see docs/events.md for the full schema):
+
+* ``events`` holds one row per event with both codings (CAMEO + Goldstein,
+  PLOVER + PLOVER score), the scenario actor ids the dictionary gave its two
+  sides (NULL where no entry matched; the raw names and codes are kept), the
+  front, place, and the file record it came from.
+* Events are identified by ``(source, source_id)``: re-importing a file adds
+  nothing, because rows whose id is already stored are left out by an anti-join.
+* One import = one transaction. Rows DuckDB's CSV reader rejects (wrong number
+  of columns, a value that does not parse as its declared type) and rows that
+  fail the checks in SQL (unknown CAMEO code, missing date...) are listed with
+  their line number and reason, and the good rows are imported. Anything that
+  goes wrong beyond bad rows rolls the whole transaction back, so the store is
+  exactly as it was.
+* ``imports`` records every import; ``import_problems`` every bad row.
+
+The connection is public (``store.con``): the store is plain DuckDB and can be
+queried with SQL directly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable
+
+import pandas as pd
+
+from brink.errors import BrinkError
+from brink.events import coding
+from brink.events.dictionary import NORM_MACRO_SQL, ActorDictionary, load_dictionary
+
+if TYPE_CHECKING:  # pragma: no cover
+    import duckdb
+
+DEFAULT_DB = "brink.duckdb"
+SCHEMA_VERSION = "1"
+FORMATS = ("gdelt", "acled", "icews", "plover", "csv")
+
+EVENTS_DDL = """
+CREATE TABLE IF NOT EXISTS events (
+    source         VARCHAR NOT NULL,  -- gdelt | acled | icews | plover | csv | scenario
+    source_id      VARCHAR NOT NULL,  -- the id the source gives the event
+    import_id      INTEGER NOT NULL,  -- imports.import_id
+    record         BIGINT,            -- 1-based record number in the imported file
+    date           DATE NOT NULL,
+    end_date       DATE,
+    actor          VARCHAR,           -- scenario actor id, NULL if the dictionary has no match
+    target         VARCHAR,
+    actor_name     VARCHAR,           -- as written in the source
+    actor_code     VARCHAR,
+    actor_match    VARCHAR,           -- alias | pattern | group | code | country | given
+    target_name    VARCHAR,
+    target_code    VARCHAR,
+    target_match   VARCHAR,
+    cameo          VARCHAR,           -- CAMEO event code (2-4 digits)
+    cameo_root     VARCHAR,
+    cameo_quad     TINYINT,           -- GDELT quad class of the CAMEO root
+    goldstein      DOUBLE,            -- Goldstein score of the CAMEO code (GDELT table)
+    plover_type    VARCHAR,
+    plover_mode    VARCHAR,
+    plover_context VARCHAR,
+    plover_quad    TINYINT,
+    plover_score   DOUBLE,            -- PLOVER manual score table
+    quad           TINYINT,           -- plover_quad, or cameo_quad where PLOVER drops the code
+    intensity      DOUBLE,            -- the score series use by default (see docs/events.md)
+    front          VARCHAR,
+    country        VARCHAR,           -- ISO3 of where the event happened
+    location       VARCHAR,
+    lat            DOUBLE,
+    lon            DOUBLE,
+    fatalities     INTEGER,
+    text           VARCHAR,           -- event text, notes or label
+    url            VARCHAR
+)
+"""
+
+OTHER_DDL = [
+    """CREATE TABLE IF NOT EXISTS imports (
+        import_id   INTEGER PRIMARY KEY,
+        source      VARCHAR NOT NULL,
+        file        VARCHAR,
+        fingerprint VARCHAR,   -- size and hash of the file's first and last MiB
+        dictionary  VARCHAR,
+        started     TIMESTAMP,
+        seconds     DOUBLE,
+        records     BIGINT,    -- records read (good + bad)
+        inserted    BIGINT,
+        duplicates  BIGINT,    -- good records whose id was already stored
+        rejected    BIGINT,    -- bad records
+        unmapped    BIGINT     -- inserted events with a side the dictionary did not map
+    )""",
+    """CREATE TABLE IF NOT EXISTS import_problems (
+        import_id INTEGER NOT NULL,
+        line      BIGINT,
+        field     VARCHAR,
+        reason    VARCHAR,
+        record    VARCHAR
+    )""",
+    "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
+]
+
+# Columns every importer's staging query must produce (name, SQL type).
+STAGE_COLUMNS: list[tuple[str, str]] = [
+    # the record's order among those the reader accepted is stg's rowid (insertion order)
+    ("line", "BIGINT"),  # physical line, where the importer knows it (else NULL)
+    ("source_id", "VARCHAR"),
+    ("date", "DATE"),
+    ("end_date", "DATE"),
+    ("date_raw", "VARCHAR"),
+    ("actor_name", "VARCHAR"),
+    ("actor_code", "VARCHAR"),
+    ("actor_group", "VARCHAR"),
+    ("actor_country", "VARCHAR"),
+    ("actor_given", "VARCHAR"),  # a scenario actor id given directly (csv, scenario)
+    ("target_name", "VARCHAR"),
+    ("target_code", "VARCHAR"),
+    ("target_group", "VARCHAR"),
+    ("target_country", "VARCHAR"),
+    ("target_given", "VARCHAR"),
+    ("cameo", "VARCHAR"),
+    ("plover_type", "VARCHAR"),
+    ("plover_mode", "VARCHAR"),
+    ("plover_context", "VARCHAR"),
+    ("native", "VARCHAR"),  # 'cameo' or 'plover': which coding the source itself used
+    ("intensity_given", "DOUBLE"),
+    ("front_given", "VARCHAR"),
+    ("loc_key", "VARCHAR"),  # country of the location, as the source writes it
+    ("loc_kind", "VARCHAR"),  # fips | num | name | iso3
+    ("location", "VARCHAR"),
+    ("lat", "DOUBLE"),
+    ("lon", "DOUBLE"),
+    ("fatalities", "INTEGER"),
+    ("text", "VARCHAR"),
+    ("url", "VARCHAR"),
+]
+
+
+@dataclass
+class Staged:
+    """What an importer hands back after loading a file into the temp table ``stg``."""
+
+    rejects: list[tuple[int | None, str, str, str]] = field(default_factory=list)  # line, field, reason, text
+    # (bad-if SQL, field, reason SQL), checked before the common checks
+    checks: list[tuple[str, str, str]] = field(default_factory=list)
+    header_lines: int = 0
+    quoted: bool = False  # CSV quoting: records may span lines
+    lines_known: bool = False  # stg.line is filled for every record
+
+
+@dataclass
+class Problem:
+    line: int | None
+    field: str
+    reason: str
+    record: str = ""
+
+    def __str__(self) -> str:
+        where = f"line {self.line}" if self.line is not None else "line ?"
+        return f"{where}: {self.field}: {self.reason}"
+
+
+@dataclass
+class ImportReport:
+    """The outcome of one import, printed by the CLI and returned by the API."""
+
+    import_id: int
+    source: str
+    file: str
+    records: int
+    inserted: int
+    duplicates: int
+    problems: list[Problem]
+    unmapped: pd.DataFrame  # name, code, side, events: sides the dictionary did not map
+    unmapped_events: int
+    seconds: float
+
+    @property
+    def rejected(self) -> int:
+        return len(self.problems)
+
+    @property
+    def rows_per_second(self) -> float:
+        return self.records / self.seconds if self.seconds > 0 else float("nan")
+
+    def summary(self) -> str:
+        return (
+            f"{self.file}: {self.records} records, {self.inserted} imported, "
+            f"{self.duplicates} already stored, {self.rejected} bad, "
+            f"{self.unmapped_events} with an unmapped actor ({self.seconds:.2f} s)"
+        )
+
+
+def _q(s: str) -> str:
+    return "'" + str(s).replace("'", "''") + "'"
+
+
+def sql_str(s: str) -> str:
+    """Quote a Python string as a SQL literal."""
+    return _q(s)
+
+
+class EventStore:
+    """An event store in a DuckDB file (or in memory with ``path=":memory:"``)."""
+
+    def __init__(self, path: str | Path = DEFAULT_DB, *, read_only: bool = False):
+        import duckdb
+
+        self.path = str(path)
+        try:
+            self.con: duckdb.DuckDBPyConnection = duckdb.connect(self.path, read_only=read_only)
+        except duckdb.Error as exc:
+            raise BrinkError(f"cannot open event store {self.path}: {exc}") from None
+        if not read_only:
+            self._ensure_schema()
+        _run(self.con, NORM_MACRO_SQL)
+        _run(self.con, "CREATE OR REPLACE TEMP MACRO brink_quote(s) AS chr(39) || CAST(s AS VARCHAR) || chr(39)")
+        self._load_code_tables()
+
+    # ------------------------------------------------------------------ setup
+    def _ensure_schema(self) -> None:
+        _run(self.con, EVENTS_DDL)
+        for ddl in OTHER_DDL:
+            _run(self.con, ddl)
+        rows = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
+        row = rows[0] if rows else None
+        if row is None:
+            _run(self.con, "INSERT INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
+        elif row[0] != SCHEMA_VERSION:
+            raise BrinkError(
+                f"{self.path}: event store schema version {row[0]}, this brink reads version {SCHEMA_VERSION}"
+            )
+
+    def _load_code_tables(self) -> None:
+        """Coding tables as temp tables, so coding is a join."""
+        ct = coding.cameo_table()
+        pt = coding.plover_table()
+        at = coding.acled_table()
+        self.con.register("_ct", ct)
+        self.con.register("_pt", pt)
+        self.con.register("_at", at)
+        _run(self.con, "CREATE OR REPLACE TEMP TABLE code_cameo AS SELECT * FROM _ct")
+        _run(self.con, "CREATE OR REPLACE TEMP TABLE code_plover AS SELECT * FROM _pt")
+        _run(self.con, "CREATE OR REPLACE TEMP TABLE code_acled AS SELECT * FROM _at")
+        rows = []
+        for r in coding.countries_table().itertuples():
+            rows.append(("iso3", r.iso3, r.iso3))
+            rows.append(("name", r.iso3, r.iso3))
+            rows.append(("fips", r.fips, r.iso3))
+            rows.append(("num", str(r.isonum), r.iso3))
+            rows += [("name", n, r.iso3) for n in r.names]
+        cdf = pd.DataFrame(rows, columns=["kind", "key", "iso3"])
+        self.con.register("_cc", cdf)
+        _run(self.con, 
+            "CREATE OR REPLACE TEMP TABLE code_country AS "
+            "SELECT DISTINCT kind, CASE WHEN kind = 'name' THEN brink_norm(key) ELSE key END AS key, iso3 FROM _cc"
+        )
+        for name in ("_ct", "_pt", "_at", "_cc"):
+            self.con.unregister(name)
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> EventStore:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------ import
+    def import_file(
+        self,
+        path: str | Path,
+        fmt: str,
+        dictionary: ActorDictionary | str | Path = "iran-2024",
+        *,
+        progress: Callable[[str, float], None] | None = None,
+        _fail_after_insert: bool = False,
+    ) -> ImportReport:
+        """Import one file in one transaction and return what happened.
+
+        ``progress(stage, fraction)`` is called as the import moves on. Bad rows are
+        reported in the result, not raised; a file that cannot be read as ``fmt`` at
+        all raises ``BrinkError`` and leaves the store unchanged.
+        """
+        from brink.events import importers
+
+        fmt = fmt.lower()
+        if fmt not in FORMATS:
+            raise BrinkError(f"unknown event format {fmt!r}: choose one of {', '.join(FORMATS)}")
+        path = Path(path)
+        if not path.is_file():
+            raise BrinkError(f"{path}: no such file")
+        dic = dictionary if isinstance(dictionary, ActorDictionary) else load_dictionary(dictionary)
+        step = progress or (lambda stage, frac: None)
+        t0 = time.perf_counter()
+        started = pd.Timestamp.now()
+        sha = _fingerprint(path)
+        con = self.con
+        _run(con, "BEGIN TRANSACTION")
+        try:
+            import_id = con.execute("SELECT coalesce(max(import_id), 0) + 1 FROM imports").fetchall()[0][0]
+            step("reading", 0.05)
+            staged = importers.stage(fmt, con, path)
+            self._stage_view()
+            n_records = con.execute("SELECT count(*) FROM stg").fetchall()[0][0] + len(staged.rejects)
+            step("checking", 0.45)
+            problems = self._validate(path, staged)
+            step("mapping actors", 0.6)
+            self._map_actors(dic)
+            step("coding and inserting", 0.7)
+            inserted, duplicates, unmapped_events = self._insert(fmt, import_id, dic)
+            unmapped = self._unmapped_in_stage()
+            if _fail_after_insert:  # used by the tests to prove a failed import changes nothing
+                raise RuntimeError("simulated failure after insert")
+            seconds = time.perf_counter() - t0
+            _run(con, 
+                "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [import_id, fmt, str(path), sha, dic.id, started.to_pydatetime(), seconds,
+                 n_records, inserted, duplicates, len(problems), unmapped_events],
+            )
+            if problems:
+                pdf = pd.DataFrame(
+                    [(import_id, p.line, p.field, p.reason, p.record[:500]) for p in problems],
+                    columns=["import_id", "line", "field", "reason", "record"],
+                )
+                con.register("_pp", pdf)
+                _run(con, "INSERT INTO import_problems SELECT * FROM _pp")
+                con.unregister("_pp")
+            step("committing", 0.95)
+            _run(con, "COMMIT")
+        except BaseException:
+            _run(con, "ROLLBACK")
+            raise
+        finally:
+            for t in ("VIEW stgv", "TABLE stg", "TABLE bad_ord", "TABLE amap", "TABLE dict_keys", "TABLE lines_map",
+                      "TABLE lines_logical"):
+                try:
+                    _run(con, f"DROP {t.split()[0]} IF EXISTS {t.split()[1]}")
+                except Exception:  # pragma: no cover - best effort cleanup
+                    pass
+        step("done", 1.0)
+        return ImportReport(
+            import_id=import_id, source=fmt, file=str(path), records=n_records, inserted=inserted,
+            duplicates=duplicates, problems=problems, unmapped=unmapped, unmapped_events=unmapped_events,
+            seconds=time.perf_counter() - t0,
+        )
+
+    def _stage_view(self) -> None:
+        """View ``stgv`` over ``stg``: every staging column (NULL where the importer gave none)
+        and ``ord``, the record's order among those the reader accepted (stg's rowid)."""
+        have = {r[0] for r in self.con.execute("DESCRIBE stg").fetchall()}
+        cols = [c if c in have else f"CAST(NULL AS {t}) AS {c}" for c, t in STAGE_COLUMNS]
+        cols += sorted(c for c in have if c.startswith("x_"))
+        # Rows appended inside a transaction get row ids from a large offset; they are
+        # consecutive in insertion (= file) order, so subtract the first one.
+        base = self.con.execute("SELECT coalesce(min(rowid), 0) FROM stg").fetchall()[0][0]
+        _run(
+            self.con,
+            f"CREATE OR REPLACE TEMP VIEW stgv AS SELECT stg.rowid - {int(base)} AS ord, "
+            + ", ".join(cols) + " FROM stg",
+        )
+        self._stg_base = int(base)
+
+    def _validate(self, path: Path, staged: Staged) -> list[Problem]:
+        """Row checks in SQL; bad records go to temp table ``bad_ord`` (ord, field, reason)."""
+        con = self.con
+        checks = [
+            *staged.checks,
+            ("source_id IS NULL OR trim(source_id) = ''", "id", "'missing event id'"),
+            (
+                "date IS NULL",
+                "date",
+                "CASE WHEN coalesce(date_raw, '') = '' THEN 'missing date' "
+                "ELSE 'cannot read date ' || brink_quote(date_raw) END",
+            ),
+            (
+                "date < DATE '1900-01-01' OR date > current_date + INTERVAL 366 DAY",
+                "date",
+                "'date ' || CAST(date AS VARCHAR) || ' out of range'",
+            ),
+            ("end_date IS NOT NULL AND end_date < date", "end_date", "'end date before date'"),
+            (
+                "cameo IS NOT NULL AND cameo NOT IN (SELECT cameo FROM code_cameo)",
+                "cameo",
+                "'unknown CAMEO event code ' || brink_quote(cameo)",
+            ),
+            (
+                "plover_type IS NOT NULL AND plover_type NOT IN (SELECT DISTINCT plover_type FROM code_plover)",
+                "plover_type",
+                "'unknown PLOVER event type ' || brink_quote(plover_type)",
+            ),
+            (
+                "plover_type IS NOT NULL AND plover_mode IS NOT NULL AND (plover_type, plover_mode) NOT IN "
+                "(SELECT (plover_type, plover_mode) FROM code_plover)"
+                " AND plover_type IN (SELECT DISTINCT plover_type FROM code_plover)",
+                "plover_mode",
+                "'unknown mode ' || brink_quote(plover_mode) || ' for PLOVER ' || plover_type",
+            ),
+            ("cameo IS NULL AND plover_type IS NULL", "event", "'no event code (CAMEO or PLOVER)'"),
+            ("lat IS NOT NULL AND (lat < -90 OR lat > 90)", "lat", "'latitude ' || lat || ' out of range'"),
+            ("lon IS NOT NULL AND (lon < -180 OR lon > 180)", "lon", "'longitude ' || lon || ' out of range'"),
+            ("fatalities IS NOT NULL AND fatalities < 0", "fatalities", "'negative fatalities'"),
+        ]
+        parts = [
+            f"SELECT ord, {i} AS prio, {_q(fld)} AS field, {reason} AS reason FROM stgv WHERE {cond}"
+            for i, (cond, fld, reason) in enumerate(checks)
+        ]
+        # duplicate ids inside the file: every occurrence after the first is bad
+        parts.append(
+            f"SELECT ord, {len(checks)} AS prio, 'id' AS field, "
+            "'duplicate event id ' || brink_quote(source_id) || ' in this file' AS reason "
+            "FROM (SELECT ord, source_id, row_number() OVER (PARTITION BY source_id ORDER BY ord) AS k "
+            "FROM stgv WHERE source_id IS NOT NULL AND trim(source_id) <> '') WHERE k > 1"
+        )
+        _run(con, "CREATE OR REPLACE TEMP TABLE bad_all AS " + " UNION ALL ".join(parts))
+        # one problem per record: the first check that failed
+        _run(con, 
+            "CREATE OR REPLACE TEMP TABLE bad_ord AS SELECT ord, arg_min(field, prio) AS field, "
+            "arg_min(reason, prio) AS reason "
+            "FROM bad_all GROUP BY ord"
+        )
+        _run(con, "DROP TABLE bad_all")
+        n_bad = con.execute("SELECT count(*) FROM bad_ord").fetchall()[0][0]
+        rejects = staged.rejects
+        mapped = False
+        if staged.quoted and rejects:
+            # DuckDB numbers lines outside quoted fields; turn them into physical lines
+            self._line_map(path, staged)
+            mapped = True
+            logical = {ln for ln, *_ in rejects if ln is not None}
+            phys = dict(
+                con.execute(
+                    "SELECT logical, line FROM lines_logical WHERE logical IN (SELECT unnest(?))", [sorted(logical)]
+                ).fetchall()
+            ) if logical else {}
+            rejects = [(phys.get(ln, ln) if ln is not None else None, f, r, t) for ln, f, r, t in rejects]
+        problems = [Problem(line, fld, reason, text) for line, fld, reason, text in rejects]
+        if n_bad:
+            if staged.lines_known:
+                rows = con.execute(
+                    "SELECT s.line, b.field, b.reason, '' FROM bad_ord b JOIN stgv s ON s.ord = b.ord ORDER BY b.ord"
+                ).fetchall()
+            else:
+                if not mapped:
+                    self._line_map(path, staged)
+                rows = con.execute(
+                    "SELECT m.line, b.field, b.reason, m.content FROM bad_ord b "
+                    "LEFT JOIN lines_map m ON m.ord = b.ord ORDER BY b.ord"
+                ).fetchall()
+            problems += [Problem(r[0], r[1], r[2], r[3] or "") for r in rows]
+            _run(con, f"DELETE FROM stg WHERE rowid - {self._stg_base} IN (SELECT ord FROM bad_ord)")
+        problems.sort(key=lambda p: (p.line is None, p.line or 0))
+        return problems
+
+    def _line_map(self, path: Path, staged: Staged) -> None:
+        """Recover physical line numbers: temp tables ``lines_logical`` and ``lines_map``.
+
+        DuckDB's typed CSV reader does not expose line numbers for the rows it accepts,
+        and numbers rejected rows by *logical* line (a quoted field with a line break in
+        it does not start a new line). The file is read again by DuckDB as plain physical
+        lines; a line starts a logical line when the quotes before it are balanced
+        (quoted formats only). Accepted records are the non-blank logical lines after the
+        header that the reader did not reject, in order: the k-th is the record with
+        ``ord = k``. Only run when some row was bad, so clean imports never pay for it.
+        """
+        con = self.con
+        rejected = sorted({ln for ln, *_ in staged.rejects if ln is not None})
+        _run(
+            con,
+            "CREATE OR REPLACE TEMP TABLE lines_raw AS SELECT content FROM read_csv(?, delim = chr(1), "
+            "header = false, quote = '', escape = '', auto_detect = false, columns = {'content': 'VARCHAR'}, "
+            "max_line_size = 100000000, strict_mode = false)",
+            [str(path)],
+        )
+        quote_expr = (
+            "sum(length(coalesce(content, '')) - length(replace(coalesce(content, ''), '\"', ''))) "
+            "OVER (ORDER BY line ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)"
+            if staged.quoted
+            else "0"
+        )
+        _run(
+            con,
+            f"""CREATE OR REPLACE TEMP TABLE lines_logical AS
+            WITH l AS (SELECT rowid - (SELECT min(rowid) FROM lines_raw) + 1 AS line, content FROM lines_raw),
+            q AS (SELECT line, content, coalesce({quote_expr}, 0) AS quotes_before FROM l)
+            SELECT row_number() OVER (ORDER BY line) AS logical, line, content FROM q WHERE quotes_before % 2 = 0""",
+        )
+        rej = pd.DataFrame({"logical": pd.Series(rejected, dtype="int64")})
+        con.register("_rej", rej)
+        _run(
+            con,
+            f"""CREATE OR REPLACE TEMP TABLE lines_map AS
+            SELECT row_number() OVER (ORDER BY logical) - 1 AS ord, line, content FROM lines_logical
+            WHERE logical > {int(staged.header_lines)} AND content IS NOT NULL
+              AND logical NOT IN (SELECT logical FROM _rej)""",
+        )
+        con.unregister("_rej")
+        _run(con, "DROP TABLE lines_raw")
+
+    def _map_actors(self, dic: ActorDictionary) -> None:
+        """Build temp table ``amap``: each distinct (name, code, group, country) -> actor id."""
+        con = self.con
+        keys = dic.key_rows()
+        con.register("_dk", keys)
+        _run(con, 
+            "CREATE OR REPLACE TEMP TABLE dict_keys AS SELECT actor_id, kind, "
+            "CASE WHEN kind = 'alias' THEN brink_norm(key) ELSE key END AS key FROM _dk"
+        )
+        con.unregister("_dk")
+        _run(con, 
+            """CREATE OR REPLACE TEMP TABLE amap AS
+            WITH sides AS (
+                SELECT DISTINCT name, code, grp, ctry FROM (
+                    SELECT actor_name AS name, actor_code AS code, actor_group AS grp, actor_country AS ctry FROM stgv
+                    UNION ALL
+                    SELECT target_name, target_code, target_group, target_country FROM stgv)),
+            s AS (SELECT *, brink_norm(name) AS nname, brink_norm(ctry) AS nctry FROM sides),
+            a AS (SELECT s.name, s.code, s.grp, s.ctry, min(d.actor_id) AS actor_id
+                  FROM s JOIN dict_keys d ON d.kind = 'alias' AND d.key = s.nname AND s.nname <> ''
+                  GROUP BY ALL),
+            p AS (SELECT s.name, s.code, s.grp, s.ctry, arg_max(d.actor_id, length(d.key)) AS actor_id
+                  FROM s JOIN dict_keys d ON d.kind = 'pattern' AND s.nname <> '' AND regexp_matches(s.nname, d.key)
+                  GROUP BY ALL),
+            g AS (SELECT s.name, s.code, s.grp, s.ctry, min(d.actor_id) AS actor_id
+                  FROM s JOIN dict_keys d ON d.kind = 'group' AND d.key = upper(s.grp) AND s.grp <> ''
+                  GROUP BY ALL),
+            c AS (SELECT s.name, s.code, s.grp, s.ctry, arg_max(d.actor_id, length(d.key)) AS actor_id
+                  FROM s JOIN dict_keys d ON d.kind = 'code' AND s.code <> '' AND starts_with(upper(s.code), d.key)
+                  GROUP BY ALL),
+            k AS (SELECT s.name, s.code, s.grp, s.ctry, arg_max(d.actor_id, length(d.key)) AS actor_id
+                  FROM s JOIN dict_keys d ON s.ctry <> '' AND (
+                      (d.kind = 'alias' AND d.key = s.nctry) OR (d.kind = 'code' AND upper(s.ctry) = d.key))
+                  GROUP BY ALL)
+            SELECT s.name, s.code, s.grp, s.ctry,
+                   coalesce(a.actor_id, p.actor_id, g.actor_id, c.actor_id, k.actor_id) AS actor_id,
+                   CASE WHEN a.actor_id IS NOT NULL THEN 'alias' WHEN p.actor_id IS NOT NULL THEN 'pattern'
+                        WHEN g.actor_id IS NOT NULL THEN 'group' WHEN c.actor_id IS NOT NULL THEN 'code'
+                        WHEN k.actor_id IS NOT NULL THEN 'country' END AS how
+            FROM s
+            LEFT JOIN a USING (name, code, grp, ctry)
+            LEFT JOIN p USING (name, code, grp, ctry)
+            LEFT JOIN g USING (name, code, grp, ctry)
+            LEFT JOIN c USING (name, code, grp, ctry)
+            LEFT JOIN k USING (name, code, grp, ctry)"""
+        )
+
+    def _insert(self, fmt: str, import_id: int, dic: ActorDictionary) -> tuple[int, int, int]:
+        """Code, map and insert the staged rows that are not stored yet, in one statement."""
+        con = self.con
+        front_sql = dic.front_sql("x.actor", "x.target", "x.country")
+        staged = con.execute("SELECT count(*) FROM stg").fetchall()[0][0]
+        src = _q(fmt)
+        query = f"""
+            WITH j AS (
+                SELECT s.*,
+                    coalesce(s.actor_given, am.actor_id) AS actor,
+                    CASE WHEN s.actor_given IS NOT NULL THEN 'given' ELSE am.how END AS actor_match,
+                    coalesce(s.target_given, tm.actor_id) AS target,
+                    CASE WHEN s.target_given IS NOT NULL THEN 'given' ELSE tm.how END AS target_match,
+                    coalesce(s.cameo, pl.cameo, pt.cameo) AS cameo_final,
+                    coalesce(cc.iso3, cn.iso3) AS country
+                FROM stgv s
+                LEFT JOIN amap am ON am.name = s.actor_name AND am.code = s.actor_code
+                    AND am.grp = s.actor_group AND am.ctry = s.actor_country
+                LEFT JOIN amap tm ON tm.name = s.target_name AND tm.code = s.target_code
+                    AND tm.grp = s.target_group AND tm.ctry = s.target_country
+                LEFT JOIN code_plover pl ON s.cameo IS NULL AND pl.plover_type = s.plover_type
+                    AND pl.plover_mode = coalesce(s.plover_mode, '')
+                LEFT JOIN code_plover pt ON s.cameo IS NULL AND pt.plover_type = s.plover_type AND pt.plover_mode = ''
+                LEFT JOIN code_country cc ON s.loc_kind <> 'name' AND cc.kind = s.loc_kind AND cc.key = s.loc_key
+                LEFT JOIN code_country cn ON s.loc_kind = 'name' AND cn.kind = 'name' AND cn.key = brink_norm(s.loc_key)
+                WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.source = {src} AND e.source_id = s.source_id)
+            ),
+            x AS (
+                SELECT j.*, c.cameo_root, c.cameo_quad, c.goldstein,
+                    CASE WHEN j.native = 'plover' THEN j.plover_type ELSE c.plover_type END AS p_type,
+                    CASE WHEN j.native = 'plover' THEN j.plover_mode ELSE c.plover_mode END AS p_mode,
+                    CASE WHEN j.native = 'plover' THEN coalesce(j.plover_context, c.plover_context)
+                         ELSE c.plover_context END AS p_context
+                FROM j LEFT JOIN code_cameo c ON c.cameo = j.cameo_final
+            ),
+            y AS (
+                SELECT x.*, ps.plover_score AS p_score, ps.plover_quad AS p_quad
+                FROM x LEFT JOIN code_plover ps ON ps.plover_type = x.p_type AND ps.plover_mode = coalesce(x.p_mode, '')
+            )
+            SELECT {src}, y.source_id, {int(import_id)}, y.ord + 1,
+                y.date, y.end_date, y.actor, y.target,
+                nullif(y.actor_name, ''), nullif(y.actor_code, ''), y.actor_match,
+                nullif(y.target_name, ''), nullif(y.target_code, ''), y.target_match,
+                y.cameo_final, y.cameo_root, y.cameo_quad, y.goldstein,
+                y.p_type, y.p_mode, y.p_context, y.p_quad, y.p_score,
+                coalesce(y.p_quad, y.cameo_quad),
+                coalesce(y.intensity_given, CASE WHEN y.native = 'plover' THEN coalesce(y.p_score, y.goldstein)
+                                                 ELSE coalesce(y.goldstein, y.p_score) END),
+                coalesce(y.front_given, {front_sql.replace("x.", "y.")}),
+                y.country, y.location, y.lat, y.lon, y.fatalities, y.text, y.url
+            FROM y"""
+        inserted = con.execute("INSERT INTO events " + query).fetchall()[0][0]
+        unmapped = con.execute(
+            "SELECT count(*) FROM events WHERE import_id = ? AND ("
+            "(actor IS NULL AND (actor_name IS NOT NULL OR actor_code IS NOT NULL)) OR "
+            "(target IS NULL AND (target_name IS NOT NULL OR target_code IS NOT NULL)))",
+            [int(import_id)],
+        ).fetchall()[0][0]
+        return inserted, staged - inserted, unmapped
+
+    def _unmapped_in_stage(self) -> pd.DataFrame:
+        return self.con.execute(
+            """SELECT side, nullif(name, '') AS name, nullif(code, '') AS code, count(*) AS events FROM (
+                   SELECT 'actor' AS side, s.actor_name AS name, s.actor_code AS code FROM stgv s
+                   JOIN amap m ON m.name = s.actor_name AND m.code = s.actor_code AND m.grp = s.actor_group
+                        AND m.ctry = s.actor_country
+                   WHERE m.actor_id IS NULL AND s.actor_given IS NULL AND (s.actor_name <> '' OR s.actor_code <> '')
+                   UNION ALL
+                   SELECT 'target', s.target_name, s.target_code FROM stgv s
+                   JOIN amap m ON m.name = s.target_name AND m.code = s.target_code AND m.grp = s.target_group
+                        AND m.ctry = s.target_country
+                   WHERE m.actor_id IS NULL AND s.target_given IS NULL AND (s.target_name <> '' OR s.target_code <> ''))
+               GROUP BY ALL ORDER BY events DESC, name, code"""
+        ).df()
+
+    # ------------------------------------------------------------------ queries
+    def sql(self, query: str, params: list | None = None) -> pd.DataFrame:
+        """Run any SQL against the store and return a DataFrame."""
+        return self.con.execute(query, params or []).df()
+
+    def count(self) -> int:
+        return self.con.execute("SELECT count(*) FROM events").fetchall()[0][0]
+
+    def events(
+        self,
+        *,
+        actors: list[str] | None = None,
+        source: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        front: str | None = None,
+        limit: int | None = None,
+    ) -> pd.DataFrame:
+        """Stored events, filtered, as a DataFrame ordered by date."""
+        where, params = _filters(actors=actors, source=source, since=since, until=until, front=front)
+        q = f"SELECT * FROM events {where} ORDER BY date, source, source_id"
+        if limit:
+            q += f" LIMIT {int(limit)}"
+        return self.con.execute(q, params).df()
+
+    def imports(self) -> pd.DataFrame:
+        return self.con.execute("SELECT * FROM imports ORDER BY import_id").df()
+
+    def problems(self, import_id: int | None = None) -> pd.DataFrame:
+        if import_id is None:
+            return self.con.execute("SELECT * FROM import_problems ORDER BY import_id, line").df()
+        return self.con.execute(
+            "SELECT * FROM import_problems WHERE import_id = ? ORDER BY line", [import_id]
+        ).df()
+
+    def unmapped(self) -> pd.DataFrame:
+        """Actor names/codes in stored events that no dictionary entry matched, most frequent first."""
+        return self.con.execute(
+            """SELECT side, name, code, count(*) AS events, min(date) AS first, max(date) AS last FROM (
+                   SELECT 'actor' AS side, actor_name AS name, actor_code AS code, date FROM events
+                   WHERE actor IS NULL AND (actor_name IS NOT NULL OR actor_code IS NOT NULL)
+                   UNION ALL
+                   SELECT 'target', target_name, target_code, date FROM events
+                   WHERE target IS NULL AND (target_name IS NOT NULL OR target_code IS NOT NULL))
+               GROUP BY ALL ORDER BY events DESC, name"""
+        ).df()
+
+    def export(self, out: str | Path, fmt: str = "parquet", **filters) -> int:
+        """Write (filtered) events to a Parquet or CSV file; returns the number of rows."""
+        fmt = fmt.lower()
+        if fmt not in ("parquet", "csv"):
+            raise BrinkError(f"unknown export format {fmt!r}: choose parquet or csv")
+        where, params = _filters(**filters)
+        out = Path(out)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        opts = "(FORMAT parquet, COMPRESSION zstd)" if fmt == "parquet" else "(FORMAT csv, HEADER true)"
+        n = self.con.execute(f"SELECT count(*) FROM events {where}", params).fetchall()[0][0]
+        _run(self.con, 
+            f"COPY (SELECT * FROM events {where} ORDER BY date, source, source_id) TO {_q(str(out))} {opts}", params
+        )
+        return n
+
+
+def _filters(
+    *,
+    actors: list[str] | None = None,
+    source: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    front: str | None = None,
+) -> tuple[str, list]:
+    conds, params = [], []
+    if actors:
+        ph = ", ".join("?" for _ in actors)
+        conds.append(f"(actor IN ({ph}) OR target IN ({ph}))")
+        params += list(actors) + list(actors)
+    if source:
+        conds.append("source = ?")
+        params.append(source)
+    if since:
+        conds.append("date >= CAST(? AS DATE)")
+        params.append(str(since))
+    if until:
+        conds.append("date <= CAST(? AS DATE)")
+        params.append(str(until))
+    if front:
+        conds.append("front = ?")
+        params.append(front)
+    return ("WHERE " + " AND ".join(conds)) if conds else "", params
+
+
+def _fingerprint(path: Path) -> str:
+    """size + SHA-256 of the first and last MiB: identifies a file without reading all of it."""
+    h = hashlib.sha256()
+    size = path.stat().st_size
+    with open(path, "rb") as f:
+        h.update(f.read(1 << 20))
+        if size > 2 << 20:
+            f.seek(size - (1 << 20))
+            h.update(f.read())
+    return f"{size}:{h.hexdigest()[:32]}"
+
+
+def _run(con, sql: str, params: list | None = None) -> None:
+    """Execute a statement and consume its result (DuckDB wants results finished)."""
+    con.execute(sql, params or []).fetchall()
