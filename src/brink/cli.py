@@ -28,6 +28,7 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "brink.scenario.commands",
     "brink.model.commands",
     "brink.bargain.commands",
+    "brink.fit.commands",
     "brink.sim.commands",
     "brink.games.commands",
 )
