@@ -57,7 +57,7 @@ def fig_probabilities(res):
     fig, ax = plt.subplots(figsize=(8, 3.2))
     y = range(len(p))
     ax.barh(y, p["probability"], color="#4477aa")
-    ax.errorbar(p["probability"], y, xerr=[p["probability"] - p["lo95"], p["hi95"] - p["probability"]],
+    ax.errorbar(p["probability"], y, xerr=[(p["probability"] - p["lo95"]).clip(lower=0), (p["hi95"] - p["probability"]).clip(lower=0)],
                 fmt="none", ecolor="k", capsize=3)
     ax.set_yticks(list(y), p["label"])
     ax.invert_yaxis()
@@ -166,7 +166,7 @@ def fig_differences(cmp):
     fig, ax = plt.subplots(figsize=(8, 3.2))
     y = range(len(d))
     ax.barh(y, d["difference"], color=["#cc6677" if x > 0 else "#4477aa" for x in d["difference"]])
-    ax.errorbar(d["difference"], y, xerr=[d["difference"] - d["lo95"], d["hi95"] - d["difference"]],
+    ax.errorbar(d["difference"], y, xerr=[(d["difference"] - d["lo95"]).clip(lower=0).fillna(0), (d["hi95"] - d["difference"]).clip(lower=0).fillna(0)],
                 fmt="none", ecolor="k", capsize=3)
     ax.axvline(0, color="k", lw=0.8)
     ax.set_yticks(list(y), d["label"])

@@ -87,7 +87,7 @@ class BatchResult:
     round: np.ndarray          # (n,) int16 round of absorption (horizon for the default outcome)
     action_counts: np.ndarray  # (horizon, n_actions) int64: decisions per round and action
     front_hist: np.ndarray     # (horizon + 1, n_fronts, FRONT_BINS) int64
-    state_sum: np.ndarray      # (horizon + 1, V) float64: sum of each variable over trajectories
+    state_sum: np.ndarray      # (blocks, horizon + 1, V) float64: per-block sums of each variable
     forced_skipped: int = 0    # forced moves that were infeasible and left to the decision rule
 
 
@@ -180,7 +180,7 @@ class Engine:
         running = outcome == self.default_outcome
         counts = np.zeros((H, len(self.action_ids)), dtype=np.int64)
         hist = np.zeros((H + 1, len(self.front_ids), FRONT_BINS), dtype=np.int64)
-        ssum = np.zeros((H + 1, S.shape[1]))
+        ssum = np.zeros((n_blocks, H + 1, S.shape[1]))
         skipped = 0
         self._record(S, hist[0], ssum, 0)
         for r in range(1, H + 1):
@@ -213,4 +213,5 @@ class Engine:
         bins = np.clip((F * FRONT_BINS).astype(np.int64), 0, FRONT_BINS - 1)
         bins += np.arange(len(self.front_ids)) * FRONT_BINS
         hist += np.bincount(bins.ravel(), minlength=hist.size).reshape(hist.shape)
-        ssum[r] += S.sum(axis=0)
+        for b in range(ssum.shape[0]):  # per block, so sums do not depend on the batch size
+            ssum[b, r] = S[b * BLOCK:(b + 1) * BLOCK].sum(axis=0)

@@ -21,7 +21,9 @@ def wilson(k: np.ndarray, n: int, z: float = Z95) -> tuple[np.ndarray, np.ndarra
     denom = 1 + z * z / n
     centre = (p + z * z / (2 * n)) / denom
     half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-    return np.clip(centre - half, 0, 1), np.clip(centre + half, 0, 1)
+    lo = np.where(k <= 0, 0.0, np.clip(centre - half, 0, 1))
+    hi = np.where(k >= n, 1.0, np.clip(centre + half, 0, 1))
+    return np.minimum(lo, p), np.maximum(hi, p)
 
 
 @dataclass

@@ -105,7 +105,10 @@ def assemble(eng: Engine, parts: list[BatchResult], seed: int) -> SimulationResu
                       columns=["round", "actor", "action", "count"])
     hist = sum(p.front_hist for p in parts)
     q = _quantiles_from_hist(hist)
-    ssum = sum(p.state_sum for p in parts)
+    ssum = np.zeros(parts[0].state_sum.shape[1:])
+    for p in parts:  # block by block, in order: the same sum for any batching
+        for blk in p.state_sum:
+            ssum += blk
     means = ssum / len(outcome)
     fcols = eng.front_cols
     rows = []
