@@ -9,7 +9,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-__all__ = ["load_scenario", "__version__"]
+__all__ = ["load_scenario", "simulate", "__version__"]
 
 
 def load_scenario(name_or_path):  # noqa: D401 - thin re-export
@@ -17,3 +17,11 @@ def load_scenario(name_or_path):  # noqa: D401 - thin re-export
     from brink.scenario.loader import load_scenario as _load
 
     return _load(name_or_path)
+
+
+def simulate(scenario, runs: int = 10_000, horizon: int = 26, seed: int = 0, intervention=None, **kw):
+    """Monte Carlo forecast of a scenario (name, path or ``Scenario``): a ``SimulationResult``
+    whose tables are pandas DataFrames. See ``brink.sim.simulate``."""
+    from brink.sim import simulate as _simulate
+
+    return _simulate(scenario, runs, horizon, seed, intervention, **kw)
