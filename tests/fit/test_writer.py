@@ -1,0 +1,47 @@
+import datetime as dt
+import json
+
+import pytest
+
+from brink.errors import BrinkError
+from brink.fit.estimate import DecisionModelFit
+from brink.scenario import load_scenario
+from brink.scenario.loader import resolve_path
+
+
+@pytest.fixture(scope="module")
+def fit(scenario, mapping):
+    f = DecisionModelFit("iran-2024").fit(mapping.contexts)
+    f.scenario = "iran-2024"
+    return f
+
+
+def test_written_scenario_loads_with_the_fitted_values(fit, tmp_path):
+    src = resolve_path("iran-2024")
+    before = {p.name: p.read_text() for p in src.glob("*.yaml")}
+    out = fit.write_scenario(tmp_path / "fitted", today=dt.date(2024, 11, 15))
+    sc = load_scenario(out)
+    ov = fit.overrides_
+    assert sc.parameters["lambda"].value == pytest.approx(ov["lambda"], abs=1e-4)
+    for c in sc.actor("IRN").concerns:
+        assert c.weight.value == pytest.approx(ov[f"weight.IRN.{c.id}"], abs=1e-4)
+        assert "Fitted by `brink fit` on 2024-11-15" in c.weight.assumption
+        assert c.weight.evidence  # provenance kept
+    assert f"{fit.n_train_} coded episodes" in sc.parameters["lambda"].assumption
+    rec = json.loads((out / "fit-record.json").read_text())
+    assert rec["n_episodes"] == fit.n_train_ and rec["log_likelihood"] == pytest.approx(fit.loglik_)
+    # the shipped scenario is untouched; unchanged lines of the copy are byte-identical
+    assert {p.name: p.read_text() for p in src.glob("*.yaml")} == before
+    old = before["timeline.yaml"].splitlines()
+    assert (out / "timeline.yaml").read_text().splitlines() == old
+
+
+def test_refuses_existing_or_source(fit, tmp_path):
+    out = tmp_path / "x"
+    out.mkdir()
+    with pytest.raises(BrinkError):
+        fit.write_scenario(out)
+    fit.write_scenario(out, force=True)
+    assert (out / "fit-record.json").exists()
+    with pytest.raises(BrinkError):
+        fit.write_scenario(resolve_path("iran-2024"), force=True)
