@@ -31,6 +31,7 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "brink.fit.commands",
     "brink.sim.commands",
     "brink.games.commands",
+    "brink.events.commands",
 )
 
 for _name in _COMMAND_MODULES:

@@ -296,16 +296,46 @@ class EventStore:
         if not path.is_file():
             raise BrinkError(f"{path}: no such file")
         dic = dictionary if isinstance(dictionary, ActorDictionary) else load_dictionary(dictionary)
+        return self._import(
+            fmt, str(path), _fingerprint(path), lambda con: importers.stage(fmt, con, path), dic, path,
+            progress, _fail_after_insert,
+        )
+
+    def import_frame(
+        self,
+        frame: pd.DataFrame,
+        source: str,
+        label: str,
+        dictionary: ActorDictionary | str | Path = "iran-2024",
+    ) -> ImportReport:
+        """Import events already in staging form (columns of ``STAGE_COLUMNS``; ``line`` is
+        the record's position for error messages). Used for the scenario's own timeline."""
+        dic = dictionary if isinstance(dictionary, ActorDictionary) else load_dictionary(dictionary)
+        types = dict(STAGE_COLUMNS)
+        unknown = set(frame.columns) - set(types)
+        if unknown:
+            raise BrinkError(f"unknown staging columns: {', '.join(sorted(unknown))}")
+
+        def stage(con) -> Staged:
+            con.register("_frame", frame)
+            cols = ", ".join(f"CAST({c} AS {types[c]}) AS {c}" for c in frame.columns)
+            _run(con, f"CREATE OR REPLACE TEMP TABLE stg AS SELECT {cols} FROM _frame")
+            con.unregister("_frame")
+            return Staged(lines_known="line" in frame.columns)
+
+        digest = hashlib.sha256(pd.util.hash_pandas_object(frame, index=False).values.tobytes()).hexdigest()[:32]
+        return self._import(source, label, f"frame:{digest}", stage, dic, None, None, False)
+
+    def _import(self, source, label, fingerprint, stage_fn, dic, path, progress, fail_after_insert) -> ImportReport:
         step = progress or (lambda stage, frac: None)
         t0 = time.perf_counter()
         started = pd.Timestamp.now()
-        sha = _fingerprint(path)
         con = self.con
         _run(con, "BEGIN TRANSACTION")
         try:
             import_id = con.execute("SELECT coalesce(max(import_id), 0) + 1 FROM imports").fetchall()[0][0]
             step("reading", 0.05)
-            staged = importers.stage(fmt, con, path)
+            staged = stage_fn(con)
             self._stage_view()
             n_records = con.execute("SELECT count(*) FROM stg").fetchall()[0][0] + len(staged.rejects)
             step("checking", 0.45)
@@ -313,14 +343,15 @@ class EventStore:
             step("mapping actors", 0.6)
             self._map_actors(dic)
             step("coding and inserting", 0.7)
-            inserted, duplicates, unmapped_events = self._insert(fmt, import_id, dic)
+            inserted, duplicates, unmapped_events = self._insert(source, import_id, dic)
             unmapped = self._unmapped_in_stage()
-            if _fail_after_insert:  # used by the tests to prove a failed import changes nothing
+            if fail_after_insert:  # used by the tests to prove a failed import changes nothing
                 raise RuntimeError("simulated failure after insert")
             seconds = time.perf_counter() - t0
-            _run(con, 
+            _run(
+                con,
                 "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [import_id, fmt, str(path), sha, dic.id, started.to_pydatetime(), seconds,
+                [import_id, source, label, fingerprint, dic.id, started.to_pydatetime(), seconds,
                  n_records, inserted, duplicates, len(problems), unmapped_events],
             )
             if problems:
@@ -345,7 +376,7 @@ class EventStore:
                     pass
         step("done", 1.0)
         return ImportReport(
-            import_id=import_id, source=fmt, file=str(path), records=n_records, inserted=inserted,
+            import_id=import_id, source=source, file=label, records=n_records, inserted=inserted,
             duplicates=duplicates, problems=problems, unmapped=unmapped, unmapped_events=unmapped_events,
             seconds=time.perf_counter() - t0,
         )
@@ -355,6 +386,15 @@ class EventStore:
         and ``ord``, the record's order among those the reader accepted (stg's rowid)."""
         have = {r[0] for r in self.con.execute("DESCRIBE stg").fetchall()}
         cols = [c if c in have else f"CAST(NULL AS {t}) AS {c}" for c, t in STAGE_COLUMNS]
+        if "plover_mode" in have:
+            # modes named as in the CAMEO2PLOVER table (assassinate...) -> codebook modes
+            whens = " ".join(
+                f"WHEN plover_type = {_q(t)} AND plover_mode = {_q(m)} THEN {_q(new) if new else 'NULL'}"
+                for (t, m), new in coding.MODE_FIXES.items()
+            )
+            cols[[c for c, _ in STAGE_COLUMNS].index("plover_mode")] = (
+                f"CASE {whens} ELSE plover_mode END AS plover_mode"
+            )
         cols += sorted(c for c in have if c.startswith("x_"))
         # Rows appended inside a transaction get row ids from a large offset; they are
         # consecutive in insertion (= file) order, so subtract the first one.
@@ -401,7 +441,11 @@ class EventStore:
                 "plover_mode",
                 "'unknown mode ' || brink_quote(plover_mode) || ' for PLOVER ' || plover_type",
             ),
-            ("cameo IS NULL AND plover_type IS NULL", "event", "'no event code (CAMEO or PLOVER)'"),
+            (
+                "cameo IS NULL AND plover_type IS NULL AND intensity_given IS NULL",
+                "event",
+                "'no event code (CAMEO or PLOVER) for event ' || brink_quote(source_id)",
+            ),
             ("lat IS NOT NULL AND (lat < -90 OR lat > 90)", "lat", "'latitude ' || lat || ' out of range'"),
             ("lon IS NOT NULL AND (lon < -180 OR lon > 180)", "lon", "'longitude ' || lon || ' out of range'"),
             ("fatalities IS NOT NULL AND fatalities < 0", "fatalities", "'negative fatalities'"),

@@ -1,0 +1,303 @@
+"""``brink events ...``: the event store on the command line.
+
+    brink events import FILE --format gdelt|acled|icews|plover|csv [--db brink.duckdb]
+    brink events series --dyad IRN,ISR --freq W
+    brink events timeline [--scenario iran-2024]
+    brink events export --format parquet|csv --out FILE
+    brink events load-scenario [iran-2024]
+    brink events decision-points [iran-2024] [--yaml FILE]
+    brink events unmapped | info | dictionary
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+console = Console()
+err = Console(stderr=True)
+
+events_app = typer.Typer(
+    name="events",
+    help="Event store: import GDELT/ACLED/ICEWS/PLOVER/CSV events, dyadic series, timeline, export.",
+    no_args_is_help=True,
+)
+
+DbOpt = Annotated[Path, typer.Option("--db", help="event store file (DuckDB)")]
+DictOpt = Annotated[str, typer.Option("--dictionary", help="actor dictionary: built-in name or YAML file")]
+SinceOpt = Annotated[str | None, typer.Option("--since", help="first date, YYYY-MM-DD")]
+UntilOpt = Annotated[str | None, typer.Option("--until", help="last date, YYYY-MM-DD")]
+RESULTS = Path("brink-results") / "events"
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(events_app, name="events")
+
+
+def _s(v) -> str:
+    """A cell as text: missing values (None, NaN) as ''."""
+    return "" if v is None or v != v else str(v)
+
+
+def _store(db: Path, *, must_exist: bool = False):
+    from brink.errors import BrinkError
+    from brink.events.store import EventStore
+
+    if must_exist and not db.exists():
+        raise BrinkError(f"no event store at {db}: import events first (brink events import FILE --format ...)")
+    return EventStore(db)
+
+
+@events_app.command("import")
+def import_cmd(
+    file: Annotated[Path, typer.Argument(help="file to import")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="gdelt | acled | icews | plover | csv")],
+    db: DbOpt = Path("brink.duckdb"),
+    dictionary: DictOpt = "iran-2024",
+    show: Annotated[int, typer.Option("--show", help="how many bad rows / unmapped names to list")] = 50,
+) -> None:
+    """Import events into the store: one transaction per file, idempotent by source id."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from brink.events.dictionary import load_dictionary
+
+    dic = load_dictionary(dictionary)
+    with _store(db) as store:
+        bar = Progress(TextColumn("{task.description:<22}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
+                       TimeElapsedColumn(), console=err, transient=True)
+        with bar:
+            task = bar.add_task(f"importing {file.name}", total=1.0)
+            report = store.import_file(
+                file, fmt, dic, progress=lambda stage, frac: bar.update(task, completed=frac, description=stage)
+            )
+    _print_report(report, show)
+
+
+def _print_report(report, show: int) -> None:
+    console.print(
+        f"[bold]{report.file}[/]: {report.records:,} records read, [green]{report.inserted:,} imported[/], "
+        f"{report.duplicates:,} already in the store, "
+        f"{'[red]' if report.rejected else ''}{report.rejected:,} bad{'[/]' if report.rejected else ''} "
+        f"({report.seconds:.2f} s, {report.rows_per_second:,.0f} rows/s)",
+        highlight=False,
+    )
+    if report.problems:
+        console.print(f"Bad rows (not imported){' - first ' + str(show) if len(report.problems) > show else ''}:")
+        for p in report.problems[:show]:
+            console.print(f"  {report.file}:{p.line if p.line is not None else '?'}: {p.field}: {p.reason}",
+                          highlight=False, markup=False)
+    if report.unmapped_events:
+        um = report.unmapped
+        console.print(
+            f"[yellow]{report.unmapped_events:,} imported event(s) have a side the dictionary does not map[/] "
+            f"(kept with actor/target empty; add the names to the dictionary, see `brink events unmapped`):"
+        )
+        for r in um.head(show).itertuples():
+            console.print(f"  {r.side:<6} {_s(r.name) or '-':<40} code {_s(r.code) or '-':<12} {r.events:>7,} event(s)",
+                          highlight=False, markup=False)
+
+
+@events_app.command("series")
+def series_cmd(
+    dyad: Annotated[str, typer.Option("--dyad", help="two actor ids, e.g. IRN,ISR (* = any actor)")] = "IRN,ISR",
+    freq: Annotated[str, typer.Option("--freq", help="D, W, M, Q or Y")] = "W",
+    directed: Annotated[bool, typer.Option("--directed", help="only events from the first actor to the second")] = False,
+    score: Annotated[str, typer.Option("--score", help="intensity | goldstein | plover_score")] = "intensity",
+    window: Annotated[int, typer.Option("--window", help="periods in the escalation baseline")] = 4,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    db: DbOpt = Path("brink.duckdb"),
+    plot: Annotated[Path | None, typer.Option("--plot", help="PNG file (default brink-results/events/...)")] = None,
+    no_plot: Annotated[bool, typer.Option("--no-plot", help="print the table only")] = False,
+    csv: Annotated[Path | None, typer.Option("--csv", help="also write the series to this CSV file")] = None,
+) -> None:
+    """Dyadic conflict-cooperation series: counts by quad class, intensity, escalation index."""
+    from brink.events.plots import plot_series
+    from brink.events.series import dyad_series, parse_dyad
+
+    a, b = parse_dyad(dyad)
+    with _store(db, must_exist=True) as store:
+        df = dyad_series(store, (a, b), freq, directed=directed, score=score, since=since, until=until,
+                         window=window)
+    if df.empty:
+        console.print(f"no events between {a} and {b} in {db}")
+        raise typer.Exit(0)
+    t = Table(title=f"{a} {'→' if directed else '↔'} {b}, by {freq.upper()} ({score})")
+    t.add_column("period", no_wrap=True, min_width=10)
+    for c in ("events", "sum", "mean", "v-coop", "m-coop", "v-conf", "m-conf", "escalation"):
+        t.add_column(c, justify="right")
+    for r in df.reset_index().itertuples():
+        t.add_row(
+            f"{r.period:%Y-%m-%d}", f"{r.events:,}", f"{r.sum_intensity:.1f}",
+            "" if r.mean_intensity != r.mean_intensity else f"{r.mean_intensity:.2f}",
+            f"{r.verbal_cooperation}", f"{r.material_cooperation}", f"{r.verbal_conflict}", f"{r.material_conflict}",
+            "" if r.escalation != r.escalation else f"{r.escalation:+.2f}",
+        )
+    console.print(t)
+    if csv:
+        csv.parent.mkdir(parents=True, exist_ok=True)
+        df.to_csv(csv)
+        console.print(f"series written to {csv}")
+    if not no_plot:
+        out = plot or RESULTS / f"series_{a}_{b}_{freq.upper()}.png".replace("*", "any")
+        console.print(f"plot written to {plot_series(df, out)}")
+
+
+@events_app.command("timeline")
+def timeline_cmd(
+    scenario: Annotated[str, typer.Option("--scenario", help="scenario whose timeline to draw ('' for none)")] = "iran-2024",
+    db: DbOpt = Path("brink.duckdb"),
+    out: Annotated[Path | None, typer.Option("--out", help="PNG file")] = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+) -> None:
+    """One chart of scenario and store events, a lane per front."""
+    from brink.events.plots import plot_timeline
+    from brink.events.scenario_link import timeline_data
+
+    sc = None
+    lanes, labels = None, None
+    if scenario:
+        from brink.scenario import load_scenario
+
+        sc = load_scenario(scenario)
+        lanes = [f.id for f in sc.fronts]
+        labels = {f.id: f"{f.label} ({f.id})" for f in sc.fronts}
+    with _store(db) as store:
+        daily, events = timeline_data(store, sc, since=since, until=until)
+    out = out or RESULTS / f"timeline_{scenario or 'store'}.png"
+    title = f"{sc.meta.title if sc else 'Event store'}: events by front"
+    path = plot_timeline(daily, events, out, lanes=lanes, lane_labels=labels, title=title)
+    console.print(f"{int(daily['events'].sum()) if not daily.empty else 0:,} store events, {len(events)} scenario "
+                  f"events; plot written to {path}")
+
+
+@events_app.command("export")
+def export_cmd(
+    fmt: Annotated[str, typer.Option("--format", "-f", help="parquet | csv")] = "parquet",
+    out: Annotated[Path | None, typer.Option("--out", help="output file (default brink-results/events/events.FMT)")] = None,
+    db: DbOpt = Path("brink.duckdb"),
+    actors: Annotated[str | None, typer.Option("--actors", help="only events involving these ids, comma-separated")] = None,
+    source: Annotated[str | None, typer.Option("--source", help="only events from this source")] = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+) -> None:
+    """Write stored events to Parquet or CSV."""
+    out = out or RESULTS / f"events.{fmt.lower()}"
+    with _store(db, must_exist=True) as store:
+        n = store.export(out, fmt, actors=actors.split(",") if actors else None, source=source, since=since,
+                         until=until)
+    console.print(f"{n:,} events written to {out}")
+
+
+@events_app.command("load-scenario")
+def load_scenario_cmd(
+    scenario: Annotated[str, typer.Argument(help="scenario name or folder")] = "iran-2024",
+    db: DbOpt = Path("brink.duckdb"),
+    dictionary: DictOpt = "iran-2024",
+) -> None:
+    """Put the scenario's dated timeline into the store (source 'scenario'; idempotent)."""
+    from brink.events.dictionary import load_dictionary
+    from brink.events.scenario_link import load_timeline
+
+    with _store(db) as store:
+        report = load_timeline(store, scenario, load_dictionary(dictionary))
+    _print_report(report, 50)
+
+
+@events_app.command("decision-points")
+def decision_points_cmd(
+    scenario: Annotated[str, typer.Argument(help="scenario name or folder")] = "iran-2024",
+    db: DbOpt = Path("brink.duckdb"),
+    max_intensity: Annotated[float, typer.Option("--max-intensity", help="trigger events at or below this score")] = -9.0,
+    days: Annotated[int, typer.Option("--days", help="days after a trigger to look for the response")] = 30,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    yaml_out: Annotated[Path | None, typer.Option("--yaml", help="write the candidates as a YAML snippet")] = None,
+) -> None:
+    """Candidate decision points from store events, for an analyst to review (scenario files untouched)."""
+    from brink.events.scenario_link import candidate_decision_points, candidates_yaml
+
+    with _store(db, must_exist=True) as store:
+        cands = candidate_decision_points(store, scenario, max_intensity=max_intensity, response_days=days,
+                                          since=since, until=until)
+    if cands.empty:
+        console.print("no candidate decision points: no stored trigger events that the scenario does not already have")
+        raise typer.Exit(0)
+    t = Table(title=f"Candidate decision points ({len(cands)}) - review before adding to the scenario")
+    for c in ("date", "decides", "after", "front", "events", "taken (closest action)", "example"):
+        t.add_column(c)
+    for r in cands.itertuples():
+        t.add_row(f"{r.date}", r.actor, r.trigger_actor, str(r.front or ""), str(r.trigger_events), str(r.taken or ""),
+                  r.trigger_example)
+    console.print(t)
+    out = yaml_out or RESULTS / f"decision_points_{Path(scenario).name}.yaml"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(candidates_yaml(cands), encoding="utf-8")
+    console.print(f"YAML snippet written to {out}")
+
+
+@events_app.command("unmapped")
+def unmapped_cmd(db: DbOpt = Path("brink.duckdb"), limit: int = 50) -> None:
+    """Names and codes in stored events that the actor dictionary did not map."""
+    with _store(db, must_exist=True) as store:
+        df = store.unmapped()
+    if df.empty:
+        console.print("every stored event's sides are mapped to scenario actors")
+        return
+    t = Table(title=f"Unmapped actor names/codes ({len(df)})")
+    for c in ("side", "name", "code", "events", "first", "last"):
+        t.add_column(c)
+    for r in df.head(limit).itertuples():
+        t.add_row(r.side, _s(r.name), _s(r.code), f"{r.events:,}", f"{r.first:%Y-%m-%d}",
+                  f"{r.last:%Y-%m-%d}")
+    console.print(t)
+
+
+@events_app.command("info")
+def info_cmd(db: DbOpt = Path("brink.duckdb")) -> None:
+    """What the store holds: events by source, the imports made, bad rows recorded."""
+    with _store(db, must_exist=True) as store:
+        by = store.sql("SELECT source, count(*) AS events, min(date) AS first, max(date) AS last, "
+                       "count(*) FILTER (WHERE actor IS NULL OR target IS NULL) AS one_side_unmapped "
+                       "FROM events GROUP BY source ORDER BY source")
+        imps = store.imports()
+    t = Table(title=f"{db}: {int(by['events'].sum()) if not by.empty else 0:,} events")
+    for c in ("source", "events", "first", "last", "a side unmapped/empty"):
+        t.add_column(c)
+    for r in by.itertuples():
+        t.add_row(r.source, f"{r.events:,}", f"{r.first:%Y-%m-%d}", f"{r.last:%Y-%m-%d}", f"{r.one_side_unmapped:,}")
+    console.print(t)
+    t = Table(title="Imports")
+    for c in ("id", "source", "file", "records", "imported", "already", "bad", "seconds"):
+        t.add_column(c)
+    for r in imps.itertuples():
+        t.add_row(str(r.import_id), r.source, str(r.file), f"{r.records:,}", f"{r.inserted:,}", f"{r.duplicates:,}",
+                  f"{r.rejected:,}", f"{r.seconds:.2f}")
+    console.print(t)
+
+
+@events_app.command("dictionary")
+def dictionary_cmd(
+    name: Annotated[str, typer.Argument(help="built-in dictionary name or YAML file")] = "iran-2024",
+    scenario: Annotated[str, typer.Option("--scenario", help="check actor ids against this scenario ('' to skip)")] = "iran-2024",
+) -> None:
+    """Validate an actor dictionary (errors name file, line and field) and summarise it."""
+    from brink.events.dictionary import load_dictionary
+
+    known_actors = known_fronts = None
+    if scenario:
+        from brink.scenario import load_scenario
+
+        sc = load_scenario(scenario)
+        known_actors = {a.id for a in sc.actors}
+        known_fronts = tuple(f.id for f in sc.fronts)
+    dic = load_dictionary(name, known_actors=known_actors, known_fronts=known_fronts)
+    keys = dic.key_rows()
+    console.print(f"{dic.path}: {len(dic.actors)} actors, {len(keys)} keys "
+                  f"({', '.join(f'{k} {n}' for k, n in keys['kind'].value_counts().items())}), "
+                  f"{len(dic.fronts)} front rules - valid")

@@ -1,0 +1,138 @@
+"""Plots of the event store (matplotlib, Agg backend, PNG files).
+
+* ``plot_series`` — a dyadic series: events by quad class (stacked bars), the
+  summed intensity, and the escalation index.
+* ``plot_timeline`` — the dated events of a scenario and of the store on one
+  chart, one lane per front. Store events are drawn per day and front (size:
+  number of events, colour: mean intensity), so millions of events still make
+  a readable chart; scenario events are labelled diamonds.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+QUAD_COLOURS = {
+    "verbal_cooperation": "#9ecae1",
+    "material_cooperation": "#3182bd",
+    "verbal_conflict": "#fdae6b",
+    "material_conflict": "#e6550d",
+}
+DEFAULT_LANES = ["IRN_ISR", "LBN", "YEM", "IRQ_SYR", "PSE", "US_REGION"]
+
+
+def _plt():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def plot_series(df: pd.DataFrame, path: str | Path, title: str | None = None) -> Path:
+    """Write the dyadic series ``df`` (from ``dyad_series``) to a PNG file; returns the path."""
+    plt = _plt()
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    a, b = df.attrs.get("dyad", ("?", "?"))
+    arrow = "→" if df.attrs.get("directed") else "↔"
+    title = title or f"{a} {arrow} {b}: conflict–cooperation by {df.attrs.get('freq', 'W')} period"
+    fig, axes = plt.subplots(3, 1, figsize=(11, 8), sharex=True, gridspec_kw={"height_ratios": [2, 2, 1.4]})
+    x = df.index
+    width = _bar_width(x)
+    bottom = np.zeros(len(df))
+    for col, colour in QUAD_COLOURS.items():
+        axes[0].bar(x, df[col].to_numpy(), width=width, bottom=bottom, color=colour, label=col.replace("_", " "),
+                    align="edge")
+        bottom += df[col].to_numpy()
+    axes[0].set_ylabel("events")
+    axes[0].legend(loc="upper left", fontsize=8, ncol=2, frameon=False)
+    axes[0].set_title(title)
+    s = df["sum_intensity"].to_numpy()
+    axes[1].bar(x, s, width=width, color=np.where(s < 0, "#de2d26", "#3182bd"), align="edge")
+    axes[1].axhline(0, color="black", lw=0.6)
+    axes[1].set_ylabel(f"sum of {df.attrs.get('score', 'intensity')}")
+    axes[2].plot(x, df["escalation"].to_numpy(), color="black", marker="o", ms=3, lw=1)
+    axes[2].axhline(0, color="grey", lw=0.6, ls="--")
+    axes[2].set_ylabel("escalation\n(log ratio)")
+    axes[2].set_xlabel("period start")
+    fig.autofmt_xdate()
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
+def _bar_width(x) -> float:
+    if len(x) < 2:
+        return 5.0
+    d = np.diff(np.asarray(x, dtype="datetime64[D]").astype("int64"))
+    return float(max(0.8 * np.median(d), 0.8))
+
+
+def plot_timeline(
+    store_daily: pd.DataFrame,
+    scenario_events: pd.DataFrame,
+    path: str | Path,
+    *,
+    lanes: list[str] | None = None,
+    lane_labels: dict[str, str] | None = None,
+    title: str = "Events by front",
+) -> Path:
+    """Draw store events (``store_daily``: date, front, events, mean_intensity) and scenario
+    events (``scenario_events``: date, end_date, front, label, id) on one chart, a lane per front.
+    Events without a front go to a lane "other"."""
+    plt = _plt()
+    from matplotlib.colors import TwoSlopeNorm
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lanes = list(lanes or DEFAULT_LANES)
+    fronts_seen = set(store_daily.get("front", pd.Series(dtype=str)).dropna()) | set(
+        scenario_events.get("front", pd.Series(dtype=str)).dropna()
+    )
+    lanes += sorted(f for f in fronts_seen if f not in lanes)
+    has_other = store_daily.get("front", pd.Series(dtype=object)).isna().any() or scenario_events.get(
+        "front", pd.Series(dtype=object)
+    ).isna().any()
+    if has_other:
+        lanes.append("other")
+    ypos = {f: i for i, f in enumerate(reversed(lanes))}
+    labels = lane_labels or {}
+
+    fig, ax = plt.subplots(figsize=(13, 1.0 + 0.75 * len(lanes)))
+    norm = TwoSlopeNorm(vmin=-10, vcenter=0, vmax=10)
+    if not store_daily.empty:
+        sd = store_daily.copy()
+        sd["lane"] = sd["front"].fillna("other").map(ypos)
+        size = 12 + 40 * np.sqrt(sd["events"].to_numpy() / max(sd["events"].max(), 1))
+        sc = ax.scatter(pd.to_datetime(sd["date"]), sd["lane"] - 0.12, s=size, c=sd["mean_intensity"], cmap="RdBu",
+                        norm=norm, alpha=0.75, edgecolors="none", label="store events (per day)")
+        cb = fig.colorbar(sc, ax=ax, pad=0.01, fraction=0.03)
+        cb.set_label("mean intensity (−10 conflict … +10 cooperation)")
+    if not scenario_events.empty:
+        se = scenario_events.copy()
+        se["lane"] = se["front"].fillna("other").map(ypos)
+        dates = pd.to_datetime(se["date"])
+        ax.scatter(dates, se["lane"] + 0.18, marker="D", s=46, color="black", zorder=3, label="scenario timeline")
+        for d, e, lane in zip(dates, se.get("end_date", pd.Series([None] * len(se))), se["lane"]):
+            if e is not None and not pd.isna(e):
+                ax.plot([d, pd.to_datetime(e)], [lane + 0.18] * 2, color="black", lw=2, zorder=3)
+        for i, (d, lane, lab) in enumerate(zip(dates, se["lane"], se["label"])):
+            ax.annotate(str(lab)[:38], (d, lane + 0.18), xytext=(3, 6 + 8 * (i % 2)), textcoords="offset points",
+                        fontsize=7, rotation=20)
+    ax.set_yticks(list(ypos.values()))
+    ax.set_yticklabels([labels.get(f, f) for f in ypos])
+    ax.set_ylim(-0.7, len(lanes) - 0.2)
+    ax.grid(axis="x", color="#dddddd", lw=0.5)
+    ax.set_title(title)
+    ax.legend(loc="lower left", fontsize=8, frameon=False)
+    fig.autofmt_xdate()
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
