@@ -1,0 +1,85 @@
+"""Speed and memory of the vectorised engine against the Mesa reference.
+
+    .venv/bin/python benchmarks/sim_speed.py [--runs 16384] [--mesa-runs 30] [--horizon 26] [--workers 1]
+
+Each measurement runs in a fresh subprocess so that its peak memory (max RSS)
+is its own. Throughput is counted in *trajectory-rounds actually simulated*
+(a trajectory that reaches an outcome stops), the same unit for both; the
+nominal runs x horizon is printed too. Not part of the test run; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+ENGINE = """
+import json, resource, sys, time
+from brink.scenario.loader import load_scenario
+from brink.sim import simulate
+runs, horizon, workers, batch = map(int, sys.argv[1:5])
+sc = load_scenario("iran-2024")
+simulate(sc, runs=64, horizon=2, seed=1)  # warm-up (imports, first compile of closures)
+t = time.perf_counter()
+res = simulate(sc, runs=runs, horizon=horizon, seed=7, workers=workers, batch_size=batch)
+dt = time.perf_counter() - t
+active = int(res.runs["round"].clip(lower=0).sum())
+rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+print(json.dumps({"seconds": dt, "active": active, "nominal": runs * horizon, "rss_mb": max(rss, child)}))
+"""
+
+MESA = """
+import json, resource, sys, time
+sys.path.insert(0, sys.argv[3])
+from mesa_reference import run_reference
+from brink.scenario.loader import load_scenario
+from brink.model.compiled import Model
+runs, horizon = map(int, sys.argv[1:3])
+m = Model(load_scenario("iran-2024"))
+run_reference(m, 1, 2, seed=1)
+t = time.perf_counter()
+outcome, rnd = run_reference(m, runs, horizon, seed=7)
+dt = time.perf_counter() - t
+rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({"seconds": dt, "active": int(rnd.sum()), "nominal": runs * horizon, "rss_mb": rss}))
+"""
+
+
+def measure(code: str, *args) -> dict:
+    out = subprocess.run([sys.executable, "-c", code, *map(str, args)], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--runs", type=int, default=16384)
+    ap.add_argument("--mesa-runs", type=int, default=30)
+    ap.add_argument("--horizon", type=int, default=26)
+    ap.add_argument("--workers", type=int, default=1)
+    ap.add_argument("--batch-size", type=int, default=16384)
+    ap.add_argument("--skip-mesa", action="store_true")
+    a = ap.parse_args()
+    t0 = time.time()
+    e = measure(ENGINE, a.runs, a.horizon, a.workers, a.batch_size)
+    e_rate = e["active"] / e["seconds"]
+    print(f"vectorised engine: {a.runs:,} runs x {a.horizon} rounds ({e['active']:,} trajectory-rounds simulated, "
+          f"nominal {e['nominal']:,}) in {e['seconds']:.1f} s = {e_rate:,.0f} trajectory-rounds/s "
+          f"({e['nominal'] / e['seconds']:,.0f} nominal/s); peak RSS {e['rss_mb']:.0f} MB; workers {a.workers}")
+    if not a.skip_mesa:
+        m = measure(MESA, a.mesa_runs, a.horizon, HERE)
+        m_rate = m["active"] / m["seconds"]
+        print(f"Mesa reference:    {a.mesa_runs:,} runs ({m['active']:,} trajectory-rounds) in {m['seconds']:.1f} s "
+              f"= {m_rate:,.1f} trajectory-rounds/s; peak RSS {m['rss_mb']:.0f} MB")
+        print(f"ratio engine / Mesa: {e_rate / m_rate:,.0f}x")
+    print(f"(total wall time {time.time() - t0:.0f} s)")
+
+
+if __name__ == "__main__":
+    main()
