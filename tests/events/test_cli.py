@@ -1,0 +1,79 @@
+"""`brink events ...` end to end in a temporary folder."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from brink.cli import main
+
+
+def run(capsys, *argv) -> tuple[int, str]:
+    try:
+        main(list(argv))
+        code = 0
+    except SystemExit as e:
+        code = e.code or 0
+    out = capsys.readouterr()
+    return code, out.out + out.err
+
+
+def test_cli_round_trip(tmp_path, fixtures, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("COLUMNS", "200")
+    code, out = run(capsys, "events", "import", str(fixtures / "gdelt_2024.export.CSV"), "--format", "gdelt")
+    assert code == 0
+    assert "23 imported" in out and "6 bad" in out
+    assert "gdelt_2024.export.CSV:25: cameo: unknown CAMEO event code '999'" in out
+    assert "JORDAN" in out  # unmapped actor reported
+    assert (tmp_path / "brink.duckdb").exists()
+
+    code, out = run(capsys, "events", "import", str(fixtures / "gdelt_2024.export.CSV"), "-f", "gdelt")
+    assert code == 0 and "0 imported" in out and "23 already in the store" in out
+
+    code, out = run(capsys, "events", "import", str(fixtures / "acled_2024.csv"), "-f", "acled", "--db", "brink.duckdb")
+    assert code == 0 and "14 imported" in out
+
+    code, out = run(capsys, "events", "series", "--dyad", "IRN,ISR", "--freq", "W", "--csv", "s.csv")
+    assert code == 0 and "2024-04-01" in out
+    png = tmp_path / "brink-results" / "events" / "series_IRN_ISR_W.png"
+    assert png.exists() and png.stat().st_size > 10_000
+    s = pd.read_csv(tmp_path / "s.csv")
+    assert s.events.sum() > 0
+
+    code, out = run(capsys, "events", "load-scenario")
+    assert code == 0 and "imported" in out
+    code, out = run(capsys, "events", "timeline", "--out", "t.png")
+    assert code == 0 and (tmp_path / "t.png").stat().st_size > 10_000
+
+    code, out = run(capsys, "events", "export", "--format", "parquet", "--out", "e.parquet")
+    assert code == 0
+    assert len(pd.read_parquet(tmp_path / "e.parquet")) == 23 + 14 + 12
+
+    code, out = run(capsys, "events", "decision-points", "--yaml", "dp.yaml")
+    assert code == 0 and (tmp_path / "dp.yaml").read_text().startswith("# Candidate")
+
+    code, out = run(capsys, "events", "unmapped")
+    assert code == 0 and "JORDAN" in out
+    code, out = run(capsys, "events", "info")
+    assert code == 0 and "gdelt" in out and "acled" in out
+
+
+def test_cli_errors_exit_2(tmp_path, fixtures, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    code, out = run(capsys, "events", "import", str(fixtures / "acled_2024.csv"), "--format", "gdelt")
+    assert code == 2 and "no record could be read as GDELT" in out
+    code, out = run(capsys, "events", "import", str(fixtures / "acled_2024.csv"), "--format", "xml")
+    assert code == 2 and "unknown event format" in out
+    code, out = run(capsys, "events", "series", "--db", "missing.duckdb")
+    assert code == 2 and "no event store" in out
+    bad = tmp_path / "d.yaml"
+    bad.write_text("id: x\nactors:\n  IRN: {name: Iran, aliases: 3}\n")
+    code, out = run(capsys, "events", "dictionary", str(bad))
+    assert code == 2 and "d.yaml:3" in out and "aliases" in out
+
+
+@pytest.mark.parametrize("name", ["iran-2024"])
+def test_cli_dictionary_check(capsys, name):
+    code, out = run(capsys, "events", "dictionary", name)
+    assert code == 0 and "26 actors" in out and "valid" in out
