@@ -123,13 +123,13 @@ def plot_timeline(
             if e is not None and not pd.isna(e):
                 ax.plot([d, pd.to_datetime(e)], [lane + 0.18] * 2, color="black", lw=2, zorder=3)
         for i, (d, lane, lab) in enumerate(zip(dates, se["lane"], se["label"])):
-            ax.annotate(str(lab)[:38], (d, lane + 0.18), xytext=(3, 6 + 8 * (i % 2)), textcoords="offset points",
-                        fontsize=7, rotation=20)
+            ax.annotate(str(lab)[:34], (d, lane + 0.18), xytext=(3, 5 + 9 * (i % 3)), textcoords="offset points",
+                        fontsize=6.5, rotation=18)
     ax.set_yticks(list(ypos.values()))
     ax.set_yticklabels([labels.get(f, f) for f in ypos])
     ax.set_ylim(-0.7, len(lanes) - 0.2)
     ax.grid(axis="x", color="#dddddd", lw=0.5)
-    ax.set_title(title)
+    ax.set_title(title, pad=28)
     ax.legend(loc="lower left", fontsize=8, frameon=False)
     fig.autofmt_xdate()
     fig.tight_layout()

@@ -131,6 +131,7 @@ def candidate_decision_points(
     *,
     max_intensity: float = -9.0,
     response_days: int = 30,
+    merge_days: int = 3,
     since=None,
     until=None,
 ) -> pd.DataFrame:
@@ -144,7 +145,8 @@ def candidate_decision_points(
     actor's most conflictual event against the trigger's actor, or on its front,
     within ``response_days`` days; ``taken`` is the catalogue action of the deciding
     actor closest to it (same PLOVER type first, then nearest intensity), or the
-    actor's "none" action when nothing followed.
+    actor's "none" action when nothing followed. Reports of the same actor and target
+    within ``merge_days`` of the first are one trigger (sources date events differently).
     """
     sc = _load(scenario)
     deciders = sorted({a.actor for a in sc.actions})
@@ -167,6 +169,7 @@ def candidate_decision_points(
         params,
     ).df()
     known = [(t.date, t.actor, t.target) for t in sc.timeline]
+    trig = _merge_reports(trig, merge_days)
     out = []
     for r in trig.itertuples():
         d = pd.Timestamp(r.date).date()
@@ -184,7 +187,7 @@ def candidate_decision_points(
         out.append(
             {
                 "id": f"cand_{slug}",
-                "label": f"{sc.actor(r.target).name} after: {str(r.text)[:80]}",
+                "label": f"{sc.actor(r.target).name} after: {' '.join(str(r.text).split())[:80]}",
                 "date": d,
                 "trigger": f"store_{slug}",
                 "trigger_actor": r.actor,
@@ -200,6 +203,24 @@ def candidate_decision_points(
     cols = ["id", "label", "date", "trigger", "trigger_actor", "actor", "front", "trigger_events",
             "trigger_intensity", "trigger_example", "response", "taken"]
     return pd.DataFrame(out, columns=cols)
+
+
+def _merge_reports(trig: pd.DataFrame, merge_days: int) -> pd.DataFrame:
+    """Fold triggers of the same (actor, target) within ``merge_days`` of a cluster's first day."""
+    if trig.empty or merge_days <= 0:
+        return trig
+    rows, last = [], {}
+    for r in trig.sort_values(["actor", "target", "date"]).to_dict("records"):
+        key = (r["actor"], r["target"])
+        cur = last.get(key)
+        if cur is not None and (pd.Timestamp(r["date"]) - pd.Timestamp(cur["date"])).days <= merge_days:
+            cur["n_events"] += r["n_events"]
+            if r["intensity"] < cur["intensity"]:
+                cur.update(intensity=r["intensity"], example=r["example"], text=r["text"], front=r["front"])
+            continue
+        last[key] = r
+        rows.append(r)
+    return pd.DataFrame(rows, columns=trig.columns).sort_values(["date", "actor", "target"]).reset_index(drop=True)
 
 
 def _closest_action(sc, actor: str, resp) -> tuple[str | None, str | None]:
