@@ -368,7 +368,7 @@ class EventStore:
             _run(con, "ROLLBACK")
             raise
         finally:
-            for t in ("VIEW stgv", "TABLE stg", "TABLE bad_ord", "TABLE amap", "TABLE dict_keys", "TABLE lines_map",
+            for t in ("VIEW stgv", "TABLE stg", "TABLE bad_ord", "TABLE amap", "TABLE lmap", "TABLE dict_keys", "TABLE lines_map",
                       "TABLE lines_logical"):
                 try:
                     _run(con, f"DROP {t.split()[0]} IF EXISTS {t.split()[1]}")
@@ -487,14 +487,15 @@ class EventStore:
         if n_bad:
             if staged.lines_known:
                 rows = con.execute(
-                    "SELECT s.line, b.field, b.reason, '' FROM bad_ord b JOIN stgv s ON s.ord = b.ord ORDER BY b.ord"
+                    "SELECT s.line, b.field, b.reason, 'id ' || coalesce(s.source_id, '?') FROM bad_ord b "
+                    "JOIN stgv s ON s.ord = b.ord ORDER BY b.ord"
                 ).fetchall()
             else:
                 if not mapped:
                     self._line_map(path, staged)
                 rows = con.execute(
-                    "SELECT m.line, b.field, b.reason, m.content FROM bad_ord b "
-                    "LEFT JOIN lines_map m ON m.ord = b.ord ORDER BY b.ord"
+                    "SELECT m.line, b.field, b.reason, 'id ' || coalesce(s.source_id, '?') FROM bad_ord b "
+                    "LEFT JOIN lines_map m ON m.ord = b.ord LEFT JOIN stgv s ON s.ord = b.ord ORDER BY b.ord"
                 ).fetchall()
             problems += [Problem(r[0], r[1], r[2], r[3] or "") for r in rows]
             _run(con, f"DELETE FROM stg WHERE rowid - {self._stg_base} IN (SELECT ord FROM bad_ord)")
@@ -514,41 +515,57 @@ class EventStore:
         """
         con = self.con
         rejected = sorted({ln for ln, *_ in staged.rejects if ln is not None})
+        # only a blank flag and the quote count per line are kept, not the text
+        quotes = (
+            "length(coalesce(content, '')) - length(replace(coalesce(content, ''), '\"', ''))"
+            if staged.quoted
+            else "0"
+        )
         _run(
             con,
-            "CREATE OR REPLACE TEMP TABLE lines_raw AS SELECT content FROM read_csv(?, delim = chr(1), "
-            "header = false, quote = '', escape = '', auto_detect = false, columns = {'content': 'VARCHAR'}, "
-            "max_line_size = 100000000, strict_mode = false)",
+            f"CREATE OR REPLACE TEMP TABLE lines_raw AS SELECT content IS NULL AS blank, {quotes} AS quotes "
+            "FROM read_csv(?, delim = chr(1), header = false, quote = '', escape = '', auto_detect = false, "
+            "columns = {'content': 'VARCHAR'}, max_line_size = 100000000, strict_mode = false)",
             [str(path)],
         )
         quote_expr = (
-            "sum(length(coalesce(content, '')) - length(replace(coalesce(content, ''), '\"', ''))) "
-            "OVER (ORDER BY line ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)"
+            "sum(quotes) OVER (ORDER BY line ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)"
             if staged.quoted
             else "0"
         )
         _run(
             con,
             f"""CREATE OR REPLACE TEMP TABLE lines_logical AS
-            WITH l AS (SELECT rowid - (SELECT min(rowid) FROM lines_raw) + 1 AS line, content FROM lines_raw),
-            q AS (SELECT line, content, coalesce({quote_expr}, 0) AS quotes_before FROM l)
-            SELECT row_number() OVER (ORDER BY line) AS logical, line, content FROM q WHERE quotes_before % 2 = 0""",
+            WITH l AS (SELECT rowid - (SELECT min(rowid) FROM lines_raw) + 1 AS line, blank, quotes FROM lines_raw),
+            q AS (SELECT line, blank, coalesce({quote_expr}, 0) AS quotes_before FROM l)
+            SELECT row_number() OVER (ORDER BY line) AS logical, line, blank FROM q WHERE quotes_before % 2 = 0""",
         )
         rej = pd.DataFrame({"logical": pd.Series(rejected, dtype="int64")})
         con.register("_rej", rej)
         _run(
             con,
             f"""CREATE OR REPLACE TEMP TABLE lines_map AS
-            SELECT row_number() OVER (ORDER BY logical) - 1 AS ord, line, content FROM lines_logical
-            WHERE logical > {int(staged.header_lines)} AND content IS NOT NULL
+            SELECT row_number() OVER (ORDER BY logical) - 1 AS ord, line FROM lines_logical
+            WHERE logical > {int(staged.header_lines)} AND NOT blank
               AND logical NOT IN (SELECT logical FROM _rej)""",
         )
         con.unregister("_rej")
         _run(con, "DROP TABLE lines_raw")
 
     def _map_actors(self, dic: ActorDictionary) -> None:
-        """Build temp table ``amap``: each distinct (name, code, group, country) -> actor id."""
+        """Build temp tables ``amap`` (each distinct side (name, code, group, country) -> actor id)
+        and ``lmap`` (each distinct place (kind, key) -> ISO3): matching runs once per distinct
+        value, not once per row."""
         con = self.con
+        _run(
+            con,
+            """CREATE OR REPLACE TEMP TABLE lmap AS
+            WITH l AS (SELECT DISTINCT loc_kind, loc_key FROM stgv WHERE loc_key IS NOT NULL AND loc_key <> '')
+            SELECT l.loc_kind, l.loc_key, min(c.iso3) AS iso3 FROM l JOIN code_country c
+              ON c.kind = l.loc_kind AND c.key = CASE WHEN l.loc_kind = 'name' THEN brink_norm(l.loc_key)
+                                                      ELSE l.loc_key END
+            GROUP BY ALL""",
+        )
         keys = dic.key_rows()
         con.register("_dk", keys)
         _run(con, 
@@ -596,10 +613,20 @@ class EventStore:
     def _insert(self, fmt: str, import_id: int, dic: ActorDictionary) -> tuple[int, int, int]:
         """Code, map and insert the staged rows that are not stored yet, in one statement."""
         con = self.con
-        front_sql = dic.front_sql("x.actor", "x.target", "x.country")
         staged = con.execute("SELECT count(*) FROM stg").fetchall()[0][0]
+        inserted = con.execute("INSERT INTO events " + self._insert_query(fmt, import_id, dic)).fetchall()[0][0]
+        unmapped = con.execute(
+            "SELECT count(*) FROM events WHERE import_id = ? AND ("
+            "(actor IS NULL AND (actor_name IS NOT NULL OR actor_code IS NOT NULL)) OR "
+            "(target IS NULL AND (target_name IS NOT NULL OR target_code IS NOT NULL)))",
+            [int(import_id)],
+        ).fetchall()[0][0]
+        return inserted, staged - inserted, unmapped
+
+    def _insert_query(self, fmt: str, import_id: int, dic: ActorDictionary) -> str:
+        front_sql = dic.front_sql("x.actor", "x.target", "x.country")
         src = _q(fmt)
-        query = f"""
+        return f"""
             WITH j AS (
                 SELECT s.*,
                     coalesce(s.actor_given, am.actor_id) AS actor,
@@ -607,7 +634,7 @@ class EventStore:
                     coalesce(s.target_given, tm.actor_id) AS target,
                     CASE WHEN s.target_given IS NOT NULL THEN 'given' ELSE tm.how END AS target_match,
                     coalesce(s.cameo, pl.cameo, pt.cameo) AS cameo_final,
-                    coalesce(cc.iso3, cn.iso3) AS country
+                    lm.iso3 AS country
                 FROM stgv s
                 LEFT JOIN amap am ON am.name = s.actor_name AND am.code = s.actor_code
                     AND am.grp = s.actor_group AND am.ctry = s.actor_country
@@ -616,8 +643,7 @@ class EventStore:
                 LEFT JOIN code_plover pl ON s.cameo IS NULL AND pl.plover_type = s.plover_type
                     AND pl.plover_mode = coalesce(s.plover_mode, '')
                 LEFT JOIN code_plover pt ON s.cameo IS NULL AND pt.plover_type = s.plover_type AND pt.plover_mode = ''
-                LEFT JOIN code_country cc ON s.loc_kind <> 'name' AND cc.kind = s.loc_kind AND cc.key = s.loc_key
-                LEFT JOIN code_country cn ON s.loc_kind = 'name' AND cn.kind = 'name' AND cn.key = brink_norm(s.loc_key)
+                LEFT JOIN lmap lm ON lm.loc_kind = s.loc_kind AND lm.loc_key = s.loc_key
                 WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.source = {src} AND e.source_id = s.source_id)
             ),
             x AS (
@@ -644,14 +670,6 @@ class EventStore:
                 coalesce(y.front_given, {front_sql.replace("x.", "y.")}),
                 y.country, y.location, y.lat, y.lon, y.fatalities, y.text, y.url
             FROM y"""
-        inserted = con.execute("INSERT INTO events " + query).fetchall()[0][0]
-        unmapped = con.execute(
-            "SELECT count(*) FROM events WHERE import_id = ? AND ("
-            "(actor IS NULL AND (actor_name IS NOT NULL OR actor_code IS NOT NULL)) OR "
-            "(target IS NULL AND (target_name IS NOT NULL OR target_code IS NOT NULL)))",
-            [int(import_id)],
-        ).fetchall()[0][0]
-        return inserted, staged - inserted, unmapped
 
     def _unmapped_in_stage(self) -> pd.DataFrame:
         return self.con.execute(
