@@ -614,7 +614,14 @@ class EventStore:
         """Code, map and insert the staged rows that are not stored yet, in one statement."""
         con = self.con
         staged = con.execute("SELECT count(*) FROM stg").fetchall()[0][0]
-        inserted = con.execute("INSERT INTO events " + self._insert_query(fmt, import_id, dic)).fetchall()[0][0]
+        # the order rows land in does not matter (record numbers are computed), so let
+        # DuckDB insert in parallel
+        keep = con.execute("SELECT current_setting('preserve_insertion_order')").fetchall()[0][0]
+        _run(con, "SET preserve_insertion_order = false")
+        try:
+            inserted = con.execute("INSERT INTO events " + self._insert_query(fmt, import_id, dic)).fetchall()[0][0]
+        finally:
+            _run(con, f"SET preserve_insertion_order = {'true' if keep else 'false'}")
         unmapped = con.execute(
             "SELECT count(*) FROM events WHERE import_id = ? AND ("
             "(actor IS NULL AND (actor_name IS NOT NULL OR actor_code IS NOT NULL)) OR "

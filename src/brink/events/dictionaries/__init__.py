@@ -1,0 +1,1 @@
+"""Actor dictionaries shipped with brink (YAML)."""

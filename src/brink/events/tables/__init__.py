@@ -1,0 +1,1 @@
+"""Coding tables shipped with brink (see NOTICE.txt for their origins and licences)."""
