@@ -52,6 +52,9 @@ def test_directed_and_wildcard(small):
     anyone = dyad_series(small, "*,ISR", "M", directed=True)
     assert anyone.events.tolist() == [3]  # two from Iran, one from Hezbollah
     assert anyone.sum_intensity.iloc[0] == pytest.approx(-10 - 7 - 10)
+    group = dyad_series(small, "IRN+HEZ,ISR", "M", directed=True)
+    assert group.events.tolist() == [3]
+    assert dyad_series(small, "HEZ,ISR", "M", directed=True).events.tolist() == [1]
 
 
 def test_window_and_scores(small):

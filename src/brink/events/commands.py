@@ -103,7 +103,7 @@ def _print_report(report, show: int) -> None:
 
 @events_app.command("series")
 def series_cmd(
-    dyad: Annotated[str, typer.Option("--dyad", help="two actor ids, e.g. IRN,ISR (* = any actor)")] = "IRN,ISR",
+    dyad: Annotated[str, typer.Option("--dyad", help="two actor ids, e.g. IRN,ISR (* = any actor, A+B = a group)")] = "IRN,ISR",
     freq: Annotated[str, typer.Option("--freq", help="D, W, M, Q or Y")] = "W",
     directed: Annotated[bool, typer.Option("--directed", help="only events from the first actor to the second")] = False,
     score: Annotated[str, typer.Option("--score", help="intensity | goldstein | plover_score")] = "intensity",
@@ -143,7 +143,7 @@ def series_cmd(
         df.to_csv(csv)
         console.print(f"series written to {csv}")
     if not no_plot:
-        out = plot or RESULTS / f"series_{a}_{b}_{freq.upper()}.png".replace("*", "any")
+        out = plot or RESULTS / f"series_{a}_{b}_{freq.upper()}.png".replace("*", "any").replace("+", "-")
         console.print(f"plot written to {plot_series(df, out)}")
 
 

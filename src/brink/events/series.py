@@ -2,7 +2,8 @@
 
 For a dyad (A, B) and a period length, each period gets:
 
-* ``events`` — number of events between A and B (both directions unless ``directed``);
+* ``events`` — number of events between A and B (both directions unless ``directed``;
+  ``*`` is any actor, ``A+B`` a group of actors);
 * ``sum_intensity``, ``mean_intensity`` — of the chosen score (``intensity``,
   ``goldstein`` or ``plover_score``), on the -10 (conflict) .. +10 (cooperation) scale;
 * ``verbal_cooperation`` ... ``material_conflict`` — counts by quad class;
@@ -29,7 +30,8 @@ SCORES = ("intensity", "goldstein", "plover_score")
 
 
 def parse_dyad(text: str | tuple[str, str] | list[str]) -> tuple[str, str]:
-    """``"IRN,ISR"`` -> ("IRN", "ISR"); ``*`` stands for any actor."""
+    """``"IRN,ISR"`` -> ("IRN", "ISR"); ``*`` stands for any actor and ``A+B`` for a group
+    (``IRN+HEZ+HTH+IQM,ISR``: Iran and its partners against Israel)."""
     parts = [p.strip() for p in (text.split(",") if isinstance(text, str) else text)]
     if len(parts) != 2 or not all(parts):
         raise BrinkError(f"a dyad is two actor ids separated by a comma, e.g. IRN,ISR (got {text!r})")
@@ -70,8 +72,9 @@ def dyad_series(
     def side(col: str, actor: str) -> str:
         if actor == "*":
             return "true"
-        params.append(actor)
-        return f"{col} = ?"
+        group = [x.strip() for x in actor.split("+") if x.strip()]
+        params.extend(group)
+        return f"{col} IN ({', '.join('?' for _ in group)})"
 
     fwd = f"({side('actor', a)} AND {side('target', b)})"
     if directed:

@@ -327,7 +327,15 @@ class EventStore:
         return self._import(source, label, f"frame:{digest}", stage, dic, None, None, False)
 
     def _import(self, source, label, fingerprint, stage_fn, dic, path, progress, fail_after_insert) -> ImportReport:
-        step = progress or (lambda stage, frac: None)
+        poller = _ProgressPoller(self.con, progress) if progress else None
+        step = poller.stage if poller else (lambda stage, frac: None)
+        try:
+            return self._import_steps(source, label, fingerprint, stage_fn, dic, path, step, fail_after_insert)
+        finally:
+            if poller:
+                poller.stop()
+
+    def _import_steps(self, source, label, fingerprint, stage_fn, dic, path, step, fail_after_insert) -> ImportReport:
         t0 = time.perf_counter()
         started = pd.Timestamp.now()
         con = self.con
@@ -794,6 +802,53 @@ def _fingerprint(path: Path) -> str:
             f.seek(size - (1 << 20))
             h.update(f.read())
     return f"{size}:{h.hexdigest()[:32]}"
+
+
+class _ProgressPoller:
+    """Reports progress within each import stage from DuckDB's own query progress.
+
+    ``stage(name, start)`` marks the start of a stage (a fraction of the whole import);
+    a background thread polls ``con.query_progress()`` (safe to call from another
+    thread) and moves the bar between this stage's start and the next one's."""
+
+    STARTS = {"reading": 0.05, "checking": 0.45, "mapping actors": 0.6, "coding and inserting": 0.7,
+              "committing": 0.95, "done": 1.0}
+
+    def __init__(self, con, callback):
+        import threading
+
+        self.con, self.callback = con, callback
+        self.name, self.lo, self.hi = "starting", 0.0, 0.05
+        self._stop = threading.Event()
+        try:
+            for setting in ("SET enable_progress_bar = true", "SET enable_progress_bar_print = false",
+                            "SET progress_bar_time = 0"):
+                _run(con, setting)
+        except Exception:  # pragma: no cover - older DuckDB: stage-level progress only
+            return
+        self._thread = threading.Thread(target=self._poll, daemon=True)
+        self._thread.start()
+
+    def stage(self, name: str, start: float) -> None:
+        starts = sorted(self.STARTS.values())
+        self.name, self.lo = name, start
+        self.hi = next((x for x in starts if x > start), 1.0)
+        self.callback(name, start)
+
+    def _poll(self) -> None:
+        while not self._stop.wait(0.2):
+            try:
+                pct = self.con.query_progress()
+            except Exception:
+                continue
+            if pct is not None and pct >= 0:
+                self.callback(self.name, self.lo + (self.hi - self.lo) * min(pct, 100.0) / 100.0)
+
+    def stop(self) -> None:
+        self._stop.set()
+        t = getattr(self, "_thread", None)
+        if t is not None:
+            t.join(timeout=2)
 
 
 def _run(con, sql: str, params: list | None = None) -> None:
