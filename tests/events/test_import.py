@@ -214,3 +214,21 @@ def test_export(store, fixtures, tmp_path):
     n = store.export(tmp_path / "e.csv", "csv", actors=["HEZ"])
     df = pd.read_csv(tmp_path / "e.csv", dtype={"source_id": str})
     assert n == len(df) == 2 and set(df.source_id) == {"1170000116", "1170000117"}
+
+
+def test_progress_is_reported_in_order(store, fixtures):
+    seen = []
+    store.import_file(fixtures / FILES["gdelt"], "gdelt", progress=lambda stage, frac: seen.append((stage, frac)))
+    stages = [s for s, _ in seen]
+    assert stages[0] == "reading" and stages[-1] == "done"
+    order = ["reading", "checking", "mapping actors", "coding and inserting", "committing", "done"]
+    assert [s for s in order if s in stages] == order
+    assert seen[-1][1] == 1.0
+
+
+def test_schema_version_is_checked(tmp_path):
+    path = tmp_path / "old.duckdb"
+    with EventStore(path) as s:
+        s.con.execute("UPDATE meta SET value = '0' WHERE key = 'schema_version'").fetchall()
+    with pytest.raises(BrinkError, match="schema version 0"):
+        EventStore(path)

@@ -147,6 +147,7 @@ class Staged:
     rejects: list[tuple[int | None, str, str, str]] = field(default_factory=list)  # line, field, reason, text
     # (bad-if SQL, field, reason SQL), checked before the common checks
     checks: list[tuple[str, str, str]] = field(default_factory=list)
+    constants: dict[str, str] = field(default_factory=dict)  # staging column -> SQL literal
     header_lines: int = 0
     quoted: bool = False  # CSV quoting: records may span lines
     lines_known: bool = False  # stg.line is filled for every record
@@ -344,7 +345,7 @@ class EventStore:
             import_id = con.execute("SELECT coalesce(max(import_id), 0) + 1 FROM imports").fetchall()[0][0]
             step("reading", 0.05)
             staged = stage_fn(con)
-            self._stage_view()
+            self._stage_view(staged.constants)
             n_records = con.execute("SELECT count(*) FROM stg").fetchall()[0][0] + len(staged.rejects)
             step("checking", 0.45)
             problems = self._validate(path, staged)
@@ -389,11 +390,15 @@ class EventStore:
             seconds=time.perf_counter() - t0,
         )
 
-    def _stage_view(self) -> None:
+    def _stage_view(self, constants: dict[str, str] | None = None) -> None:
         """View ``stgv`` over ``stg``: every staging column (NULL where the importer gave none)
         and ``ord``, the record's order among those the reader accepted (stg's rowid)."""
         have = {r[0] for r in self.con.execute("DESCRIBE stg").fetchall()}
-        cols = [c if c in have else f"CAST(NULL AS {t}) AS {c}" for c, t in STAGE_COLUMNS]
+        constants = constants or {}
+        cols = [
+            c if c in have else (f"CAST({constants[c]} AS {t}) AS {c}" if c in constants else f"CAST(NULL AS {t}) AS {c}")
+            for c, t in STAGE_COLUMNS
+        ]
         if "plover_mode" in have:
             # modes named as in the CAMEO2PLOVER table (assassinate...) -> codebook modes
             whens = " ".join(

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import itertools
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -74,13 +75,17 @@ def csv_stage(
     fmt_name: str,
     joins: str = "",
     dateformat: str | None = None,
-) -> list[tuple[int | None, str, str, str]]:
+) -> tuple[list[tuple[int | None, str, str, str]], dict[str, str]]:
     """Create ``stg`` from a delimited file through DuckDB's CSV reader.
 
     ``columns`` declares every column of the file in order with its SQL type, so the
     reader never guesses; ``exprs`` maps staging columns to SQL over those columns
-    (the file is aliased ``r``). Returns the rejected rows as (line, field, reason, text).
+    (the file is aliased ``r``). Returns the rejected rows as (line, field, reason, text)
+    and the constant staging columns (added by the store's view, not stored).
     """
+    # literal constants ('cameo', 'fips'...) are not materialised: the view adds them
+    constants = {k: v for k, v in exprs.items() if re.fullmatch(r"'[^']*'", v) and not k.startswith("x_")}
+    exprs = {k: v for k, v in exprs.items() if k not in constants}
     n = next(_counter)
     scan, table = f"brink_rej_scan_{n}", f"brink_rej_err_{n}"
     col_sql = "{" + ", ".join(f"{q(k)}: {q(v)}" for k, v in columns.items()) + "}"
@@ -145,7 +150,7 @@ def csv_stage(
     if accepted == 0 and rejects:
         head = "; ".join(f"line {ln}: {fld}: {why}" for ln, fld, why, _ in rejects[:3])
         raise BrinkError(f"{path}: no record could be read as {fmt_name} ({len(rejects)} rejected; {head})")
-    return rejects
+    return rejects, constants
 
 
 def _value_in(message: str | None) -> str | None:

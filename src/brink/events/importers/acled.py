@@ -69,7 +69,7 @@ def stage(con, path: Path) -> Staged:
     joins = (
         "LEFT JOIN code_acled a ON a.event_type = trim(r.event_type) AND a.sub_event_type = trim(r.sub_event_type)"
     )
-    rejects = csv_stage(
+    rejects, constants = csv_stage(
         con, path, columns=columns, exprs=e, delim=",", header=True, quote='"',
         fmt_name="ACLED CSV export", joins=joins,
     )
@@ -81,4 +81,4 @@ def stage(con, path: Path) -> Staged:
             "|| brink_quote(coalesce(x_sub_event_type, ''))",
         ),
     ]
-    return Staged(rejects=rejects, checks=checks, header_lines=1, quoted=True)
+    return Staged(rejects=rejects, constants=constants, checks=checks, header_lines=1, quoted=True)

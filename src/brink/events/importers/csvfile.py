@@ -73,7 +73,7 @@ def stage(con, path: Path) -> Staged:
         "url": col("url"),
         "x_end_raw": col("end_date"),
     }
-    rejects = csv_stage(
+    rejects, constants = csv_stage(
         con, path, columns=columns, exprs=e, delim=",", header=True, quote='"', fmt_name="brink events CSV"
     )
     checks = [
@@ -83,4 +83,4 @@ def stage(con, path: Path) -> Staged:
             "'cannot read end date ' || brink_quote(x_end_raw)",
         ),
     ]
-    return Staged(rejects=rejects, checks=checks, header_lines=1, quoted=True)
+    return Staged(rejects=rejects, constants=constants, checks=checks, header_lines=1, quoted=True)

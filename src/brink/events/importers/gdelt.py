@@ -67,8 +67,8 @@ def stage(con, path: Path) -> Staged:
         "lon": "ActionGeo_Long",
         "url": "SOURCEURL",
     }
-    rejects = csv_stage(
+    rejects, constants = csv_stage(
         con, path, columns=columns, exprs=e, delim="\t", header=header, quote=None,
         fmt_name="GDELT 2.0 events (61 tab-separated columns)", dateformat="%Y%m%d",
     )
-    return Staged(rejects=rejects, header_lines=1 if header else 0, quoted=False)
+    return Staged(rejects=rejects, constants=constants, header_lines=1 if header else 0, quoted=False)

@@ -64,8 +64,8 @@ def stage(con, path: Path) -> Staged:
         "lon": 'r."Longitude"',
         "text": 'r."Event Text"',
     }
-    rejects = csv_stage(
+    rejects, constants = csv_stage(
         con, path, columns=columns, exprs=e, delim="\t", header=True, quote=None,
         fmt_name="ICEWS event file (20 tab-separated columns)", dateformat="%Y-%m-%d",
     )
-    return Staged(rejects=rejects, header_lines=1, quoted=False)
+    return Staged(rejects=rejects, constants=constants, header_lines=1, quoted=False)
