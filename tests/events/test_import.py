@@ -232,3 +232,24 @@ def test_schema_version_is_checked(tmp_path):
         s.con.execute("UPDATE meta SET value = '0' WHERE key = 'schema_version'").fetchall()
     with pytest.raises(BrinkError, match="schema version 0"):
         EventStore(path)
+
+
+def test_remap_after_dictionary_change(store, fixtures, tmp_path):
+    from importlib import resources
+
+    store.import_file(fixtures / FILES["gdelt"], "gdelt")
+    before = store.sql("SELECT * FROM events ORDER BY source_id")
+    assert store.remap("iran-2024") == 0  # same dictionary: nothing changes
+    pd.testing.assert_frame_equal(before, store.sql("SELECT * FROM events ORDER BY source_id"))
+    text = resources.files("brink.events").joinpath("dictionaries", "iran-2024.yaml").read_text()
+    # an analyst decides to fold Jordan into the E3 entry, for the sake of the test
+    changed = tmp_path / "d.yaml"
+    changed.write_text(text.replace("aliases: [E3,", "aliases: [Jordan, E3,"))
+    assert store.remap(changed) == 1
+    row = store.sql("SELECT actor, actor_match FROM events WHERE source_id = '1170000121'")
+    assert row.values.tolist() == [["E3", "alias"]]
+    assert store.unmapped().empty
+    after = store.sql("SELECT * FROM events WHERE source_id <> '1170000121' ORDER BY source_id")
+    pd.testing.assert_frame_equal(
+        before[before.source_id != "1170000121"].reset_index(drop=True), after.reset_index(drop=True)
+    )

@@ -6,6 +6,7 @@
     brink events export --format parquet|csv --out FILE
     brink events load-scenario [iran-2024]
     brink events decision-points [iran-2024] [--yaml FILE]
+    brink events remap [--dictionary FILE]
     brink events unmapped | info | dictionary
 """
 
@@ -239,6 +240,18 @@ def decision_points_cmd(
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(candidates_yaml(cands), encoding="utf-8")
     console.print(f"YAML snippet written to {out}")
+
+
+@events_app.command("remap")
+def remap_cmd(db: DbOpt = Path("brink.duckdb"), dictionary: DictOpt = "iran-2024") -> None:
+    """Re-apply a changed actor dictionary to the stored events (adds or upgrades matches)."""
+    from brink.events.dictionary import load_dictionary
+
+    dic = load_dictionary(dictionary)
+    with _store(db, must_exist=True) as store:
+        n = store.remap(dic)
+        left = len(store.unmapped())
+    console.print(f"{n:,} event(s) re-mapped with {dic.path}; {left:,} unmapped name/code pair(s) left")
 
 
 @events_app.command("unmapped")

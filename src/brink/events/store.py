@@ -579,20 +579,28 @@ class EventStore:
                                                       ELSE l.loc_key END
             GROUP BY ALL""",
         )
+        self._build_amap(
+            dic,
+            """SELECT actor_name AS name, actor_code AS code, actor_group AS grp, actor_country AS ctry FROM stgv
+               UNION ALL
+               SELECT target_name, target_code, target_group, target_country FROM stgv""",
+        )
+
+    def _build_amap(self, dic: ActorDictionary, sides_sql: str) -> None:
+        """Temp table ``amap``: each distinct (name, code, grp, ctry) of ``sides_sql`` -> actor id, how."""
+        con = self.con
         keys = dic.key_rows()
         con.register("_dk", keys)
-        _run(con, 
+        _run(
+            con,
             "CREATE OR REPLACE TEMP TABLE dict_keys AS SELECT actor_id, kind, "
-            "CASE WHEN kind = 'alias' THEN brink_norm(key) ELSE key END AS key FROM _dk"
+            "CASE WHEN kind = 'alias' THEN brink_norm(key) ELSE key END AS key FROM _dk",
         )
         con.unregister("_dk")
-        _run(con, 
-            """CREATE OR REPLACE TEMP TABLE amap AS
-            WITH sides AS (
-                SELECT DISTINCT name, code, grp, ctry FROM (
-                    SELECT actor_name AS name, actor_code AS code, actor_group AS grp, actor_country AS ctry FROM stgv
-                    UNION ALL
-                    SELECT target_name, target_code, target_group, target_country FROM stgv)),
+        _run(
+            con,
+            f"""CREATE OR REPLACE TEMP TABLE amap AS
+            WITH sides AS (SELECT DISTINCT name, code, grp, ctry FROM ({sides_sql})),
             s AS (SELECT *, brink_norm(name) AS nname, brink_norm(ctry) AS nctry FROM sides),
             a AS (SELECT s.name, s.code, s.grp, s.ctry, min(d.actor_id) AS actor_id
                   FROM s JOIN dict_keys d ON d.kind = 'alias' AND d.key = s.nname AND s.nname <> ''
@@ -705,6 +713,69 @@ class EventStore:
                    WHERE m.actor_id IS NULL AND s.target_given IS NULL AND (s.target_name <> '' OR s.target_code <> ''))
                GROUP BY ALL ORDER BY events DESC, name, code"""
         ).df()
+
+    # ------------------------------------------------------------------ remap
+    def remap(self, dictionary: ActorDictionary | str | Path = "iran-2024") -> int:
+        """Re-apply a (changed) dictionary to the stored events' raw names and codes.
+
+        A side is re-mapped when the dictionary now matches its name or code at a
+        higher precedence than before (alias > pattern > code), or when it was
+        unmapped. Sides first matched by known-group code or country (not stored)
+        keep their actor unless a name now matches. Fronts of changed events are
+        recomputed (a front given in a CSV file is kept). Scenario events, whose
+        actors are given, are not touched. One transaction; returns events changed.
+        """
+        dic = dictionary if isinstance(dictionary, ActorDictionary) else load_dictionary(dictionary)
+        con = self.con
+        rank = ("CASE {m} WHEN 'given' THEN 0 WHEN 'alias' THEN 1 WHEN 'pattern' THEN 2 WHEN 'group' THEN 3 "
+                "WHEN 'code' THEN 4 WHEN 'country' THEN 5 ELSE 9 END")
+        _run(con, "BEGIN TRANSACTION")
+        try:
+            self._build_amap(
+                dic,
+                """SELECT coalesce(actor_name, '') AS name, coalesce(actor_code, '') AS code, '' AS grp, '' AS ctry
+                   FROM events WHERE source <> 'scenario'
+                   UNION ALL
+                   SELECT coalesce(target_name, ''), coalesce(target_code, ''), '', '' FROM events
+                   WHERE source <> 'scenario'""",
+            )
+            _run(con, "CREATE OR REPLACE TEMP TABLE remapped (source VARCHAR, source_id VARCHAR)")
+            for side in ("actor", "target"):
+                _run(
+                    con,
+                    f"""CREATE OR REPLACE TEMP TABLE remap_side AS
+                    SELECT e.source, e.source_id, m.actor_id, m.how FROM events e JOIN amap m
+                      ON m.name = coalesce(e.{side}_name, '') AND m.code = coalesce(e.{side}_code, '')
+                         AND m.grp = '' AND m.ctry = ''
+                    WHERE e.source <> 'scenario' AND m.actor_id IS NOT NULL
+                      AND e.{side} IS DISTINCT FROM m.actor_id
+                      AND {rank.format(m='m.how')} < {rank.format(m=f'e.{side}_match')}""",
+                )
+                _run(
+                    con,
+                    f"""UPDATE events SET {side} = r.actor_id, {side}_match = r.how FROM remap_side r
+                    WHERE events.source = r.source AND events.source_id = r.source_id""",
+                )
+                _run(con, "INSERT INTO remapped SELECT source, source_id FROM remap_side")
+            front_sql = dic.front_sql("actor", "target", "country")
+            _run(
+                con,
+                f"""UPDATE events SET front = {front_sql}
+                WHERE (source, source_id) IN (SELECT (source, source_id) FROM remapped)
+                  AND (source <> 'csv' OR front IS NULL)""",
+            )
+            n = con.execute("SELECT count(DISTINCT (source, source_id)) FROM remapped").fetchall()[0][0]
+            _run(con, "COMMIT")
+        except BaseException:
+            _run(con, "ROLLBACK")
+            raise
+        finally:
+            for t in ("amap", "dict_keys", "remapped", "remap_side"):
+                try:
+                    _run(con, f"DROP TABLE IF EXISTS {t}")
+                except Exception:  # pragma: no cover
+                    pass
+        return n
 
     # ------------------------------------------------------------------ queries
     def sql(self, query: str, params: list | None = None) -> pd.DataFrame:
