@@ -26,16 +26,13 @@ import hashlib
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import Callable
 
 import pandas as pd
 
 from brink.errors import BrinkError
 from brink.events import coding
 from brink.events.dictionary import NORM_MACRO_SQL, ActorDictionary, load_dictionary
-
-if TYPE_CHECKING:  # pragma: no cover
-    import duckdb
 
 DEFAULT_DB = "brink.duckdb"
 SCHEMA_VERSION = "1"
@@ -213,7 +210,7 @@ class EventStore:
 
         self.path = str(path)
         try:
-            self.con: duckdb.DuckDBPyConnection = duckdb.connect(self.path, read_only=read_only)
+            self.con = duckdb.connect(self.path, read_only=read_only)
         except duckdb.Error as exc:
             raise BrinkError(f"cannot open event store {self.path}: {exc}") from None
         if not read_only:
