@@ -197,16 +197,20 @@ def _game_file(path: Path, lam: float | None, backend: str, export: Path | None,
 
     g = read_game(path)
     out: dict = {"file": str(path), "title": g.title, "players": g.players}
+    nf = g
     if isinstance(g, ExtensiveGame):
-        nf, _ = reduced_normal_form(g)
+        try:
+            nf, _ = reduced_normal_form(g)
+        except BrinkError as exc:
+            nf = None
+            out["nash_skipped"] = str(exc)
         if g.is_perfect_information:
             s = subgame_perfect(g)
             out["spe"] = {"path": [{k: v for k, v in st.items() if k in ("mover", "action", "prob", "payoff")}
                                    for st in s.path()], "payoff": s.payoff.tolist(), "ties": s.ties}
-    else:
-        nf = g
-    eqs = nash_equilibria(nf, backend=backend)
-    out["strategies"] = nf.strategies
+    eqs = nash_equilibria(nf, backend=backend) if nf is not None else []
+    if nf is not None:
+        out["strategies"] = nf.strategies
     out["nash"] = [{"strategies": [x.tolist() for x in e.strategies], "payoff": e.payoff.tolist(),
                     "kind": "pure" if e.is_pure else "mixed"} for e in eqs]
     if lam is not None:
@@ -218,7 +222,7 @@ def _game_file(path: Path, lam: float | None, backend: str, export: Path | None,
     if export is not None:
         if export.suffix == ".efg" and isinstance(g, ExtensiveGame):
             write_efg(g, export)
-        elif export.suffix == ".nfg":
+        elif export.suffix == ".nfg" and nf is not None:
             write_nfg(nf, export)
         else:
             raise BrinkError(f"--export {export}: a strategic game can only be written as .nfg")
@@ -230,16 +234,19 @@ def _game_file(path: Path, lam: float | None, backend: str, export: Path | None,
     if "spe" in out:
         console.print("Subgame-perfect path: " + " → ".join(
             f"{st['mover']}: {st['action']}" for st in out["spe"]["path"] if st["mover"]), highlight=False)
+    if nf is None:
+        console.print(f"Nash equilibria skipped: {out['nash_skipped']}", highlight=False)
     t = Table(title=f"Nash equilibria ({'reduced strategic form' if isinstance(g, ExtensiveGame) else 'strategic form'})")
     t.add_column("#")
     for p in g.players:
         t.add_column(p)
     t.add_column("payoffs")
-    for i, e in enumerate(eqs, 1):
+    for i, e in enumerate(eqs if nf is not None else [], 1):
         cells = [", ".join(f"{s} {x:.4g}" for s, x in zip(nf.strategies[j], e.strategies[j]) if x > 1e-12)
                  for j in range(len(g.players))]
         t.add_row(str(i), *cells, ", ".join(f"{v:.4g}" for v in e.payoff))
-    console.print(t)
+    if nf is not None:
+        console.print(t)
     if "qre" in out:
         console.print(f"logit QRE at λ = {lam:g} ({out['qre']['form']}): "
                       + " ".join(f"{x:.4f}" for x in out["qre"]["profile"]), highlight=False)

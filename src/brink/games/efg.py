@@ -214,7 +214,8 @@ def read_efg(path_or_text: str | Path, *, text: str | None = None) -> ExtensiveG
             pr = np.asarray(probs)
             if (pr < 0).any() or abs(pr.sum() - 1) > 1e-9:
                 raise InputError([Problem(file, line, "probabilities", f"chance probabilities {probs} must be non-negative and sum to 1")])
-            kids = b.chance(node, acts, pr, label=label or ename)
+            kids = b.chance(node, acts, pr, label=ename)
+            b._label[node] = label
         read_outcome(node)
         for c in kids:
             read_node(c)
@@ -238,15 +239,16 @@ def write_efg(game: ExtensiveGame, path: str | Path | None = None) -> str:
     chance_num: dict[int, int] = {}
     seen_chance: set[int] = set()
     outcome_no = 0
+    uniq = _Uniquifier()
     stack = [0]
     while stack:
         v = stack.pop()
         kind = game.node_player[v]
-        label = _q(game.node_label[v])
+        label = _q(uniq("node", game.node_label[v]))
         if kind == TERMINAL:
             outcome_no += 1
             pay = " ".join(_fmt(x) for x in game.payoff[v])
-            lines.append(f"t {label} {outcome_no} {_q(game.outcome_label[v])} {{ {pay} }}")
+            lines.append(f"t {label} {outcome_no} {_q(uniq('outcome', game.outcome_label[v]))} {{ {pay} }}")
         elif kind == CHANCE:
             k = int(game.node_infoset[v])
             if k not in chance_num:
@@ -255,8 +257,8 @@ def write_efg(game: ExtensiveGame, path: str | Path | None = None) -> str:
             desc = ""
             if k not in seen_chance:
                 seen_chance.add(k)
-                body = " ".join(f"{_q(a)} {_fmt(p)}" for a, p in zip(ch.actions, ch.probs))
-                desc = f" {_q(ch.label)} {{ {body} }}"
+                body = " ".join(f"{_q(a)} {p}" for a, p in zip(ch.actions, _exact_probs(ch.probs)))
+                desc = f" {_q(uniq('chance', ch.label))} {{ {body} }}"
             lines.append(f"c {label} {chance_num[k]}{desc} 0")
         else:
             k = int(game.node_infoset[v])
@@ -267,7 +269,7 @@ def write_efg(game: ExtensiveGame, path: str | Path | None = None) -> str:
             desc = ""
             if k not in seen:
                 seen.add(k)
-                desc = f" {_q(info.label)} {{ {' '.join(_q(a) for a in info.actions)} }}"
+                desc = f" {_q(uniq(('infoset', info.player), info.label))} {{ {' '.join(_q(a) for a in info.actions)} }}"
             lines.append(f"p {label} {info.player + 1} {numbers[k]}{desc} 0")
         n = game.n_children[v]
         if n:
@@ -276,6 +278,38 @@ def write_efg(game: ExtensiveGame, path: str | Path | None = None) -> str:
     if path is not None:
         _atomic_write(Path(path), text)
     return text
+
+
+class _Uniquifier:
+    """Gambit 16.7 wants labels unique (nodes, outcomes, each player's infosets): repeats get " #2", " #3"..."""
+
+    def __init__(self) -> None:
+        self.seen: dict[object, dict[str, int]] = {}
+
+    def __call__(self, scope: object, label: str) -> str:
+        if not label:
+            return label
+        used = self.seen.setdefault(scope, {})
+        if label not in used:
+            used[label] = 1
+            return label
+        n = used[label] + 1
+        while f"{label} #{n}" in used:
+            n += 1
+        used[label] = n
+        used[f"{label} #{n}"] = 1
+        return f"{label} #{n}"
+
+
+def _exact_probs(probs) -> list[str]:
+    """Decimal strings that sum to exactly 1 (Gambit checks this exactly); the last absorbs rounding."""
+    from decimal import Decimal
+
+    ds = [Decimal(_fmt(p)) for p in probs[:-1]]
+    last = Decimal(1) - sum(ds, Decimal(0))
+    if last < 0:
+        raise ValueError(f"chance probabilities {list(probs)} sum to more than 1")
+    return [str(d) for d in ds] + [str(last)]
 
 
 def _atomic_write(path: Path, text: str) -> None:

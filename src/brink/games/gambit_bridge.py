@@ -130,9 +130,13 @@ def logit_at(game: ExtensiveGame | NormalFormGame, lams) -> np.ndarray:
     """Gambit's logit QRE (agent form on trees) at each λ: array (L, profile length)."""
     gbt = _gbt()
     b = Bridged(game)
-    lam_list = [float(x) for x in np.atleast_1d(lams)]
-    res = gbt.qre.logit_solve_lambda(b.g, lam_list, use_strategic=isinstance(game, NormalFormGame))
-    return np.array([b.behaviour(p) for p in res])
+    want = np.atleast_1d(np.asarray(lams, dtype=float))
+    order = np.argsort(want, kind="stable")  # Gambit follows the branch upward: ask in increasing order
+    res = gbt.qre.logit_solve_lambda(b.g, [float(x) for x in want[order]],
+                                     use_strategic=isinstance(game, NormalFormGame))
+    out = np.empty((len(want), len(b.order)))
+    out[order] = np.array([b.behaviour(p) for p in res])
+    return out
 
 
 def logit_branch(game: ExtensiveGame | NormalFormGame) -> tuple[np.ndarray, np.ndarray]:

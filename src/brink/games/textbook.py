@@ -79,3 +79,18 @@ def deterrence_tree() -> ExtensiveGame:
         b.outcome(out, [-2, -dmg + 0.5, -0.5])
         b.outcome(join, [-4, -dmg + 1.0, -1.5 + dmg])
     return b.build()
+
+
+def mckelvey_mclennan_2x2x2() -> NormalFormGame:
+    """The 2×2×2 game of McKelvey and McLennan (1997) with nine Nash equilibria, two totally
+    mixed — the most a game of that size can have (payoffs as in Gambit's ``2x2x2.nfg``)."""
+    import numpy as np
+
+    # outcomes listed with player 1's strategy changing fastest, as in .nfg files
+    table = [(9, 8, 12), (0, 0, 0), (0, 0, 0), (9, 8, 2), (0, 0, 0), (3, 4, 6), (3, 4, 6), (0, 0, 0)]
+    pay = np.zeros((3, 2, 2, 2))
+    for r, out in enumerate(table):
+        a, b, c = r % 2, (r // 2) % 2, r // 4
+        pay[:, a, b, c] = out
+    return NormalFormGame(["1", "2", "3"], [["1", "2"]] * 3, pay,
+                          title="2x2x2 example of McKelvey and McLennan: 9 equilibria, 2 totally mixed")

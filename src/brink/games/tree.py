@@ -304,7 +304,9 @@ class GameBuilder:
         return kids
 
     def chance(self, node: int, actions: list[str], probs, label: str = "") -> list[int]:
-        """Give ``node`` to chance; ``probs`` must be non-negative and sum to 1."""
+        """Give ``node`` to chance; ``probs`` must be non-negative and sum to 1.
+
+        ``label`` names the chance event (what is being drawn)."""
         pr = np.asarray(probs, dtype=float)
         if len(pr) != len(actions) or (pr < 0).any() or abs(pr.sum() - 1.0) > 1e-9:
             raise BrinkError(f"chance probabilities {list(pr)} must be non-negative and sum to 1")
@@ -313,7 +315,6 @@ class GameBuilder:
         kids = self._new_children(node, actions)
         self._kind[node] = CHANCE
         self._info[node] = k
-        self._label[node] = label
         return kids
 
     def outcome(self, node: int, payoffs, label: str = "") -> None:
@@ -466,13 +467,34 @@ def _own_parent(game: ExtensiveGame) -> dict[int, tuple[int, int] | None]:
     return parent
 
 
-def reduced_strategies(game: ExtensiveGame, i: int) -> list[ReducedStrategy]:
-    """All reduced pure strategies of player ``i`` (Gambit's reduced strategic form)."""
+def _own_forest(game: ExtensiveGame, i: int):
     parent = _own_parent(game)
     mine = game.player_infosets(i)
     kids: dict[tuple[int, int] | None, list[int]] = {}
     for k in mine:
         kids.setdefault(parent[k], []).append(k)
+    return mine, kids
+
+
+def count_reduced_strategies(game: ExtensiveGame, i: int) -> int:
+    """How many reduced pure strategies player ``i`` has, without listing them."""
+    mine, kids = _own_forest(game, i)
+
+    def count(keys: list[int]) -> int:
+        total = 1
+        for k in keys:
+            total *= sum(count(kids.get((k, a), [])) for a in range(len(game.infosets[k].actions)))
+        return total
+
+    return count(kids.get(None, []))
+
+
+def reduced_strategies(game: ExtensiveGame, i: int, limit: int = 1_000_000) -> list[ReducedStrategy]:
+    """All reduced pure strategies of player ``i`` (Gambit's reduced strategic form)."""
+    n = count_reduced_strategies(game, i)
+    if n > limit:
+        raise BrinkError(f"{game.players[i]} has {n:,} reduced strategies; too many to list")
+    mine, kids = _own_forest(game, i)
 
     def plans(keys: list[int]) -> list[dict[int, int]]:
         if not keys:
@@ -517,13 +539,14 @@ def terminal_sequences(game: ExtensiveGame) -> tuple[np.ndarray, list[list[tuple
 
 def reduced_normal_form(game: ExtensiveGame, max_profiles: int = 5_000_000) -> tuple[NormalFormGame, list[list[ReducedStrategy]]]:
     """The reduced strategic form of a tree, and the strategies behind each row/column."""
-    strats = [reduced_strategies(game, i) for i in range(game.num_players)]
-    size = int(np.prod([len(s) for s in strats], dtype=np.float64))
+    counts = [count_reduced_strategies(game, i) for i in range(game.num_players)]
+    size = float(np.prod(np.array(counts, dtype=np.float64)))
     if size > max_profiles:
         raise BrinkError(
-            f"the reduced strategic form has {size:,} strategy profiles "
-            f"({' x '.join(str(len(s)) for s in strats)}); too many to tabulate"
+            f"the reduced strategic form has {size:,.0f} strategy profiles "
+            f"({' x '.join(f'{c:,}' for c in counts)}); too many to tabulate"
         )
+    strats = [reduced_strategies(game, i) for i in range(game.num_players)]
     probs, seqs = terminal_sequences(game)
     nt = len(game.terminals)
     compat = []
