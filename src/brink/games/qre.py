@@ -83,31 +83,48 @@ class _NormalSystem:
         self.offsets = np.concatenate([[0], np.cumsum(self.sizes)])
         self.n = int(self.offsets[-1])
         self.scale = float(np.ptp(game.payoffs)) if game.payoffs.size else 1.0
+        N = len(self.sizes)
+        letters = "abcdefghijklmnop"[:N]
+        self._vspec = []
+        for i in range(N):
+            others = [j for j in range(N) if j != i]
+            self._vspec.append((others, letters + "," + ",".join(letters[j] for j in others) + "->" + letters[i]))
+        self._jspec = {}
+        for i in range(N):
+            for k in range(N):
+                if k != i:
+                    others = [j for j in range(N) if j not in (i, k)]
+                    spec = ",".join([letters] + [letters[j] for j in others]) + "->" + letters[i] + letters[k]
+                    self._jspec[(i, k)] = (others, spec)
 
     def split(self, p: np.ndarray) -> list[np.ndarray]:
         return [p[self.offsets[i] : self.offsets[i + 1]] for i in range(len(self.sizes))]
 
     def values(self, p: np.ndarray) -> np.ndarray:
         prof = self.split(p)
-        return np.concatenate([self.g.payoff_against(i, prof) for i in range(len(self.sizes))])
+        pay = self.g.payoffs
+        return np.concatenate([np.einsum(spec, pay[i], *[prof[j] for j in others])
+                               for i, (others, spec) in enumerate(self._vspec)])
 
     def dvalues(self, p: np.ndarray) -> np.ndarray:
         """d values / d probabilities, (n, n)."""
-        g, prof, N = self.g, self.split(p), len(self.sizes)
+        prof, off, pay = self.split(p), self.offsets, self.g.payoffs
         J = np.zeros((self.n, self.n))
-        letters = "abcdefghijklmnop"[:N]
-        for i in range(N):
-            for k in range(N):
-                if k == i:
-                    continue
-                ops, subs = [g.payoffs[i]], [letters]
-                for j in range(N):
-                    if j not in (i, k):
-                        ops.append(prof[j])
-                        subs.append(letters[j])
-                spec = ",".join(subs) + "->" + letters[i] + letters[k]
-                J[self.offsets[i] : self.offsets[i + 1], self.offsets[k] : self.offsets[k + 1]] = np.einsum(spec, *ops)
+        for (i, k), (others, spec) in self._jspec.items():
+            J[off[i] : off[i + 1], off[k] : off[k + 1]] = np.einsum(spec, pay[i], *[prof[j] for j in others])
         return J
+
+    def values_and_dvalues(self, p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Both at once: values are multilinear, so v_i = (dv_i/dp_k) · p_k for any k ≠ i."""
+        J = self.dvalues(p)
+        N, off = len(self.sizes), self.offsets
+        if N == 1:
+            return self.values(p), J
+        v = np.empty(self.n)
+        for i in range(N):
+            k = 1 if i == 0 else 0
+            v[off[i] : off[i + 1]] = J[off[i] : off[i + 1], off[k] : off[k + 1]] @ p[off[k] : off[k + 1]]
+        return v, J
 
 
 class _AgentSystem:
@@ -142,49 +159,61 @@ def _system(game):
     raise BrinkError(f"not a game: {type(game).__name__}")
 
 
-def _residual(sys, z: np.ndarray, lam: float) -> np.ndarray:
+def _layout(sys):
+    """Index arrays of the logit system: first action of each block, the other rows and their base."""
+    if not hasattr(sys, "_lay"):
+        firsts = np.asarray(sys.offsets[: len(sys.sizes)], dtype=np.int64)
+        rows, base = [], []
+        for o, m in zip(firsts, sys.sizes):
+            rows.extend(range(o + 1, o + m))
+            base.extend([o] * (m - 1))
+        block = np.repeat(np.arange(len(sys.sizes)), sys.sizes)
+        sys._lay = (firsts, np.asarray(rows, dtype=np.int64), np.asarray(base, dtype=np.int64), block)
+    return sys._lay
+
+
+def _residual(sys, z: np.ndarray, lam: float, v: np.ndarray | None = None) -> np.ndarray:
+    firsts, rows, base, block = _layout(sys)
     p = np.exp(z)
-    v = sys.values(p)
+    if v is None:
+        v = sys.values(p)
     F = np.empty(sys.n)
-    for b in range(len(sys.sizes)):
-        o, m = sys.offsets[b], sys.sizes[b]
-        F[o] = p[o : o + m].sum() - 1.0
-        F[o + 1 : o + m] = z[o + 1 : o + m] - z[o] - lam * (v[o + 1 : o + m] - v[o])
+    F[firsts] = np.bincount(block, weights=p, minlength=len(firsts)) - 1.0
+    F[rows] = z[rows] - z[base] - lam * (v[rows] - v[base])
     return F
+
+
+def _system_eval(sys, z: np.ndarray, lam: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(F, dF/dz, dF/dλ) in one evaluation of the values."""
+    firsts, rows, base, block = _layout(sys)
+    p = np.exp(z)
+    if hasattr(sys, "values_and_dvalues"):
+        v, dv = sys.values_and_dvalues(p)
+    else:
+        v, dv = sys.values(p), sys.dvalues(p)
+    dv = dv * p[None, :]  # d v / d z
+    F = _residual(sys, z, lam, v)
+    Jz = np.zeros((sys.n, sys.n))
+    Jz[firsts[block], np.arange(sys.n)] = p
+    Jz[rows] = -lam * (dv[rows] - dv[base])
+    Jz[rows, rows] += 1.0
+    Jz[rows, base] -= 1.0
+    Jl = np.zeros(sys.n)
+    Jl[rows] = -(v[rows] - v[base])
+    return F, Jz, Jl
 
 
 def _jacobian(sys, z: np.ndarray, lam: float) -> tuple[np.ndarray, np.ndarray]:
     """(dF/dz, dF/dλ)."""
-    p = np.exp(z)
-    v = sys.values(p)
-    dv = sys.dvalues(p) * p[None, :]  # d v / d z
-    Jz = np.zeros((sys.n, sys.n))
-    Jl = np.zeros(sys.n)
-    for b in range(len(sys.sizes)):
-        o, m = sys.offsets[b], sys.sizes[b]
-        Jz[o, o : o + m] = p[o : o + m]
-        for j in range(1, m):
-            r = o + j
-            Jz[r, r] += 1.0
-            Jz[r, o] -= 1.0
-            Jz[r] -= lam * (dv[r] - dv[o])
-            Jl[r] = -(v[r] - v[o])
+    _, Jz, Jl = _system_eval(sys, z, lam)
     return Jz, Jl
-
-
-def _uniform_z(sys) -> np.ndarray:
-    z = np.empty(sys.n)
-    for b, m in enumerate(sys.sizes):
-        z[sys.offsets[b] : sys.offsets[b] + m] = -np.log(m)
-    return z
 
 
 def _newton_fixed(sys, z: np.ndarray, lam: float, tol: float, maxit: int = 30) -> tuple[np.ndarray, bool, int]:
     for it in range(maxit):
-        F = _residual(sys, z, lam)
+        F, Jz, _ = _system_eval(sys, z, lam)
         if np.abs(F).max() < tol:
             return z, True, it
-        Jz, _ = _jacobian(sys, z, lam)
         try:
             dz = np.linalg.solve(Jz, -F)
         except np.linalg.LinAlgError:
@@ -194,6 +223,13 @@ def _newton_fixed(sys, z: np.ndarray, lam: float, tol: float, maxit: int = 30) -
             dz *= 2.0 / step
         z = z + dz
     return z, np.abs(_residual(sys, z, lam)).max() < tol, maxit
+
+
+def _uniform_z(sys) -> np.ndarray:
+    z = np.empty(sys.n)
+    for b, m in enumerate(sys.sizes):
+        z[sys.offsets[b] : sys.offsets[b] + m] = -np.log(m)
+    return z
 
 
 @dataclass
@@ -218,7 +254,7 @@ class QRETrace:
 
 
 def logit_trace(game, lams=None, lam_max: float | None = None, tol: float = 1e-12,
-                first_step: float = 0.03, max_step: float = 1.0, max_points: int = 20000) -> QRETrace:
+                first_step: float = 0.5, max_step: float = 10.0, max_points: int = 20000) -> QRETrace:
     """Trace the principal logit QRE branch from λ = 0.
 
     Give ``lams`` (the λ values wanted; the branch is followed up to their
@@ -239,7 +275,7 @@ def logit_trace(game, lams=None, lam_max: float | None = None, tol: float = 1e-1
     if (targets < 0).any():
         raise BrinkError("λ must be non-negative")
     # scale λ so that steps are comparable across payoff units
-    s = 1.0 / max(sys.scale, 1e-12)
+    s = max(sys.scale, 1e-12)  # μ = λ · payoff range is dimensionless
     z = _uniform_z(sys)
     lam = 0.0
     out_l, out_p, out_r = [], [], []
@@ -290,11 +326,10 @@ def logit_trace(game, lams=None, lam_max: float | None = None, tol: float = 1e-1
             ok = False
             for _ in range(8):
                 zc, mc = yc[:-1], yc[-1] / s
-                F = _residual(sys, zc, mc)
+                F, Jz2, Jl2 = _system_eval(sys, zc, mc)
                 if np.abs(F).max() < 1e-10:
                     ok = True
                     break
-                Jz2, Jl2 = _jacobian(sys, zc, mc)
                 M = np.vstack([np.hstack([Jz2, (Jl2 / s)[:, None]]), t[None, :]])
                 rhs = -np.concatenate([F, [(yc - yp) @ t]])
                 try:
@@ -306,7 +341,7 @@ def logit_trace(game, lams=None, lam_max: float | None = None, tol: float = 1e-1
                 z, lam = yc[:-1], float(yc[-1] / s)
                 out_l.append(lam); out_p.append(np.exp(z)); out_r.append(False)
                 accepted = True
-                h = min(h * 1.5, max_step)
+                h = min(h * 2.0, max_step)
             else:
                 h *= 0.5
                 if h < 1e-10:
