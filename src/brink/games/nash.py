@@ -198,9 +198,45 @@ def _dominated_in_support(game: NormalFormGame, supports: list[np.ndarray], tol:
     return False
 
 
+def undominated(game: NormalFormGame, tol: float = 1e-12) -> list[np.ndarray]:
+    """Strategies that survive iterated elimination of strategies strictly dominated by a pure one.
+
+    Every Nash equilibrium uses only surviving strategies, so the search can start here.
+    """
+    keep = [np.arange(m) for m in game.shape]
+    changed = True
+    while changed:
+        changed = False
+        for i in range(game.num_players):
+            idx = [keep[j] if j != i else keep[i] for j in range(game.num_players)]
+            u = np.moveaxis(game.payoffs[i][np.ix_(*idx)], i, 0).reshape(len(keep[i]), -1)
+            dominated = (u[None, :, :] > u[:, None, :] + tol).all(axis=2).any(axis=1)
+            if dominated.any() and not dominated.all():
+                keep[i] = keep[i][~dominated]
+                changed = True
+    return keep
+
+
 def enum_support(game: NormalFormGame, starts: int = 24, seed: int = 0, tol: float = 1e-10,
                  max_supports: int = 200_000) -> list[Equilibrium]:
-    """Nash equilibria of an N-player game by support enumeration and batched Newton."""
+    """Nash equilibria of an N-player game by support enumeration and batched Newton.
+
+    Strictly dominated strategies are removed first (iteratively); supports are
+    drawn from what survives.
+    """
+    keep = undominated(game)
+    if any(len(k) < m for k, m in zip(keep, game.shape)):
+        sub = NormalFormGame(game.players, [[game.strategies[i][j] for j in keep[i]] for i in range(game.num_players)],
+                             game.payoffs[np.ix_(range(game.num_players), *keep)])
+        out = []
+        for e in enum_support(sub, starts, seed, tol, max_supports):
+            prof = []
+            for i, s in enumerate(e.strategies):
+                p = np.zeros(game.shape[i])
+                p[keep[i]] = s
+                prof.append(p)
+            out.append(_make(game, prof))
+        return _dedupe(out)
     N = game.num_players
     rng = np.random.default_rng(seed)
     subsets = [

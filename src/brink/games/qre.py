@@ -61,7 +61,7 @@ def agent_qre_pi(game: ExtensiveGame, lams) -> tuple[np.ndarray, np.ndarray]:
             mover = game.node_player[nodes]
             own = np.take_along_axis(cv[:, dec], mover[None, :, None, None], axis=3)[..., 0]  # (L,k,mc)
             own = np.where(valid[dec][None], own, -np.inf)
-            x = lam[:, None, None] * (own - own.max(axis=2, keepdims=True))
+            x = lam[:, None, None] * np.where(valid[dec][None], own - own.max(axis=2, keepdims=True), 0.0)
             e = np.where(valid[dec][None], np.exp(x), 0.0)
             p = e / e.sum(axis=2, keepdims=True)
             edge[:, nodes] = p
