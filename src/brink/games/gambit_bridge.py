@@ -33,7 +33,7 @@ def _gbt():
         import pygambit
     except ImportError:
         raise BrinkError(
-            "pygambit is not installed; install the games extra: pip install 'brinkmanship[games]'"
+            "pygambit is not installed; install brinkmanship's games extra (it pins pygambit 16.7.0)"
         ) from None
     return pygambit
 
