@@ -124,8 +124,10 @@ def explain_cmd(
 
 def run_cmd(
     scenario: Annotated[str, typer.Argument(help="built-in name or path")] = "iran-2024",
+    runs: Annotated[int, typer.Option("--runs", help="trajectories of the closing forecast (0: skip it)")] = 20_000,
+    seed: Annotated[int, typer.Option("--seed", help="random seed of the forecast")] = 7,
 ) -> None:
-    """The main job: explain Iran's choice at the latest decision point of the scenario."""
+    """The main job: explain Iran's choice at the latest decision point, then forecast the outcomes."""
     from brink.model import compile_model, explain_at, latest_decision_point
     from brink.scenario.loader import load_scenario
 
@@ -135,3 +137,8 @@ def run_cmd(
     actor = "IRN" if "IRN" in model.actors else None
     dp_id = latest_decision_point(model, actor)
     render_explanation(explain_at(model, dp_id), model)
+    if runs > 0 and sc.schedule is not None:
+        from brink.sim.commands import forecast_summary
+
+        console.rule(f"[bold]Forecast[/] — {runs:,} simulated futures from {sc.meta.as_of}")
+        forecast_summary(scenario, runs=runs, seed=seed)

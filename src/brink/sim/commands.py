@@ -1,6 +1,6 @@
 """``brink simulate`` and ``brink compare``: the Monte Carlo forecast and interventions.
 
-``forecast_summary`` is the piece ``brink run`` can call to end with a forecast.
+``forecast_summary`` is the forecast that ends ``brink run`` (and so ``make run``).
 """
 
 from __future__ import annotations
@@ -9,10 +9,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
-console = Console()
+from brink.console import console, make_console
 
 RunsOpt = Annotated[int, typer.Option("--runs", help="number of simulated trajectories")]
 HorizonOpt = Annotated[int, typer.Option("--horizon", help="rounds to simulate")]
@@ -25,6 +24,7 @@ SetOpt = Annotated[list[str] | None, typer.Option("--set", help="what-if NAME=VA
 ForceOpt = Annotated[list[str] | None, typer.Option("--force", help="ACTOR:ACTION@ROUND(S), e.g. USA:USA_max_pressure@6-8")]
 CloseOpt = Annotated[list[str] | None, typer.Option("--close-channel", help="channel id to close (repeatable)")]
 DisableOpt = Annotated[list[str] | None, typer.Option("--disable", help="action id to remove from its actor's choices")]
+BackendOpt = Annotated[str, typer.Option("--backend", help="auto | numba (compiled kernel) | numpy (reference); same results")]
 
 
 def register(app: typer.Typer) -> None:
@@ -36,17 +36,20 @@ def _progress(total: int, label: str):
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     bar = Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                   console=Console(stderr=True), transient=True)
+                   console=make_console(stderr=True), transient=True)
     return bar, bar.add_task(label, total=total)
 
 
-def _run(scenario, runs, horizon, seed, iv, round_weeks, batch_size, workers, label):
+def _run(scenario, runs, horizon, seed, iv, round_weeks, batch_size, workers, label, backend="auto"):
     from brink.sim import simulate
 
     bar, task = _progress(runs, label)
     with bar:
-        return simulate(scenario, runs, horizon, seed, iv, round_weeks=round_weeks, batch_size=batch_size,
-                        workers=workers, progress=lambda k: bar.advance(task, k))
+        res = simulate(scenario, runs, horizon, seed, iv, round_weeks=round_weeks, batch_size=batch_size,
+                       workers=workers, backend=backend, progress=lambda k: bar.advance(task, k))
+    if res.meta.get("backend_note"):
+        make_console(stderr=True).print(f"[yellow]note:[/] NumPy backend ({res.meta['backend_note']})")
+    return res
 
 
 def print_probabilities(res, title: str | None = None) -> None:
@@ -70,7 +73,7 @@ def forecast_summary(scenario_name: str = "iran-2024", runs: int = 20_000, horiz
 
     sc = load_scenario(scenario_name)
     res = _run(sc, runs, horizon, seed, None, None, 4 * 4096, workers, "simulating")
-    out = Path(out_dir or f"brink-results/simulate-{sc.meta.id}-seed{seed}")
+    out = Path(out_dir or f"brink-results/simulate-{sc.meta.id}-baseline-seed{seed}")
     res.write(out)
     simulation_report(res, sc, out / "report.html")
     print_probabilities(res)
@@ -84,6 +87,7 @@ def simulate_cmd(
     out: OutOpt = None, workers: WorkersOpt = 1, batch_size: BatchOpt = 4 * 4096,
     intervention: Annotated[str | None, typer.Option("--intervention", help="YAML file or shipped name")] = None,
     set_: SetOpt = None, force: ForceOpt = None, close_channel: CloseOpt = None, disable: DisableOpt = None,
+    backend: BackendOpt = "auto",
 ) -> None:
     """Monte Carlo forecast: outcome probabilities with 95 % intervals, Parquet tables and report.html."""
     from brink.report import simulation_report
@@ -93,7 +97,7 @@ def simulate_cmd(
     sc = load_scenario(scenario)
     iv = resolve_intervention(intervention, scenario) if intervention else Intervention()
     iv = iv.merged(from_options(set_, force, close_channel, disable))
-    res = _run(sc, runs, horizon, seed, iv, round_weeks, batch_size, workers, "simulating")
+    res = _run(sc, runs, horizon, seed, iv, round_weeks, batch_size, workers, "simulating", backend)
     folder = out or Path(f"brink-results/simulate-{sc.meta.id}-{iv.id}-seed{seed}")
     res.write(folder)
     simulation_report(res, sc, Path(folder) / "report.html")
@@ -108,7 +112,7 @@ def compare_cmd(
     all_shipped: Annotated[bool, typer.Option("--all", help="compare every intervention shipped with the scenario")] = False,
     set_: SetOpt = None, force: ForceOpt = None, close_channel: CloseOpt = None, disable: DisableOpt = None,
     runs: RunsOpt = 10_000, horizon: HorizonOpt = 26, seed: SeedOpt = 0, round_weeks: WeeksOpt = None,
-    out: OutOpt = None, workers: WorkersOpt = 1, batch_size: BatchOpt = 4 * 4096,
+    out: OutOpt = None, workers: WorkersOpt = 1, batch_size: BatchOpt = 4 * 4096, backend: BackendOpt = "auto",
 ) -> None:
     """Intervention vs baseline on common random numbers: the change in each outcome's probability."""
     from brink.errors import BrinkError
@@ -129,11 +133,11 @@ def compare_cmd(
         shipped = ", ".join(builtin_interventions(scenario)) or "none"
         raise BrinkError(f"nothing to compare: give --intervention FILE|NAME (shipped: {shipped}), --all, "
                          "--set, --force, --close-channel or --disable")
-    base = _run(sc, runs, horizon, seed, None, round_weeks, batch_size, workers, "baseline")
+    base = _run(sc, runs, horizon, seed, None, round_weeks, batch_size, workers, "baseline", backend)
     print_probabilities(base, "Baseline")
     summary = []
     for iv in ivs:
-        var = _run(sc, runs, horizon, seed, iv, round_weeks, batch_size, workers, iv.id)
+        var = _run(sc, runs, horizon, seed, iv, round_weeks, batch_size, workers, iv.id, backend)
         cmp = Comparison(base, var)
         d = cmp.differences()
         t = Table(title=f"{iv.id}: {iv.label}\n[dim]{iv.describe()}[/] — difference vs baseline, "

@@ -99,6 +99,7 @@ class Engine:
     intervention: Intervention = field(default_factory=Intervention)
     horizon: int = 26
     round_weeks: float | None = None
+    backend: str = "auto"  # "numba" (compiled kernel), "numpy" (the decision model as is), "auto"
 
     def __post_init__(self):
         sc = self.scenario
@@ -140,6 +141,58 @@ class Engine:
         self.start, _ = state_after(m, None)
         if self.week_col is not None:
             self.start[self.week_col] = 0.0
+        self._init_backend()
+
+    def _init_backend(self) -> None:
+        """Pick the compiled kernel where it reproduces the model exactly, else the NumPy path."""
+        from brink.sim import kernel
+
+        if self.backend not in ("auto", "numba", "numpy"):
+            raise BrinkError(f"--backend {self.backend}: expected auto, numba or numpy")
+        self.backend_note = None
+        if self.backend == "numpy":
+            return
+        reason = kernel.unsupported_reason(self.model, self.start, self.horizon, self.round_weeks)
+        if reason is not None:
+            if self.backend == "numba":
+                raise BrinkError(f"the compiled kernel cannot run this scenario: {reason}")
+            self.backend, self.backend_note = "numpy", reason
+            return
+        self.backend = "numba"
+        self._kernel = kernel.load_kernel(self.model, self.order)
+        self._kargs = kernel.kernel_args(self.model)
+        self._forced_j = {}
+        for (r, actor), action in self.forced.items():
+            row = self._forced_j.setdefault(r, np.full(len(self.order), -1, dtype=np.int64))
+            row[self.order.index(actor)] = self.model.actors[actor].actions.index(action)
+        self._no_force = np.full(len(self.order), -1, dtype=np.int64)
+        self._warm_up()
+
+    def _warm_up(self) -> None:
+        """Compile (or load from the on-disk cache) before any batch, so workers never compile."""
+        from brink.sim import kernel
+
+        if not kernel.is_cached(self._kernel):
+            from brink.console import make_console
+
+            make_console(stderr=True).print(
+                "[dim]compiling the simulation kernel for this scenario's structure "
+                "(once per machine; about a minute)…[/]")
+        S = self.start[None, :].copy()
+        U = np.zeros((len(self.order), 1 + self.n_slots, 1))
+        self._round_compiled(S, np.zeros(1, dtype=np.int64), U, 0, np.zeros(len(self.action_ids), dtype=np.int64))
+
+    def __getstate__(self):  # worker processes rebuild the kernel from the cache
+        state = dict(self.__dict__)
+        state.pop("_kernel", None)
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        if self.backend == "numba":
+            from brink.sim import kernel
+
+            self._kernel = kernel.load_kernel(self.model, self.order)
 
     # ---------------------------------------------------------------- a move
     def choose(self, S: np.ndarray, actor: str, u: np.ndarray, rnd: int) -> tuple[np.ndarray, int]:
@@ -184,29 +237,63 @@ class Engine:
         skipped = 0
         self._record(S, hist[0], ssum, 0)
         for r in range(1, H + 1):
-            U = streams.round_uniforms(len(self.order), self.n_slots)[..., :n]
             idx = np.flatnonzero(running)
-            X = S[idx]
-            for k, actor in enumerate(self.order):
-                choice, sk = self.choose(X, actor, U[k, 0, idx], r)
-                skipped += sk
-                X = self.act(X, actor, choice, U[k, 1:][:, idx])
-                base = self.action_col[m.actors[actor].actions[0]]
-                counts[r - 1, base:base + len(m.actors[actor].actions)] += np.bincount(
-                    choice[choice >= 0], minlength=len(m.actors[actor].actions))
-            X = m.step_dynamics(X)
-            if self.week_col is not None:
-                X[:, self.week_col] += self.round_weeks
-            if m.pinned:
-                m.pin(X)
-            S[idx] = X
-            hit = m.outcome_of(X)
+            if idx.size == 0:  # every trajectory has ended: the state no longer changes
+                hist[r:] = hist[r - 1]
+                ssum[:, r:] = ssum[:, r - 1:r]
+                break
+            U = streams.round_uniforms(len(self.order), self.n_slots)[..., :n]
+            if self.backend == "numba":
+                hit, sk = self._round_compiled(S, idx, U, r, counts[r - 1])
+            else:
+                hit, sk = self._round_numpy(S, idx, U, r, counts[r - 1])
+            skipped += sk
             done = hit != self.default_outcome
             outcome[idx[done]] = hit[done]
             rounds[idx[done]] = r
             running[idx[done]] = False
             self._record(S, hist[r], ssum, r)
         return BatchResult(outcome, rounds, counts, hist, ssum, skipped)
+
+    def _round_numpy(self, S: np.ndarray, idx: np.ndarray, U: np.ndarray, r: int, counts: np.ndarray):
+        """One round for trajectories ``idx`` through the decision model itself; updates S in place."""
+        m = self.model
+        X = S[idx]
+        skipped = 0
+        for k, actor in enumerate(self.order):
+            choice, sk = self.choose(X, actor, U[k, 0, idx], r)
+            skipped += sk
+            X = self.act(X, actor, choice, U[k, 1:][:, idx])
+            self._count(counts, actor, choice)
+        X = m.step_dynamics(X)
+        if self.week_col is not None:
+            X[:, self.week_col] += self.round_weeks
+        if m.pinned:
+            m.pin(X)
+        S[idx] = X
+        return m.outcome_of(X), skipped
+
+    def _round_compiled(self, S: np.ndarray, idx: np.ndarray, U: np.ndarray, r: int, counts: np.ndarray):
+        """The same round through the compiled kernel (``brink.sim.kernel``); updates S in place."""
+        ka = self._kargs
+        forced = self._forced_j.get(r, self._no_force)
+        choices = np.empty((idx.size, len(self.order)), dtype=np.int64)
+        hit = np.empty(idx.size, dtype=np.int64)
+        self._kernel.run_round(S, idx.astype(np.int64), np.ascontiguousarray(U), ka.p, ka.W, ka.LAM, ka.en,
+                               ka.pin_idx, ka.pin_val, forced,
+                               -1 if self.week_col is None else self.week_col, float(self.round_weeks),
+                               self.default_outcome, choices, hit)
+        skipped = 0
+        for k, actor in enumerate(self.order):
+            self._count(counts, actor, choices[:, k])
+            if forced[k] >= 0:  # an infeasible forced move leaves the choice to the rule (never itself)
+                skipped += int((choices[:, k] != forced[k]).sum())
+        return hit, skipped
+
+    def _count(self, counts: np.ndarray, actor: str, choice: np.ndarray) -> None:
+        acts = self.model.actors[actor].actions
+        base = self.action_col[acts[0]]
+        counts[base:base + len(acts)] += np.bincount(choice[choice >= 0], minlength=len(acts))
 
     def _record(self, S: np.ndarray, hist: np.ndarray, ssum: np.ndarray, r: int) -> None:
         F = S[:, self.front_cols]

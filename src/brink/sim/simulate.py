@@ -18,9 +18,9 @@ from brink.sim.rng import BLOCK, n_blocks
 _worker_engine: Engine | None = None
 
 
-def _init_worker(scenario, intervention, horizon, round_weeks):
+def _init_worker(scenario, intervention, horizon, round_weeks, backend):
     global _worker_engine
-    _worker_engine = Engine(scenario, intervention, horizon, round_weeks)
+    _worker_engine = Engine(scenario, intervention, horizon, round_weeks, backend)
 
 
 def _run_in_worker(args):
@@ -58,12 +58,16 @@ def simulate(
     round_weeks: float | None = None,
     batch_size: int = 4 * BLOCK,
     workers: int = 1,
+    backend: str = "auto",
     progress: Callable[[int], None] | None = None,
 ) -> SimulationResult:
     """Simulate ``runs`` trajectories of ``horizon`` rounds; see ``brink.sim.engine``.
 
     The result is identical, bit for bit, for any ``batch_size`` and ``workers``
-    (``brink.sim.rng``). ``progress(k)`` is called with the number of runs done.
+    (``brink.sim.rng``). ``backend`` is ``"numba"`` (the compiled kernel,
+    ``brink.sim.kernel``), ``"numpy"`` (the decision model itself, the reference)
+    or ``"auto"`` (the kernel wherever it is exact). ``progress(k)`` is called
+    with the number of runs done.
     """
     if isinstance(scenario, str):
         from brink.scenario.loader import load_scenario
@@ -72,7 +76,7 @@ def simulate(
     if runs < 1:
         raise BrinkError("--runs must be at least 1")
     iv = intervention or Intervention()
-    eng = Engine(scenario, iv, horizon, round_weeks)
+    eng = Engine(scenario, iv, horizon, round_weeks, backend)
     jobs = list(_batches(runs, batch_size))
     parts: list[BatchResult] = []
     if workers <= 1 or len(jobs) == 1:
@@ -82,7 +86,7 @@ def simulate(
                 progress(n)
     else:
         with ProcessPoolExecutor(workers, initializer=_init_worker,
-                                 initargs=(scenario, iv, horizon, round_weeks)) as ex:
+                                 initargs=(scenario, iv, horizon, round_weeks, eng.backend)) as ex:
             for (first, count, n), res in zip(jobs, ex.map(_run_in_worker, [(seed, f, c, k) for f, c, k in jobs])):
                 parts.append(res)
                 if progress:
@@ -126,7 +130,8 @@ def assemble(eng: Engine, parts: list[BatchResult], seed: int) -> SimulationResu
         runs=runs, action_counts=ac, fronts=fronts, state_means=sm,
         meta={"as_of": str(sc.meta.as_of), "intervention_detail": eng.intervention.describe(),
               "forced_moves_infeasible": int(sum(p.forced_skipped for p in parts)),
-              "front_bins": FRONT_BINS, "block": BLOCK},
+              "front_bins": FRONT_BINS, "block": BLOCK, "backend": eng.backend,
+              "backend_note": eng.backend_note},
     )
 
 

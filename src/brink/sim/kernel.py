@@ -1,0 +1,468 @@
+"""The compiled round: the decision model written out as straight-line Numba code.
+
+``Engine`` (``brink.sim.engine``) can run a round in two ways. The NumPy
+backend calls the decision model as it is (``brink.model.choice.evaluate`` and
+``Model.apply``), vectorised over trajectories: every formula is a closure, and
+every one of the ~200 (action, anticipated response) pairs of a round copies
+and clips the whole state array. That is the definition, and it is slow.
+
+This module turns the same scenario into Python source for one Numba function
+per deciding actor and one for the whole round, and compiles it. The formulas
+are translated node by node from the same parsed ``Expr`` trees (so a formula
+means the same thing in both backends), and the decision rule is the one in
+``brink.model.choice``:
+
+* an action's effects are evaluated on the prior state and added, then clipped
+  to each variable's range; only the variables an action touches get new
+  locals, the rest are read from the trajectory's row;
+* for each feasible action *a* the adversary's feasible responses *b* are
+  scored by ``w_j . (m_j(s_ab) - m_j(s_a))`` (only concerns whose formula reads a
+  variable that *b* changes can differ, so only those are computed: the others
+  are exactly zero), turned into logit probabilities ``p_b``, and the actor's
+  expected concern change is ``sum_b p_b (m_i(s_ab) - m_i(s))`` (again only for
+  concerns that *a* or *b* can change);
+* utilities, the logit rule and inverse-CDF sampling are as in ``choice.logit``
+  and ``engine.sample_choice``; random quantities enter anticipation at their
+  means and the chosen action as Bernoulli draws ``u < mean``.
+
+Parameter values, concern weights, precisions, disabled actions, pinned
+variables and forced moves are *arguments*, not constants in the code, so one
+compiled kernel serves every intervention and fitted parameter set of a
+scenario. The source is written to ``$BRINK_CACHE_DIR`` (default
+``~/.cache/brink/kernels``) under the hash of its text, and Numba's on-disk cache
+keeps the machine code, so the compile (tens of seconds) is paid once per
+machine and scenario structure.
+
+The two backends agree up to floating-point rounding (tests compare them run by
+run and the choice probabilities to 1e-12). The kernel assumes every state
+stays inside the variables' ranges, which ``unsupported_reason`` checks (a
+pinned value outside its range, say); Beta-distributed random quantities are
+left to the NumPy backend.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import importlib.util
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from brink.model.compiled import Model
+from brink.scenario.expr import parse
+
+KERNEL_FORMAT = 1  # bump when the generated code's meaning changes
+
+_BIN = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
+_CMP = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.Eq: "==", ast.NotEq: "!="}
+
+
+def _dotted(node: ast.AST) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        base = _dotted(node.value)
+        return None if base is None else f"{base}.{node.attr}"
+    return None
+
+
+class _Source:
+    """Translate scenario formulas into Numba-friendly Python expressions."""
+
+    def __init__(self, model: Model):
+        self.model = model
+        self.param_names: tuple[str, ...] = tuple(sorted(model.params))
+        self.pidx = {n: k for k, n in enumerate(self.param_names)}
+        self._symbols: dict[str, frozenset[str]] = {}
+
+    def symbols(self, text: str) -> frozenset[str]:
+        if text not in self._symbols:
+            self._symbols[text] = parse(text).symbols
+        return self._symbols[text]
+
+    def reads(self, text: str) -> frozenset[int]:
+        """State-variable indices a formula reads."""
+        idx = self.model.var_index
+        return frozenset(idx[s] for s in self.symbols(text) if s in idx)
+
+    def expr(self, text: str, env: dict[int, str], rnames: dict[str, str] | None = None) -> str:
+        """Python source of a formula; ``env`` maps variable index -> local name (else ``s[i]``)."""
+        return self._node(parse(text).tree.body, env, rnames or {})
+
+    def _node(self, node: ast.AST, env: dict[int, str], rnames: dict[str, str]) -> str:
+        if isinstance(node, ast.Constant):
+            return repr(float(node.value))
+        name = _dotted(node)
+        if name is not None:
+            if name in rnames:
+                return rnames[name]
+            if name in self.model.var_index:
+                i = self.model.var_index[name]
+                return env.get(i, f"s[{i}]")
+            return f"p[{self.pidx[name]}]"
+        rec = lambda n: self._node(n, env, rnames)  # noqa: E731
+        if isinstance(node, ast.BinOp):
+            return f"({rec(node.left)} {_BIN[type(node.op)]} {rec(node.right)})"
+        if isinstance(node, ast.UnaryOp):
+            if isinstance(node.op, ast.USub):
+                return f"(-{rec(node.operand)})"
+            if isinstance(node.op, ast.Not):
+                return f"(not {rec(node.operand)})"
+            return rec(node.operand)
+        if isinstance(node, ast.BoolOp):
+            op = " and " if isinstance(node.op, ast.And) else " or "
+            return "(" + op.join(f"({rec(v)} != 0)" for v in node.values) + ")"
+        if isinstance(node, ast.Compare):
+            parts = [rec(node.left)]
+            for o, c in zip(node.ops, node.comparators):
+                parts += [_CMP[type(o)], rec(c)]
+            return "(" + " ".join(parts) + ")"
+        if isinstance(node, ast.Call):
+            args = [rec(a) for a in node.args]
+            f = node.func.id  # type: ignore[union-attr]
+            if f == "clip":
+                return f"min(max({args[0]}, {args[1]}), {args[2]})"
+            return f"{f}({args[0]}, {args[1]})"
+        raise ValueError(f"cannot translate {ast.dump(node)}")  # unreachable: parse() checked it
+
+
+@dataclass
+class _Emit:
+    lines: list[str]
+    n: int = 0
+
+    def fresh(self, stem: str) -> str:
+        self.n += 1
+        return f"{stem}{self.n}"
+
+    def __call__(self, depth: int, text: str) -> None:
+        self.lines.append("    " * depth + text)
+
+
+def _logit_lines(out: _Emit, depth: int, utils: list[str], feas: list[str], lam: str, probs: list[str]) -> str:
+    """Emit the logit rule over scalar locals (as ``choice.logit``); returns the name of the total."""
+    top, tot = out.fresh("top"), out.fresh("tot")
+    out(depth, f"{top} = -np.inf")
+    for u, f in zip(utils, feas):
+        out(depth, f"if {f} and {lam} * {u} > {top}: {top} = {lam} * {u}")
+    out(depth, f"if {top} == -np.inf: {top} = 0.0")
+    out(depth, f"{tot} = 0.0")
+    for u, f, pr in zip(utils, feas, probs):
+        out(depth, f"{pr} = np.exp({lam} * {u} - {top}) if {f} else 0.0")
+        out(depth, f"{tot} += {pr}")
+    for pr in probs:
+        out(depth, f"{pr} = {pr} / {tot} if {tot} > 0 else 0.0")
+    return tot
+
+
+class KernelSource:
+    """Generate the kernel module's source for a compiled ``Model`` and schedule order."""
+
+    def __init__(self, model: Model, order: tuple[str, ...]):
+        self.m = model
+        self.order = order
+        self.src = _Source(model)
+        self.actor_row = {a: k for k, a in enumerate(model.actors)}  # rows of W and LAM
+        self.global_action = {aid: g for g, aid in enumerate(model.actions)}  # index into `en`
+        spec = {a.id: a for a in model.scenario.actions}
+        self.rnames = {aid: tuple(spec[aid].random) for aid in model.actions}
+        self.rmeans = {aid: {n: rq.mean for n, rq in spec[aid].random.items()} for aid in model.actions}
+        self.effects = {a.id: dict(a.effects) for a in model.scenario.actions}
+        self.targets = {aid: frozenset(model.var_index[t] for t in self.effects[aid]) for aid in model.actions}
+        self.concerns = {a.id: [c.measure for c in a.concerns] for a in model.scenario.actors if a.id in model.actors}
+        self.pre = {a.id: a.precondition for a in model.scenario.actions}
+
+    # ----------------------------------------------------------- pieces
+    def _apply(self, out: _Emit, depth: int, aid: str, env: dict[int, str], stem: str,
+               draws: dict[str, str] | None = None) -> dict[int, str]:
+        """Emit an action's random means, deltas and clipped new values; return the new env."""
+        rn = {}
+        for name in self.rnames[aid]:
+            local = out.fresh(f"r{stem}_")
+            mean = self.src.expr(self.rmeans[aid][name], env)
+            if draws is not None:
+                out(depth, f"{local} = 1.0 if {draws[name]} < {mean} else 0.0")
+            else:
+                out(depth, f"{local} = {mean}")
+            rn[name] = local
+        deltas = []
+        for target, formula in self.effects[aid].items():
+            i = self.m.var_index[target]
+            d = out.fresh(f"d{stem}_")
+            out(depth, f"{d} = {self.src.expr(formula, env, rn)}")
+            deltas.append((i, d))
+        new = dict(env)
+        for i, d in deltas:
+            x = out.fresh(f"x{stem}_")
+            out(depth, f"{x} = min(max({env.get(i, f's[{i}]')} + {d}, {float(self.m.lo[i])!r}), {float(self.m.hi[i])!r})")
+            new[i] = x
+        return new
+
+    def _feasible(self, aid: str, env: dict[int, str]) -> str:
+        g = self.global_action[aid]
+        pre = self.pre[aid]
+        return f"en[{g}]" if pre is None else f"(en[{g}] and ({self.src.expr(pre, env)} != 0))"
+
+    def _utility(self, actor: str, ja: int) -> list[str]:
+        """``util_<actor>_<ja>(s, p, W, LAM, en)``: the utility of one feasible action.
+
+        One small function per action keeps Numba's compile time linear in the
+        scenario's size (one function per actor took minutes to optimise).
+        """
+        m, src = self.m, self.src
+        am = m.actors[actor]
+        aid = am.actions[ja]
+        out = _Emit([])
+        out(0, "@njit(cache=True, error_model='numpy', nogil=True)")
+        out(0, f"def util_{actor}_{ja}(s, p, W, LAM, en):")
+        row = self.actor_row[actor]
+        measures = self.concerns[actor]
+        reads = [src.reads(t) for t in measures]
+        out(1, "ua = 0.0")
+        env_a = self._apply(out, 1, aid, {}, "a")
+        adv = am.adversary
+        if adv is None:
+            for c, (text, rd) in enumerate(zip(measures, reads)):
+                if rd & self.targets[aid]:
+                    out(1, f"ua += W[{row}, {c}] * ({src.expr(text, env_a)} - {src.expr(text, {})})")
+            out(1, "return ua")
+            return out.lines
+        bm = m.actors[adv]
+        brow = self.actor_row[adv]
+        bmeasures = self.concerns[adv]
+        breads = [src.reads(t) for t in bmeasures]
+        ub, fb, pb = [], [], []
+        dc: dict[tuple[int, int], str] = {}
+        for jb, bid in enumerate(bm.actions):
+            u, f = out.fresh("ub"), out.fresh("fb")
+            ub.append(u); fb.append(f); pb.append(out.fresh("pb"))
+            out(1, f"{u} = 0.0")
+            out(1, f"{f} = {self._feasible(bid, env_a)}")
+            touched = self.targets[aid] | self.targets[bid]
+            for c, rd in enumerate(reads):
+                if rd & touched:
+                    dc[(jb, c)] = out.fresh("dc")
+                    out(1, f"{dc[(jb, c)]} = 0.0")
+            out(1, f"if {f}:")
+            env_ab = self._apply(out, 2, bid, env_a, "b")
+            for c, (text, rd) in enumerate(zip(bmeasures, breads)):
+                if rd & self.targets[bid]:
+                    out(2, f"{u} += W[{brow}, {c}] * ({src.expr(text, env_ab)} - {src.expr(text, env_a)})")
+            for c, text in enumerate(measures):
+                if (jb, c) in dc:
+                    out(2, f"{dc[(jb, c)]} = {src.expr(text, env_ab)} - {src.expr(text, {})}")
+        tot = _logit_lines(out, 1, ub, fb, f"LAM[{brow}]", pb)
+        for c, text in enumerate(measures):
+            terms = [f"{pb[jb]} * {dc[(jb, c)]}" for jb in range(len(bm.actions)) if (jb, c) in dc]
+            if terms:
+                out(1, f"ua += W[{row}, {c}] * (" + " + ".join(terms) + ")")
+        # no feasible response at all: choice.evaluate's expectation is then 0, a change of -m(s)
+        out(1, f"if {tot} == 0:")
+        out(2, "ua = 0.0")
+        for c, text in enumerate(measures):
+            out(2, f"ua -= W[{row}, {c}] * {src.expr(text, {})}")
+        out(1, "return ua")
+        return out.lines
+
+    def _choose(self, actor: str) -> list[str]:
+        """``choose_<actor>(s, p, W, LAM, en, P, F)``: fill P (probabilities) and F (feasible)."""
+        am = self.m.actors[actor]
+        lines: list[str] = []
+        for ja in range(len(am.actions)):
+            lines += self._utility(actor, ja) + [""]
+        out = _Emit(lines)
+        out(0, "@njit(cache=True, error_model='numpy', nogil=True)")
+        out(0, f"def choose_{actor}(s, p, W, LAM, en, P, F):")
+        utils, feas = [], []
+        for ja, aid in enumerate(am.actions):
+            ua, fa = f"U{ja}", f"F{ja}"
+            utils.append(ua); feas.append(fa)
+            out(1, f"{fa} = {self._feasible(aid, {})}")
+            out(1, f"{ua} = util_{actor}_{ja}(s, p, W, LAM, en) if {fa} else 0.0")
+        probs = [f"q{j}" for j in range(len(am.actions))]
+        _logit_lines(out, 1, utils, feas, f"LAM[{self.actor_row[actor]}]", probs)
+        for j, (pr, fa) in enumerate(zip(probs, feas)):
+            out(1, f"P[{j}] = {pr}")
+            out(1, f"F[{j}] = {fa}")
+        out(1, "return")
+        return out.lines
+
+    def _act(self, actor: str, k: int) -> list[str]:
+        """``act_<k>(j, s, p, U, i)``: apply chosen action j with Bernoulli draws from U[k, 1+slot, i]."""
+        out = _Emit([])
+        out(0, "@njit(cache=True, error_model='numpy', nogil=True)")
+        out(0, f"def act_{actor}(j, s, p, U, i):")
+        for j, aid in enumerate(self.m.actors[actor].actions):
+            out(1, f"{'if' if j == 0 else 'elif'} j == {j}:")
+            draws = {name: f"U[{k}, {1 + slot}, i]" for slot, name in enumerate(self.rnames[aid])}
+            env = self._apply(out, 2, aid, {}, "a", draws)
+            for i, x in env.items():
+                out(2, f"s[{i}] = {x}")
+            if not env:
+                out(2, "pass")
+        out(1, "return")
+        return out.lines
+
+    def _dynamics_and_outcome(self) -> list[str]:
+        m, src = self.m, self.src
+        out = _Emit([])
+        out(0, "@njit(cache=True, error_model='numpy', nogil=True)")
+        out(0, "def dynamics(s, p):")
+        deltas = []
+        for target, formula in m.scenario.dynamics.items():
+            i = m.var_index[target]
+            d = out.fresh("d")
+            out(1, f"{d} = {src.expr(formula, {})}")
+            deltas.append((i, d))
+        for i, d in deltas:
+            out(1, f"s[{i}] = min(max(s[{i}] + {d}, {float(m.lo[i])!r}), {float(m.hi[i])!r})")
+        out(1, "return")
+        out(0, "")
+        out(0, "@njit(cache=True, error_model='numpy', nogil=True)")
+        out(0, "def outcome(s, p, default):")
+        for k, o in enumerate(m.scenario.outcomes):
+            if not o.default:
+                out(1, f"if ({src.expr(o.when, {})}) != 0: return {k}")
+        out(1, "return default")
+        return out.lines
+
+    def _round(self) -> list[str]:
+        out = _Emit([])
+        amax = max(len(self.m.actors[a].actions) for a in self.order)
+        out(0, "@njit(cache=True, error_model='numpy', nogil=True)")
+        out(0, "def run_round(S, idx, U, p, W, LAM, en, pin_idx, pin_val, forced, week_col, round_weeks,"
+               " default, choices, hit):")
+        out(1, f"P = np.empty({amax})")
+        out(1, f"F = np.empty({amax}, dtype=np.bool_)")
+        out(1, "for t in range(idx.shape[0]):")
+        out(2, "i = idx[t]")
+        out(2, "s = S[i]")
+        for k, actor in enumerate(self.order):
+            n_a = len(self.m.actors[actor].actions)
+            out(2, f"choose_{actor}(s, p, W, LAM, en, P, F)")
+            out(2, "tot = 0.0")
+            out(2, f"for j in range({n_a}): tot += P[j]")
+            out(2, f"thr = U[{k}, 0, i] * tot")
+            out(2, "c = 0.0")
+            out(2, "j = -1")
+            out(2, "if tot > 0:")
+            out(3, f"j = {n_a - 1}")
+            out(3, f"for jj in range({n_a}):")
+            out(4, "c += P[jj]")
+            out(4, "if c > thr:")
+            out(5, "j = jj")
+            out(5, "break")
+            out(2, f"if forced[{k}] >= 0 and F[forced[{k}]]: j = forced[{k}]")
+            out(2, f"choices[t, {k}] = j")
+            out(2, "if j >= 0:")
+            out(3, f"act_{actor}(j, s, p, U, i)")
+            out(2, "for q in range(pin_idx.shape[0]): s[pin_idx[q]] = pin_val[q]")
+        out(2, "dynamics(s, p)")
+        out(2, "if week_col >= 0: s[week_col] += round_weeks")
+        out(2, "for q in range(pin_idx.shape[0]): s[pin_idx[q]] = pin_val[q]")
+        out(2, "hit[t] = outcome(s, p, default)")
+        out(1, "return")
+        return out.lines
+
+    def text(self) -> str:
+        parts = [
+            f"# Generated by brink.sim.kernel (format {KERNEL_FORMAT}) for scenario "
+            f"{self.m.scenario.meta.id!r}. Do not edit: regenerated from the scenario.",
+            "import numpy as np",
+            "from numba import njit",
+            "",
+        ]
+        for actor in dict.fromkeys(self.order):
+            parts += self._choose(actor) + [""]
+        for k, actor in enumerate(self.order):
+            parts += self._act(actor, k) + [""]
+        parts += self._dynamics_and_outcome() + [""]
+        parts += self._round() + [""]
+        return "\n".join(parts)
+
+
+# -------------------------------------------------------------- building
+def cache_dir() -> Path:
+    base = os.environ.get("BRINK_CACHE_DIR")
+    return Path(base) if base else Path.home() / ".cache" / "brink" / "kernels"
+
+
+_LOADED: dict[str, object] = {}
+
+
+def load_kernel(model: Model, order: tuple[str, ...]):
+    """The compiled kernel module for this model's structure (generated and cached on first use)."""
+    text = KernelSource(model, order).text()
+    digest = hashlib.sha1(text.encode()).hexdigest()[:16]
+    if digest in _LOADED:
+        return _LOADED[digest]
+    folder = cache_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"kernel_{digest}.py"
+    if not path.exists() or path.read_text() != text:
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(text)
+        os.replace(tmp, path)  # atomic: concurrent workers never see half a file
+    name = f"brink_kernel_{digest}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[name] = mod
+    spec.loader.exec_module(mod)
+    _LOADED[digest] = mod
+    return mod
+
+
+def is_cached(module) -> bool:
+    """Whether Numba's on-disk cache already holds this kernel's machine code."""
+    path = Path(module.__file__)
+    return any((path.parent / "__pycache__").glob(f"{path.stem}.run_round-*.nbi"))
+
+
+@dataclass(frozen=True)
+class KernelArgs:
+    """The run-time arguments that make one kernel serve every intervention."""
+
+    p: np.ndarray        # parameter values, in KernelSource param order
+    W: np.ndarray        # (actors with actions, max concerns) weights
+    LAM: np.ndarray      # (actors with actions,) precisions
+    en: np.ndarray       # (actions,) bool: not disabled
+    pin_idx: np.ndarray  # pinned variable indices
+    pin_val: np.ndarray  # their values
+
+
+def kernel_args(model: Model) -> KernelArgs:
+    names = tuple(sorted(model.params))
+    cmax = max(len(a.weights) for a in model.actors.values())
+    W = np.zeros((len(model.actors), cmax))
+    for k, a in enumerate(model.actors.values()):
+        W[k, :len(a.weights)] = a.weights
+    disabled = getattr(model, "disabled", frozenset())
+    return KernelArgs(
+        p=np.array([model.params[n] for n in names], dtype=float),
+        W=W,
+        LAM=np.array([a.precision for a in model.actors.values()], dtype=float),
+        en=np.array([a not in disabled for a in model.actions], dtype=np.bool_),
+        pin_idx=np.array(sorted(model.pinned), dtype=np.int64),
+        pin_val=np.array([model.pinned[i] for i in sorted(model.pinned)], dtype=float),
+    )
+
+
+def unsupported_reason(model: Model, start: np.ndarray, horizon: int, round_weeks: float) -> str | None:
+    """Why the compiled kernel cannot run this model exactly (None: it can)."""
+    for a in model.scenario.actions:
+        for name, rq in a.random.items():
+            if rq.dist != "bernoulli":
+                return f"action {a.id}: random quantity {name!r} is {rq.dist} (the kernel draws Bernoulli only)"
+    for i, v in model.pinned.items():
+        if not model.lo[i] <= v <= model.hi[i]:
+            return f"{model.var_names[i]} is pinned at {v:g}, outside its range [{model.lo[i]:g}, {model.hi[i]:g}]"
+    if np.any(start < model.lo) or np.any(start > model.hi):
+        return "the start state has values outside their variables' ranges"
+    wk = model.var_index.get("world.week")
+    if wk is not None and start[wk] + horizon * round_weeks > model.hi[wk]:
+        return f"world.week would pass its range's end {model.hi[wk]:g} within the horizon"
+    return None

@@ -1,0 +1,129 @@
+"""The compiled kernel (brink.sim.kernel) against the decision model it is generated from.
+
+The NumPy backend *is* the decision model (choice.evaluate, Model.apply); the
+kernel is its translation into straight-line Numba code. These tests hold the
+translation to the definition: formula by formula, choice probabilities on
+many states, and whole simulations run by run, baseline and interventions.
+"""
+
+import math
+
+import numpy as np
+import pytest
+
+from brink.errors import BrinkError
+from brink.model.choice import evaluate
+from brink.model.compiled import Model
+from brink.sim.engine import Engine
+from brink.sim.interventions import build_model, from_options, resolve_intervention
+from brink.sim.kernel import KernelSource, _Source, kernel_args, unsupported_reason
+
+
+def _random_states(model: Model, n: int, seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    lo, hi = model.lo.copy(), model.hi.copy()
+    wk = model.var_index["world.week"]
+    lo[wk], hi[wk] = 0.0, 30.0
+    return lo + rng.random((n, len(lo))) * (hi - lo)
+
+
+FORMULAS = [
+    "-k * IRN.grievance + 1",
+    "(IRN.unrest - ISR.grievance) / (k + 1)",
+    "min(IRN.unrest, ISR.grievance) * max(k, IRN.legitimacy)",
+    "clip(IRN.unrest - k, 0, ISR.grievance)",
+    "IRN.unrest >= k and not ISR.grievance < k or IRN.legitimacy == 0",
+    "0 < IRN.unrest <= ISR.grievance",
+    "(IRN.unrest > k) * ISR.grievance",
+]
+
+
+@pytest.mark.parametrize("text", FORMULAS)
+def test_translated_formula_means_what_the_numpy_closure_means(scenario, text):
+    model = Model(scenario)
+    model.params["k"] = 0.4
+    src = _Source(model)
+    code = src.expr(text, {})
+    fn = model._bind(text)
+    p = np.array([model.params[n] for n in src.param_names])
+    for s in _random_states(model, 200, 3):
+        want = fn(s, {})
+        got = eval(code, {"min": min, "max": max, "np": np}, {"s": s, "p": p})  # same semantics as in Numba
+        assert float(got) == pytest.approx(float(want), abs=1e-15), (text, s)
+
+
+def test_kernel_choice_probabilities_equal_the_decision_model(scenario):
+    eng = Engine(scenario, horizon=26, backend="numba")
+    model, kern, ka = eng.model, eng._kernel, eng._kargs
+    states = np.vstack([eng.start[None, :], _random_states(model, 300, 11)])
+    worst = 0.0
+    for actor in eng.order:
+        n_a = len(model.actors[actor].actions)
+        P, F = np.empty(n_a), np.empty(n_a, dtype=np.bool_)
+        want = evaluate(model, states, actor)
+        for s, pw, fw in zip(states, want.probability, want.feasible):
+            getattr(kern, f"choose_{actor}")(s.copy(), ka.p, ka.W, ka.LAM, ka.en, P, F)
+            assert np.array_equal(F, fw)
+            worst = max(worst, float(np.abs(P - pw).max()))
+    assert worst < 1e-12
+
+
+def test_kernel_serves_interventions_through_its_arguments(scenario):
+    """Weights, precision, parameters and disabled actions change the arguments, not the code."""
+    iv = from_options(set_items=["weight.IRN.us_entry=0.9", "precision.ISR=2.5", "proxy_attribution=0.9"],
+                      disable=["IRN_strike_warned"])
+    model = build_model(scenario, iv)
+    base = Model(scenario)
+    assert KernelSource(model, tuple(scenario.schedule.order)).text() == \
+        KernelSource(base, tuple(scenario.schedule.order)).text()
+    eng = Engine(scenario, iv, horizon=26, backend="numba")
+    ka = kernel_args(eng.model)
+    assert not ka.en[list(eng.model.actions).index("IRN_strike_warned")]
+    states = _random_states(eng.model, 100, 5)
+    want = evaluate(eng.model, states, "IRN")
+    P, F = np.empty(11), np.empty(11, dtype=np.bool_)
+    for s, pw in zip(states, want.probability):
+        eng._kernel.choose_IRN(s.copy(), ka.p, ka.W, ka.LAM, ka.en, P, F)
+        assert np.abs(P - pw).max() < 1e-12
+
+
+@pytest.mark.parametrize("name,flags", [
+    ("baseline", None),
+    ("legitimacy-low", None),
+    ("flags", dict(set_items=["IRN.legitimacy=0.3", "inaction_credibility_cost=0.5"], close=["QATAR"],
+                   disable=["IRN_strike_warned"], force_items=["HEZ:HEZ_ceasefire@2", "USA:USA_max_pressure@1-3"])),
+])
+def test_compiled_and_numpy_backends_agree_run_by_run(scenario, name, flags):
+    if flags:
+        iv = from_options(**flags)
+    elif name == "baseline":
+        iv = None
+    else:
+        iv = resolve_intervention(name, "iran-2024")
+    kw = {} if iv is None else {"intervention": iv}
+    fast = Engine(scenario, horizon=20, backend="numba", **kw).run_batch(seed=13, first_block=0, n_blocks=1, n=300)
+    slow = Engine(scenario, horizon=20, backend="numpy", **kw).run_batch(seed=13, first_block=0, n_blocks=1, n=300)
+    assert np.array_equal(fast.outcome, slow.outcome)
+    assert np.array_equal(fast.round, slow.round)
+    assert np.array_equal(fast.action_counts, slow.action_counts)
+    assert fast.forced_skipped == slow.forced_skipped
+    assert np.allclose(fast.state_sum, slow.state_sum, rtol=0, atol=1e-9)
+    assert np.array_equal(fast.front_hist, slow.front_hist)
+
+
+def test_auto_falls_back_to_numpy_where_the_kernel_would_not_be_exact(scenario):
+    iv = from_options(set_items=["IRN.legitimacy=1.5"])  # pinned outside the variable's range [0, 1]
+    eng = Engine(scenario, iv, horizon=4)
+    assert eng.backend == "numpy" and "outside its range" in eng.backend_note
+    with pytest.raises(BrinkError, match="cannot run this scenario"):
+        Engine(scenario, iv, horizon=4, backend="numba")
+    with pytest.raises(BrinkError, match="expected auto, numba or numpy"):
+        Engine(scenario, horizon=4, backend="cuda")
+
+
+def test_week_past_its_range_is_left_to_numpy(scenario):
+    model = Model(scenario)
+    start = Engine(scenario, horizon=1, backend="numpy").start
+    wk = model.var_index["world.week"]
+    assert unsupported_reason(model, start, 10, 2.0) is None
+    assert "world.week" in unsupported_reason(model, start, math.ceil(model.hi[wk] / 2.0) + 1, 2.0)
