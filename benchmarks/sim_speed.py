@@ -1,6 +1,12 @@
 """Speed and memory of the vectorised engine against the Mesa reference.
 
     .venv/bin/python benchmarks/sim_speed.py [--runs 16384] [--mesa-runs 30] [--horizon 26] [--workers 1]
+                                             [--numpy-runs 4096] [--skip-mesa]
+
+Three implementations of the same simulation: the default compiled kernel
+(``--backend numba``), the NumPy decision model vectorised over trajectories
+(``--backend numpy``, the reference the kernel is tested against), and the
+Mesa 3 reference stepping one trajectory at a time.
 
 Each measurement runs in a fresh subprocess so that its peak memory (max RSS)
 is its own. Throughput is counted in *trajectory-rounds actually simulated*
@@ -24,10 +30,11 @@ import json, resource, sys, time
 from brink.scenario.loader import load_scenario
 from brink.sim import simulate
 runs, horizon, workers, batch = map(int, sys.argv[1:5])
+backend = sys.argv[5]
 sc = load_scenario("iran-2024")
-simulate(sc, runs=64, horizon=2, seed=1)  # warm-up (imports, first compile of closures)
+simulate(sc, runs=64, horizon=2, seed=1, backend=backend)  # warm-up (imports; kernel compiled or loaded from cache)
 t = time.perf_counter()
-res = simulate(sc, runs=runs, horizon=horizon, seed=7, workers=workers, batch_size=batch)
+res = simulate(sc, runs=runs, horizon=horizon, seed=7, workers=workers, batch_size=batch, backend=backend)
 dt = time.perf_counter() - t
 active = int(res.runs["round"].clip(lower=0).sum())
 rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -65,19 +72,26 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=1)
     ap.add_argument("--batch-size", type=int, default=16384)
     ap.add_argument("--skip-mesa", action="store_true")
+    ap.add_argument("--numpy-runs", type=int, default=4096, help="runs for the NumPy backend (0: skip it)")
     a = ap.parse_args()
     t0 = time.time()
-    e = measure(ENGINE, a.runs, a.horizon, a.workers, a.batch_size)
+    e = measure(ENGINE, a.runs, a.horizon, a.workers, a.batch_size, "numba")
     e_rate = e["active"] / e["seconds"]
-    print(f"vectorised engine: {a.runs:,} runs x {a.horizon} rounds ({e['active']:,} trajectory-rounds simulated, "
-          f"nominal {e['nominal']:,}) in {e['seconds']:.1f} s = {e_rate:,.0f} trajectory-rounds/s "
+    print(f"compiled kernel:   {a.runs:,} runs x {a.horizon} rounds ({e['active']:,} trajectory-rounds simulated, "
+          f"nominal {e['nominal']:,}) in {e['seconds']:.2f} s = {e_rate:,.0f} trajectory-rounds/s "
           f"({e['nominal'] / e['seconds']:,.0f} nominal/s); peak RSS {e['rss_mb']:.0f} MB; workers {a.workers}")
+    if a.numpy_runs:
+        v = measure(ENGINE, a.numpy_runs, a.horizon, 1, a.batch_size, "numpy")
+        v_rate = v["active"] / v["seconds"]
+        print(f"NumPy backend:     {a.numpy_runs:,} runs ({v['active']:,} trajectory-rounds) in {v['seconds']:.1f} s "
+              f"= {v_rate:,.0f} trajectory-rounds/s; peak RSS {v['rss_mb']:.0f} MB; workers 1")
+        print(f"ratio kernel / NumPy backend: {e_rate / v_rate:,.1f}x")
     if not a.skip_mesa:
         m = measure(MESA, a.mesa_runs, a.horizon, HERE)
         m_rate = m["active"] / m["seconds"]
         print(f"Mesa reference:    {a.mesa_runs:,} runs ({m['active']:,} trajectory-rounds) in {m['seconds']:.1f} s "
               f"= {m_rate:,.1f} trajectory-rounds/s; peak RSS {m['rss_mb']:.0f} MB")
-        print(f"ratio engine / Mesa: {e_rate / m_rate:,.0f}x")
+        print(f"ratio kernel / Mesa: {e_rate / m_rate:,.0f}x")
     print(f"(total wall time {time.time() - t0:.0f} s)")
 
 
