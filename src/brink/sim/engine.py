@@ -14,10 +14,14 @@ scenario's schedule gives, and it is meant to read like a Mesa model's
         S = per-round dynamics (grievances fade, fronts cool, ...); week += round length
         outcome check: the first outcome predicate that holds absorbs the trajectory
 
-The decision rule is ``brink.model.choice.evaluate`` itself (vectorised over the
-batch), and ``Model.apply`` applies the chosen actions to the trajectories that
-chose them, so the engine cannot drift from the decision model: it only adds
-sampling, draws and bookkeeping. Randomness comes from ``brink.sim.rng``.
+With ``backend="numpy"`` (``_round_numpy``) the decision rule is
+``brink.model.choice.evaluate`` itself (vectorised over the batch), and
+``Model.apply`` applies the chosen actions to the trajectories that chose them:
+the definition, which only adds sampling, draws and bookkeeping. The default
+``backend="numba"`` (``_round_compiled``) runs the same round through
+``brink.sim.kernel``, the scenario's formulas generated into compiled code, about
+15 times faster; tests keep the two equal run by run. ``auto`` takes the kernel
+wherever it is exact. Randomness comes from ``brink.sim.rng``.
 """
 
 from __future__ import annotations
