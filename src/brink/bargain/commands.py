@@ -99,12 +99,10 @@ def _result_json(fc) -> dict:
 
 
 def _print(fc, models, show_history: bool, top: int) -> None:
-    from rich.console import Console
     from rich.table import Table
 
     from brink.bargain.forecast import MODEL_NAMES
-
-    con = Console()
+    from brink.console import console as con
     case = fc.case
     con.print(f"[bold]Bargaining forecast[/] — {case.source}: {case.n_actors} actors, {case.n_issues} issue(s)")
     t = Table(title="Forecast outcome by model (position on the issue's scale)", show_lines=False)

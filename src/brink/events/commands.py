@@ -16,11 +16,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
-console = Console()
-err = Console(stderr=True)
+from brink.console import console, make_console
+
+err = make_console(stderr=True)
 
 events_app = typer.Typer(
     name="events",

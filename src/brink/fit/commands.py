@@ -6,12 +6,9 @@ import json
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
-console = Console()
-if not console.is_terminal:
-    console = Console(width=160)
+from brink.console import console
 
 
 def register(app: typer.Typer) -> None:
