@@ -53,21 +53,12 @@ from pathlib import Path
 import numpy as np
 
 from brink.model.compiled import Model
-from brink.scenario.expr import parse
+from brink.scenario.expr import _dotted, parse
 
 KERNEL_FORMAT = 1  # bump when the generated code's meaning changes
 
 _BIN = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
 _CMP = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.Eq: "==", ast.NotEq: "!="}
-
-
-def _dotted(node: ast.AST) -> str | None:
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        base = _dotted(node.value)
-        return None if base is None else f"{base}.{node.attr}"
-    return None
 
 
 class _Source:
@@ -394,19 +385,28 @@ def cache_dir() -> Path:
 _LOADED: dict[str, object] = {}
 
 
-def load_kernel(model: Model, order: tuple[str, ...]):
-    """The compiled kernel module for this model's structure (generated and cached on first use)."""
-    text = KernelSource(model, order).text()
-    digest = hashlib.sha1(text.encode()).hexdigest()[:16]
-    if digest in _LOADED:
-        return _LOADED[digest]
-    folder = cache_dir()
+def _write_source(folder: Path, digest: str, text: str) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"kernel_{digest}.py"
     if not path.exists() or path.read_text() != text:
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
         tmp.write_text(text)
         os.replace(tmp, path)  # atomic: concurrent workers never see half a file
+    return path
+
+
+def load_kernel(model: Model, order: tuple[str, ...]):
+    """The compiled kernel module for this model's structure (generated and cached on first use)."""
+    text = KernelSource(model, order).text()
+    digest = hashlib.sha1(text.encode()).hexdigest()[:16]
+    if digest in _LOADED:
+        return _LOADED[digest]
+    try:
+        path = _write_source(cache_dir(), digest, text)
+    except OSError:  # an unwritable cache: compile from a private folder, cached for this process only
+        import tempfile
+
+        path = _write_source(Path(tempfile.mkdtemp(prefix="brink-kernels-")), digest, text)
     name = f"brink_kernel_{digest}"
     spec = importlib.util.spec_from_file_location(name, path)
     mod = importlib.util.module_from_spec(spec)
