@@ -6,8 +6,10 @@ backend calls the decision model as it is (``brink.model.choice.evaluate`` and
 every one of the ~200 (action, anticipated response) pairs of a round copies
 and clips the whole state array. That is the definition, and it is slow.
 
-This module turns the same scenario into Python source for one Numba function
-per deciding actor and one for the whole round, and compiles it. The formulas
+This module turns the same scenario into Python source for Numba functions —
+one per (actor, action) for its utility, one per actor for its choice, one for
+the chosen action, the dynamics, the outcomes and the whole round — and
+compiles it. The formulas
 are translated node by node from the same parsed ``Expr`` trees (so a formula
 means the same thing in both backends), and the decision rule is the one in
 ``brink.model.choice``:
@@ -24,6 +26,15 @@ means the same thing in both backends), and the decision rule is the one in
 * utilities, the logit rule and inverse-CDF sampling are as in ``choice.logit``
   and ``engine.sample_choice``; random quantities enter anticipation at their
   means and the chosen action as Bernoulli draws ``u < mean``.
+
+The utilities are computed lane by lane over a structure-of-arrays copy of the
+running trajectories' states, ``X`` of shape (V, M), with no branches in the
+loop body: every action and every response is computed in every lane and
+selects drop the infeasible ones (so ``and``/``or``/``not`` become ``&``/``|``/``== 0``).
+This is about twice as fast as branching per trajectory, because the
+feasibility of actions varies from trajectory to trajectory and mispredicted
+branches cost more than the work they skip. Sampling and the chosen action then
+run per trajectory on X's columns.
 
 Parameter values, concern weights, precisions, disabled actions, pinned
 variables and forced moves are *arguments*, not constants in the code, so one
@@ -44,6 +55,7 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import re
 import importlib.util
 import os
 import sys
@@ -55,7 +67,7 @@ import numpy as np
 from brink.model.compiled import Model
 from brink.scenario.expr import _dotted, parse
 
-KERNEL_FORMAT = 1  # bump when the generated code's meaning changes
+KERNEL_FORMAT = 2  # bump when the generated code's meaning changes
 
 _BIN = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
 _CMP = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.Eq: "==", ast.NotEq: "!="}
@@ -102,16 +114,17 @@ class _Source:
             if isinstance(node.op, ast.USub):
                 return f"(-{rec(node.operand)})"
             if isinstance(node.op, ast.Not):
-                return f"(not {rec(node.operand)})"
+                return f"({rec(node.operand)} == 0)"
             return rec(node.operand)
+        # Boolean logic without short-circuits (& and |, chained comparisons split into
+        # pairs), so that a loop over trajectories has no branches and vectorises.
         if isinstance(node, ast.BoolOp):
-            op = " and " if isinstance(node.op, ast.And) else " or "
+            op = " & " if isinstance(node.op, ast.And) else " | "
             return "(" + op.join(f"({rec(v)} != 0)" for v in node.values) + ")"
         if isinstance(node, ast.Compare):
-            parts = [rec(node.left)]
-            for o, c in zip(node.ops, node.comparators):
-                parts += [_CMP[type(o)], rec(c)]
-            return "(" + " ".join(parts) + ")"
+            terms = [rec(node.left)] + [rec(c) for c in node.comparators]
+            pairs = [f"({a} {_CMP[type(o)]} {b})" for a, o, b in zip(terms, node.ops, terms[1:])]
+            return pairs[0] if len(pairs) == 1 else "(" + " & ".join(pairs) + ")"
         if isinstance(node, ast.Call):
             args = [rec(a) for a in node.args]
             f = node.func.id  # type: ignore[union-attr]
@@ -135,19 +148,61 @@ class _Emit:
 
 
 def _logit_lines(out: _Emit, depth: int, utils: list[str], feas: list[str], lam: str, probs: list[str]) -> str:
-    """Emit the logit rule over scalar locals (as ``choice.logit``); returns the name of the total."""
+    """Emit the logit rule (as ``choice.logit``) with selects only; returns the name of the total.
+
+    Infeasible options get -1e300 before the shift, so the maximum is over the
+    feasible ones, and their weight is set to 0 after the exponential.
+    """
     top, tot = out.fresh("top"), out.fresh("tot")
-    out(depth, f"{top} = -np.inf")
-    for u, f in zip(utils, feas):
-        out(depth, f"if {f} and {lam} * {u} > {top}: {top} = {lam} * {u}")
-    out(depth, f"if {top} == -np.inf: {top} = 0.0")
+    vals = [out.fresh("v") for _ in utils]
+    for v, u, f in zip(vals, utils, feas):
+        out(depth, f"{v} = {lam} * {u} if {f} else -1e300")
+    out(depth, f"{top} = " + (vals[0] if len(vals) == 1 else "max(" + ", ".join(vals) + ")"))
     out(depth, f"{tot} = 0.0")
-    for u, f, pr in zip(utils, feas, probs):
-        out(depth, f"{pr} = np.exp({lam} * {u} - {top}) if {f} else 0.0")
+    for v, f, pr in zip(vals, feas, probs):
+        out(depth, f"{pr} = np.exp({v} - {top}) if {f} else 0.0")
         out(depth, f"{tot} += {pr}")
     for pr in probs:
         out(depth, f"{pr} = {pr} / {tot} if {tot} > 0 else 0.0")
     return tot
+
+
+_INVARIANT = re.compile(r"\b(p|en|LAM)\[(\d+)\]|\bW\[(\d+), (\d+)\]")
+_STATE = re.compile(r"\bs\[(\d+)\]")
+
+
+def _lane_function(header: str, args: str, body: list[str], tail: list[str] | None = None,
+                   pre: list[str] | None = None) -> list[str]:
+    """A Numba function whose ``body`` runs once per trajectory ``t`` of the SoA state X.
+
+    Parameters, weights, precisions and flags are loaded once before the loop and
+    the variables the body reads once at its top (``s[i]`` becomes ``s{i} = X{i}[t]``),
+    so the loop body is plain arithmetic and selects that LLVM can vectorise.
+    """
+    text = "\n".join(body)
+    names: dict[str, str] = {}
+
+    def hoist(m: re.Match) -> str:
+        if m.group(1):
+            local = f"{m.group(1).lower()}{m.group(2)}"
+            names[local] = f"{m.group(1)}[{m.group(2)}]"
+        else:
+            local = f"w{m.group(3)}_{m.group(4)}"
+            names[local] = f"W[{m.group(3)}, {m.group(4)}]"
+        return local
+
+    text = _INVARIANT.sub(hoist, text)
+    used = sorted({int(i) for i in _STATE.findall(text)})
+    text = _STATE.sub(lambda m: f"s{m.group(1)}", text)
+    lines = ["@njit(cache=True, error_model='numpy', nogil=True)", f"def {header}({args}):"]
+    lines += ["    " + x for x in (pre or [])]
+    lines += [f"    {local} = {src}" for local, src in sorted(names.items())]
+    lines += [f"    X{i} = X[{i}]" for i in used]
+    lines += ["    for t in range(M):"]
+    lines += [f"        s{i} = X{i}[t]" for i in used]
+    lines += ["        " + x for x in text.split("\n")]
+    lines += ["    " + x for x in (tail or [])]
+    return lines
 
 
 class KernelSource:
@@ -196,32 +251,32 @@ class KernelSource:
     def _feasible(self, aid: str, env: dict[int, str]) -> str:
         g = self.global_action[aid]
         pre = self.pre[aid]
-        return f"en[{g}]" if pre is None else f"(en[{g}] and ({self.src.expr(pre, env)} != 0))"
+        return f"en[{g}]" if pre is None else f"(en[{g}] & ({self.src.expr(pre, env)} != 0))"
 
     def _utility(self, actor: str, ja: int) -> list[str]:
-        """``util_<actor>_<ja>(s, p, W, LAM, en)``: the utility of one feasible action.
+        """``util_<actor>_<ja>(X, M, p, W, LAM, en, out)``: one action's utility for every trajectory.
 
-        One small function per action keeps Numba's compile time linear in the
-        scenario's size (one function per actor took minutes to optimise).
+        Computed for every lane whether or not the action is feasible there (the
+        caller masks it), and every response computed whether or not it is
+        feasible (selects drop the infeasible ones), so the loop has no branches.
+        One function per action keeps Numba's compile time linear in the
+        scenario's size.
         """
         m, src = self.m, self.src
         am = m.actors[actor]
         aid = am.actions[ja]
         out = _Emit([])
-        out(0, "@njit(cache=True, error_model='numpy', nogil=True)")
-        out(0, f"def util_{actor}_{ja}(s, p, W, LAM, en):")
         row = self.actor_row[actor]
         measures = self.concerns[actor]
         reads = [src.reads(t) for t in measures]
-        out(1, "ua = 0.0")
-        env_a = self._apply(out, 1, aid, {}, "a")
+        base = [src.expr(t, {}) for t in measures]
+        env_a = self._apply(out, 0, aid, {}, "a")
         adv = am.adversary
         if adv is None:
-            for c, (text, rd) in enumerate(zip(measures, reads)):
-                if rd & self.targets[aid]:
-                    out(1, f"ua += W[{row}, {c}] * ({src.expr(text, env_a)} - {src.expr(text, {})})")
-            out(1, "return ua")
-            return out.lines
+            terms = [f"W[{row}, {c}] * ({src.expr(text, env_a)} - {base[c]})"
+                     for c, (text, rd) in enumerate(zip(measures, reads)) if rd & self.targets[aid]]
+            out(0, "out[t] = " + (" + ".join(terms) if terms else "0.0"))
+            return _lane_function(f"util_{actor}_{ja}", "X, M, p, W, LAM, en, out", out.lines)
         bm = m.actors[adv]
         brow = self.actor_row[adv]
         bmeasures = self.concerns[adv]
@@ -231,56 +286,47 @@ class KernelSource:
         for jb, bid in enumerate(bm.actions):
             u, f = out.fresh("ub"), out.fresh("fb")
             ub.append(u); fb.append(f); pb.append(out.fresh("pb"))
-            out(1, f"{u} = 0.0")
-            out(1, f"{f} = {self._feasible(bid, env_a)}")
+            out(0, f"{f} = {self._feasible(bid, env_a)}")
+            env_ab = self._apply(out, 0, bid, env_a, "b")
+            terms = [f"W[{brow}, {c}] * ({src.expr(text, env_ab)} - {src.expr(text, env_a)})"
+                     for c, (text, rd) in enumerate(zip(bmeasures, breads)) if rd & self.targets[bid]]
+            out(0, f"{u} = " + (" + ".join(terms) if terms else "0.0"))
             touched = self.targets[aid] | self.targets[bid]
-            for c, rd in enumerate(reads):
+            for c, (text, rd) in enumerate(zip(measures, reads)):
                 if rd & touched:
                     dc[(jb, c)] = out.fresh("dc")
-                    out(1, f"{dc[(jb, c)]} = 0.0")
-            out(1, f"if {f}:")
-            env_ab = self._apply(out, 2, bid, env_a, "b")
-            for c, (text, rd) in enumerate(zip(bmeasures, breads)):
-                if rd & self.targets[bid]:
-                    out(2, f"{u} += W[{brow}, {c}] * ({src.expr(text, env_ab)} - {src.expr(text, env_a)})")
-            for c, text in enumerate(measures):
-                if (jb, c) in dc:
-                    out(2, f"{dc[(jb, c)]} = {src.expr(text, env_ab)} - {src.expr(text, {})}")
-        tot = _logit_lines(out, 1, ub, fb, f"LAM[{brow}]", pb)
-        for c, text in enumerate(measures):
-            terms = [f"{pb[jb]} * {dc[(jb, c)]}" for jb in range(len(bm.actions)) if (jb, c) in dc]
-            if terms:
-                out(1, f"ua += W[{row}, {c}] * (" + " + ".join(terms) + ")")
+                    out(0, f"{dc[(jb, c)]} = {src.expr(text, env_ab)} - {base[c]} if {f} else 0.0")
+        tot = _logit_lines(out, 0, ub, fb, f"LAM[{brow}]", pb)
+        terms = []
+        for c in range(len(measures)):
+            inner = [f"{pb[jb]} * {dc[(jb, c)]}" for jb in range(len(bm.actions)) if (jb, c) in dc]
+            if inner:
+                terms.append(f"W[{row}, {c}] * (" + " + ".join(inner) + ")")
         # no feasible response at all: choice.evaluate's expectation is then 0, a change of -m(s)
-        out(1, f"if {tot} == 0:")
-        out(2, "ua = 0.0")
-        for c, text in enumerate(measures):
-            out(2, f"ua -= W[{row}, {c}] * {src.expr(text, {})}")
-        out(1, "return ua")
-        return out.lines
+        none = " + ".join(f"W[{row}, {c}] * {base[c]}" for c in range(len(measures)))
+        out(0, f"out[t] = ({' + '.join(terms) if terms else '0.0'}) if {tot} > 0 else -({none})")
+        return _lane_function(f"util_{actor}_{ja}", "X, M, p, W, LAM, en, out", out.lines)
 
     def _choose(self, actor: str) -> list[str]:
-        """``choose_<actor>(s, p, W, LAM, en, P, F)``: fill P (probabilities) and F (feasible)."""
+        """``choose_<actor>(X, M, p, W, LAM, en, P, F, Ub)``: probabilities P and feasibility F, (A, M)."""
         am = self.m.actors[actor]
         lines: list[str] = []
         for ja in range(len(am.actions)):
             lines += self._utility(actor, ja) + [""]
-        out = _Emit(lines)
-        out(0, "@njit(cache=True, error_model='numpy', nogil=True)")
-        out(0, f"def choose_{actor}(s, p, W, LAM, en, P, F):")
+        out = _Emit([])
         utils, feas = [], []
         for ja, aid in enumerate(am.actions):
-            ua, fa = f"U{ja}", f"F{ja}"
+            ua, fa = f"u{ja}", f"f{ja}"
             utils.append(ua); feas.append(fa)
-            out(1, f"{fa} = {self._feasible(aid, {})}")
-            out(1, f"{ua} = util_{actor}_{ja}(s, p, W, LAM, en) if {fa} else 0.0")
+            out(0, f"{fa} = {self._feasible(aid, {})}")
+            out(0, f"{ua} = Ub[{ja}, t]")
         probs = [f"q{j}" for j in range(len(am.actions))]
-        _logit_lines(out, 1, utils, feas, f"LAM[{self.actor_row[actor]}]", probs)
+        _logit_lines(out, 0, utils, feas, f"LAM[{self.actor_row[actor]}]", probs)
         for j, (pr, fa) in enumerate(zip(probs, feas)):
-            out(1, f"P[{j}] = {pr}")
-            out(1, f"F[{j}] = {fa}")
-        out(1, "return")
-        return out.lines
+            out(0, f"P[{j}, t] = {pr}")
+            out(0, f"F[{j}, t] = {fa}")
+        calls = [f"util_{actor}_{ja}(X, M, p, W, LAM, en, Ub[{ja}])" for ja in range(len(am.actions))]
+        return lines + _lane_function(f"choose_{actor}", "X, M, p, W, LAM, en, P, F, Ub", out.lines, pre=calls)
 
     def _act(self, actor: str, k: int) -> list[str]:
         """``act_<k>(j, s, p, U, i)``: apply chosen action j with Bernoulli draws from U[k, 1+slot, i]."""
@@ -322,40 +368,56 @@ class KernelSource:
         return out.lines
 
     def _round(self) -> list[str]:
+        """``run_round``: the round for trajectories ``idx`` of S (updated in place).
+
+        The state is copied into structure-of-arrays form X (V, M) so that each
+        actor's utilities are computed lane by lane in vectorised loops; sampling,
+        the chosen actions, dynamics and outcomes then run per trajectory on X's
+        columns, and X is written back at the end.
+        """
         out = _Emit([])
         amax = max(len(self.m.actors[a].actions) for a in self.order)
         out(0, "@njit(cache=True, error_model='numpy', nogil=True)")
         out(0, "def run_round(S, idx, U, p, W, LAM, en, pin_idx, pin_val, forced, week_col, round_weeks,"
                " default, choices, hit):")
-        out(1, f"P = np.empty({amax})")
-        out(1, f"F = np.empty({amax}, dtype=np.bool_)")
-        out(1, "for t in range(idx.shape[0]):")
-        out(2, "i = idx[t]")
-        out(2, "s = S[i]")
+        out(1, "M = idx.shape[0]")
+        out(1, "V = S.shape[1]")
+        out(1, "X = np.empty((V, M))")
+        out(1, "for t in range(M):")
+        out(2, "for v in range(V): X[v, t] = S[idx[t], v]")
+        out(1, f"P = np.empty(({amax}, M))")
+        out(1, f"F = np.empty(({amax}, M), dtype=np.bool_)")
+        out(1, f"Ub = np.empty(({amax}, M))")
         for k, actor in enumerate(self.order):
             n_a = len(self.m.actors[actor].actions)
-            out(2, f"choose_{actor}(s, p, W, LAM, en, P, F)")
+            out(1, f"choose_{actor}(X, M, p, W, LAM, en, P, F, Ub)")
+            out(1, "for t in range(M):")
+            out(2, "i = idx[t]")
             out(2, "tot = 0.0")
-            out(2, f"for j in range({n_a}): tot += P[j]")
+            out(2, f"for j in range({n_a}): tot += P[j, t]")
             out(2, f"thr = U[{k}, 0, i] * tot")
             out(2, "c = 0.0")
             out(2, "j = -1")
             out(2, "if tot > 0:")
             out(3, f"j = {n_a - 1}")
             out(3, f"for jj in range({n_a}):")
-            out(4, "c += P[jj]")
+            out(4, "c += P[jj, t]")
             out(4, "if c > thr:")
             out(5, "j = jj")
             out(5, "break")
-            out(2, f"if forced[{k}] >= 0 and F[forced[{k}]]: j = forced[{k}]")
+            out(2, f"if forced[{k}] >= 0 and F[forced[{k}], t]: j = forced[{k}]")
             out(2, f"choices[t, {k}] = j")
+            out(2, "s = X[:, t]")
             out(2, "if j >= 0:")
             out(3, f"act_{actor}(j, s, p, U, i)")
             out(2, "for q in range(pin_idx.shape[0]): s[pin_idx[q]] = pin_val[q]")
+        out(1, "for t in range(M):")
+        out(2, "s = X[:, t]")
         out(2, "dynamics(s, p)")
         out(2, "if week_col >= 0: s[week_col] += round_weeks")
         out(2, "for q in range(pin_idx.shape[0]): s[pin_idx[q]] = pin_val[q]")
         out(2, "hit[t] = outcome(s, p, default)")
+        out(2, "for v in range(V): S[idx[t], v] = s[v]")
         out(1, "return")
         return out.lines
 
