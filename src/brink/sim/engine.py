@@ -20,7 +20,7 @@ With ``backend="numpy"`` (``_round_numpy``) the decision rule is
 the definition, which only adds sampling, draws and bookkeeping. The default
 ``backend="numba"`` (``_round_compiled``) runs the same round through
 ``brink.sim.kernel``, the scenario's formulas generated into compiled code, about
-15 times faster; tests keep the two equal run by run. ``auto`` takes the kernel
+25 times faster; tests keep the two equal run by run. ``auto`` takes the kernel
 wherever it is exact. Randomness comes from ``brink.sim.rng``.
 """
 
