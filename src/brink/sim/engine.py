@@ -186,18 +186,6 @@ class Engine:
         U = np.zeros((len(self.order), 1 + self.n_slots, 1))
         self._round_compiled(S, np.zeros(1, dtype=np.int64), U, 0, np.zeros(len(self.action_ids), dtype=np.int64))
 
-    def __getstate__(self):  # worker processes rebuild the kernel from the cache
-        state = dict(self.__dict__)
-        state.pop("_kernel", None)
-        return state
-
-    def __setstate__(self, state):
-        self.__dict__.update(state)
-        if self.backend == "numba":
-            from brink.sim import kernel
-
-            self._kernel = kernel.load_kernel(self.model, self.order)
-
     # ---------------------------------------------------------------- a move
     def choose(self, S: np.ndarray, actor: str, u: np.ndarray, rnd: int) -> tuple[np.ndarray, int]:
         """One action index per trajectory (-1: no feasible action), and forced moves skipped."""

@@ -117,7 +117,7 @@ class _Source:
                 return f"({rec(node.operand)} == 0)"
             return rec(node.operand)
         # Boolean logic without short-circuits (& and |, chained comparisons split into
-        # pairs), so that a loop over trajectories has no branches and vectorises.
+        # pairs), so that the loops over trajectories have no branches.
         if isinstance(node, ast.BoolOp):
             op = " & " if isinstance(node.op, ast.And) else " | "
             return "(" + op.join(f"({rec(v)} != 0)" for v in node.values) + ")"
@@ -171,13 +171,13 @@ _INVARIANT = re.compile(r"\b(p|en|LAM)\[(\d+)\]|\bW\[(\d+), (\d+)\]")
 _STATE = re.compile(r"\bs\[(\d+)\]")
 
 
-def _lane_function(header: str, args: str, body: list[str], tail: list[str] | None = None,
-                   pre: list[str] | None = None) -> list[str]:
+def _lane_function(header: str, args: str, body: list[str], pre: list[str] | None = None) -> list[str]:
     """A Numba function whose ``body`` runs once per trajectory ``t`` of the SoA state X.
 
     Parameters, weights, precisions and flags are loaded once before the loop and
     the variables the body reads once at its top (``s[i]`` becomes ``s{i} = X{i}[t]``),
-    so the loop body is plain arithmetic and selects that LLVM can vectorise.
+    so the loop body is plain arithmetic and selects: no branch to mispredict,
+    and nothing that stops LLVM from vectorising what it can.
     """
     text = "\n".join(body)
     names: dict[str, str] = {}
@@ -201,7 +201,6 @@ def _lane_function(header: str, args: str, body: list[str], tail: list[str] | No
     lines += ["    for t in range(M):"]
     lines += [f"        s{i} = X{i}[t]" for i in used]
     lines += ["        " + x for x in text.split("\n")]
-    lines += ["    " + x for x in (tail or [])]
     return lines
 
 
