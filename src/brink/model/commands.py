@@ -141,4 +141,4 @@ def run_cmd(
         from brink.sim.commands import forecast_summary
 
         console.rule(f"[bold]Forecast[/] — {runs:,} simulated futures from {sc.meta.as_of}")
-        forecast_summary(scenario, runs=runs, seed=seed)
+        forecast_summary(sc, runs=runs, seed=seed)  # the scenario already loaded above

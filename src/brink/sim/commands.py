@@ -62,16 +62,17 @@ def print_probabilities(res, title: str | None = None) -> None:
     console.print(t)
 
 
-def forecast_summary(scenario_name: str = "iran-2024", runs: int = 20_000, horizon: int = 26, seed: int = 7,
+def forecast_summary(scenario="iran-2024", runs: int = 20_000, horizon: int = 26, seed: int = 7,
                      out_dir: str | Path | None = None, workers: int = 1):
     """Simulate, print the outcome table, write Parquet + report.html; return the result.
 
     Meant for the end of ``brink run`` (a modest run count keeps it quick).
+    ``scenario`` is a loaded ``Scenario`` or a built-in name or path.
     """
     from brink.report import simulation_report
     from brink.scenario.loader import load_scenario
 
-    sc = load_scenario(scenario_name)
+    sc = load_scenario(scenario) if isinstance(scenario, (str, Path)) else scenario
     res = _run(sc, runs, horizon, seed, None, None, 4 * 4096, workers, "simulating")
     out = Path(out_dir or f"brink-results/simulate-{sc.meta.id}-baseline-seed{seed}")
     res.write(out)

@@ -55,9 +55,9 @@ from __future__ import annotations
 
 import ast
 import hashlib
-import re
 import importlib.util
 import os
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,28 +73,33 @@ _BIN = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
 _CMP = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.Eq: "==", ast.NotEq: "!="}
 
 
+def param_order(model: Model) -> tuple[str, ...]:
+    """The order of the kernel's parameter vector ``p`` (generated code and ``kernel_args`` share it)."""
+    return tuple(sorted(model.params))
+
+
 class _Source:
     """Translate scenario formulas into Numba-friendly Python expressions."""
 
     def __init__(self, model: Model):
         self.model = model
-        self.param_names: tuple[str, ...] = tuple(sorted(model.params))
+        self.param_names = param_order(model)
         self.pidx = {n: k for k, n in enumerate(self.param_names)}
-        self._symbols: dict[str, frozenset[str]] = {}
+        self._parsed: dict[str, object] = {}  # each formula is parsed once, however often it is emitted
 
-    def symbols(self, text: str) -> frozenset[str]:
-        if text not in self._symbols:
-            self._symbols[text] = parse(text).symbols
-        return self._symbols[text]
+    def _parse(self, text: str):
+        if text not in self._parsed:
+            self._parsed[text] = parse(text)
+        return self._parsed[text]
 
     def reads(self, text: str) -> frozenset[int]:
         """State-variable indices a formula reads."""
         idx = self.model.var_index
-        return frozenset(idx[s] for s in self.symbols(text) if s in idx)
+        return frozenset(idx[s] for s in self._parse(text).symbols if s in idx)
 
     def expr(self, text: str, env: dict[int, str], rnames: dict[str, str] | None = None) -> str:
         """Python source of a formula; ``env`` maps variable index -> local name (else ``s[i]``)."""
-        return self._node(parse(text).tree.body, env, rnames or {})
+        return self._node(self._parse(text).tree.body, env, rnames or {})
 
     def _node(self, node: ast.AST, env: dict[int, str], rnames: dict[str, str]) -> str:
         if isinstance(node, ast.Constant):
@@ -370,7 +375,7 @@ class KernelSource:
         """``run_round``: the round for trajectories ``idx`` of S (updated in place).
 
         The state is copied into structure-of-arrays form X (V, M) so that each
-        actor's utilities are computed lane by lane in vectorised loops; sampling,
+        actor's utilities are computed lane by lane in branch-free loops; sampling,
         the chosen actions, dynamics and outcomes then run per trajectory on X's
         columns, and X is written back at the end.
         """
@@ -496,7 +501,7 @@ class KernelArgs:
 
 
 def kernel_args(model: Model) -> KernelArgs:
-    names = tuple(sorted(model.params))
+    names = param_order(model)
     cmax = max(len(a.weights) for a in model.actors.values())
     W = np.zeros((len(model.actors), cmax))
     for k, a in enumerate(model.actors.values()):
