@@ -267,13 +267,10 @@ def load_intervention(path: str | Path) -> Intervention:
 
 
 def builtin_interventions(scenario_name: str) -> dict[str, Path]:
-    """Intervention files shipped with a built-in scenario (``interventions/*.yaml``)."""
-    from brink.scenario.loader import resolve_path
+    """Intervention files shipped with a scenario (its folder's ``interventions/*.yaml``)."""
+    from brink.scenario.folder import companion_files
 
-    folder = resolve_path(scenario_name)
-    folder = folder if folder.is_dir() else folder.parent
-    sub = folder / "interventions"
-    return {p.stem: p for p in sorted(sub.glob("*.yaml"))} if sub.is_dir() else {}
+    return companion_files(scenario_name, "interventions")
 
 
 def resolve_intervention(spec: str, scenario_name: str) -> Intervention:
