@@ -57,18 +57,17 @@ class ActorAgent(mesa.Agent):
             j = self.actions.index(forced)
         action = self.actions[j]
         draws = {}
-        spec = m.brink.scenario.action(action)
-        for slot, (name, rq) in enumerate(spec.random.items(), start=1):
-            mean = float(m.brink.random_means(S, action)[name])
-            u_q = self.uniform(slot)
+        for rq in m.brink.actions[action].random:
+            mean = float(rq.mean(S))
+            u_q = self.uniform(1 + rq.slot)
             if rq.dist == "bernoulli":
-                draws[name] = 1.0 if u_q < mean else 0.0
+                draws[rq.name] = 1.0 if u_q < mean else 0.0
             else:
                 from scipy.special import betaincinv
 
-                conc = float(m.brink._bind(rq.concentration)(S, {}))
+                conc = float(rq.concentration(S))
                 mean = min(max(mean, 1e-9), 1 - 1e-9)
-                draws[name] = float(betaincinv(mean * conc, (1 - mean) * conc, u_q))
+                draws[rq.name] = float(betaincinv(mean * conc, (1 - mean) * conc, u_q))
         m.state = m.brink.pin(m.brink.apply(S, action, draws))
         m.taken[action] = m.taken.get(action, 0) + 1
 
@@ -80,18 +79,17 @@ class DeterrenceModel(mesa.Model):
                  uniforms=None, forced: dict | None = None, start: np.ndarray | None = None):
         super().__init__(rng=seed)
         self.brink = brink_model
-        sc = brink_model.scenario
         self.horizon = horizon
-        self.round_weeks = float(sc.schedule.round_weeks.value)
+        self.round_weeks = brink_model.round_weeks
         self.uniforms = uniforms
-        self.forced = forced or {}
+        self.forced = brink_model.forced if forced is None else forced
         self.state = (start if start is not None else state_after(brink_model, None)[0]).copy()
         self.week = brink_model.var_index.get("world.week")
         if self.week is not None:
             self.state[self.week] = 0.0
-        self.order = [a for a in sc.schedule.order if a in brink_model.actors]
+        self.order = list(brink_model.order)
         self.deciders = [ActorAgent(self, a, k) for k, a in enumerate(self.order)]
-        self.default = next(i for i, (_, fn) in enumerate(brink_model.outcomes) if fn is None)
+        self.default = brink_model.default_outcome
         self.round = 0
         self.taken: dict[str, int] = {}
         self.outcome = int(brink_model.outcome_of(self.state))

@@ -77,14 +77,16 @@ def test_more_weight_on_avoiding_us_entry_lowers_direct_strike(sc):
 
 
 def test_advance_warning_lowers_chance_and_size_of_israeli_retaliation(model):
-    from brink.model.choice import response_probabilities
+    from brink.model.choice import evaluate
 
     s = state_at(model, "after_haniyeh")
     rung = {a.id: a.rung for a in model.scenario.actions}
     isr = model.actors["ISR"].actions
+    anticipated = evaluate(model, s, "IRN")  # Israel's answer to each Iranian move, as Iran expects it
+    assert anticipated.adversary == "ISR"
     out = {}
     for act in DIRECT:
-        p, _ = response_probabilities(model, model.apply(s, act), "ISR")
+        p = anticipated.adversary_probability[model.actors["IRN"].actions.index(act)]
         p_strike = 1 - p[isr.index("ISR_restraint")]
         size = sum(pi * rung[a] for pi, a in zip(p, isr))
         out[act] = (p_strike, size)

@@ -8,7 +8,7 @@ from brink.sim.interventions import (builtin_interventions, from_options, load_i
 
 
 def test_every_shipped_intervention_loads_and_builds(scenario):
-    from brink.sim.interventions import build_model
+    from brink.model.compiled import compile_model as build_model
 
     shipped = builtin_interventions("iran-2024")
     assert {"us-max-pressure", "oman-closed", "iran-no-warning", "hezbollah-ceasefire",
@@ -76,7 +76,7 @@ def test_bad_intervention_file_names_file_line_and_field(tmp_path):
 
 
 def test_unknown_names_are_user_errors(scenario):
-    from brink.sim.interventions import build_model
+    from brink.model.compiled import compile_model as build_model
 
     for iv in (from_options(close=["NOPE"]), from_options(disable=["IRN_fly"]),
                from_options(force_items=["ISR:USA_talks@2"]), from_options(set_items=["nonsense=1"])):

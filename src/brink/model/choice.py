@@ -11,6 +11,20 @@ For a deciding actor *i* in state *s* with feasible actions *a*:
   ``Δ_i(a) = Σ_b P_j(b | s_a) · m_i(s_ab) − m_i(s)``.
 * ``U_i(a) = w_i · Δ_i(a)`` and ``P_i(a) ∝ exp(λ_i · U_i(a))`` over feasible *a*.
 
+The rule is split in two, and this module is the one place it is written:
+
+* :func:`anticipate` computes everything that depends on the state — the
+  concern values after each action and each anticipated answer, the
+  adversary's concern changes, the feasibility masks (an :class:`Anticipation`);
+* :func:`choose` turns those tensors, the weights and the precisions into
+  utilities and probabilities.
+
+``evaluate`` is the two in a row (the NumPy simulation backend and ``brink
+explain`` call it); the likelihood (``brink.fit.likelihood``) calls
+``anticipate`` once per decision context and ``choose`` for every trial of λ and
+the weights. The compiled kernel (``brink.sim.kernel``) writes the same rule
+out as straight-line code and is tested against ``evaluate``.
+
 All functions are pure and vectorised over leading axes of the state array.
 """
 
@@ -36,19 +50,86 @@ def logit(utilities: np.ndarray, lam: float, feasible: np.ndarray) -> np.ndarray
     return np.divide(e, total, out=np.zeros_like(e), where=total > 0)
 
 
-def immediate_utilities(model: Model, S: np.ndarray, actor: str) -> tuple[np.ndarray, list[np.ndarray]]:
-    """Utilities (..., A) of each action with no anticipation, and the next states."""
-    nexts = [model.apply(S, a) for a in model.actors[actor].actions]
-    m0 = model.concern_values(S, actor)
-    w = model.weights(actor)
-    u = np.stack([(model.concern_values(n, actor) - m0) @ w for n in nexts], axis=-1)
-    return u, nexts
+@dataclass(frozen=True)
+class Anticipation:
+    """The state-dependent tensors of one actor's decision (leading axes ``...`` kept).
+
+    Without an adversary the answer axis B has length 1 and holds the state
+    after the actor's own action.
+    """
+
+    actor: str
+    actions: tuple[str, ...]
+    adversary: str | None
+    feasible: np.ndarray      # (..., A) bool
+    m0: np.ndarray            # (..., C) the decider's concerns now
+    M: np.ndarray             # (..., A, B, C) the decider's concerns after a, then b
+    adv_feasible: np.ndarray  # (..., A, B) bool
+    D: np.ndarray             # (..., A, B, Cj) the adversary's concern change from b after a
 
 
-def response_probabilities(model: Model, S: np.ndarray, actor: str) -> tuple[np.ndarray, list[np.ndarray]]:
-    """An actor's myopic logit response in S: probabilities (..., B) and next states."""
-    u, nexts = immediate_utilities(model, S, actor)
-    return logit(u, model.lam(actor), model.feasible_mask(S, actor)), nexts
+def anticipate(model: Model, S: np.ndarray, actor: str, with_adversary: bool = True) -> Anticipation:
+    """The state-dependent half of the rule for ``actor`` in state(s) ``S``.
+
+    ``with_adversary=False`` scores actions by their immediate effect only.
+    """
+    am = model.actors[actor]
+    adversary = am.adversary if with_adversary else None
+    shape = S.shape[:-1]
+    Ms, Ds, AFs = [], [], []
+    for a in am.actions:
+        Sa = model.apply(S, a)
+        if adversary is None:
+            Ms.append(model.concern_values(Sa, actor)[..., None, :])
+            Ds.append(np.zeros(shape + (1, 1)))
+            AFs.append(np.ones(shape + (1,), dtype=bool))
+            continue
+        mj0 = model.concern_values(Sa, adversary)
+        Mb, Db = [], []
+        for b in model.actors[adversary].actions:
+            Sab = model.apply(Sa, b)
+            Mb.append(model.concern_values(Sab, actor))
+            Db.append(model.concern_values(Sab, adversary) - mj0)
+        Ms.append(np.stack(Mb, axis=-2))
+        Ds.append(np.stack(Db, axis=-2))
+        AFs.append(model.feasible_mask(Sa, adversary))
+    return Anticipation(
+        actor=actor, actions=am.actions, adversary=adversary,
+        feasible=model.feasible_mask(S, actor), m0=model.concern_values(S, actor),
+        M=np.stack(Ms, axis=-3), adv_feasible=np.stack(AFs, axis=-2), D=np.stack(Ds, axis=-3),
+    )
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The weight-dependent half of the rule: what ``choose`` returns."""
+
+    concern_change: np.ndarray               # (..., A, C) expected change per concern
+    utility: np.ndarray                      # (..., A)
+    probability: np.ndarray                  # (..., A)
+    adversary_probability: np.ndarray | None  # (..., A, B) anticipated answers
+
+
+def choose(ant: Anticipation, w: np.ndarray, lam: float,
+           w_adv: np.ndarray | None = None, lam_adv: float | None = None) -> Choice:
+    """Utilities and logit probabilities from the tensors of :func:`anticipate`.
+
+    Where the adversary has no feasible answer the expectation over answers is
+    empty (zero), so the expected change is ``−m_i(s)``; the compiled kernel
+    reproduces that case.
+    """
+    if ant.adversary is None:
+        expected = ant.M[..., 0, :]
+        pj = None
+    else:
+        uj = ant.D @ np.asarray(w_adv, dtype=float)                        # (..., A, B)
+        pj = logit(uj, lam_adv, ant.adv_feasible)
+        expected = pj[..., 0, None] * ant.M[..., 0, :]
+        for b in range(1, ant.M.shape[-2]):
+            expected = expected + pj[..., b, None] * ant.M[..., b, :]
+    dC = expected - ant.m0[..., None, :]
+    U = dC @ np.asarray(w, dtype=float)
+    return Choice(dC, U, logit(U, lam, ant.feasible), pj)
 
 
 @dataclass(frozen=True)
@@ -65,34 +146,22 @@ class Evaluation:
     adversary_probability: np.ndarray | None  # (..., A, B) anticipated responses
 
 
-def evaluate(model: Model, S: np.ndarray, actor: str, anticipate: bool = True) -> Evaluation:
+def evaluate(model: Model, S: np.ndarray, actor: str, with_adversary: bool = True) -> Evaluation:
     """Score every action of ``actor`` in state(s) ``S`` and turn scores into choice probabilities."""
+    ant = anticipate(model, S, actor, with_adversary)
     am = model.actors[actor]
-    adversary = am.adversary if anticipate else None
-    m0 = model.concern_values(S, actor)
-    changes, adv_probs = [], []
-    for a in am.actions:
-        Sa = model.apply(S, a)
-        if adversary is not None:
-            pb, Sab = response_probabilities(model, Sa, adversary)
-            expected = sum(pb[..., k, None] * model.concern_values(sb, actor) for k, sb in enumerate(Sab))
-            adv_probs.append(pb)
-        else:
-            expected = model.concern_values(Sa, actor)
-        changes.append(expected - m0)
-    dC = np.stack(changes, axis=-2)
-    U = dC @ am.weights
-    feas = model.feasible_mask(S, actor)
-    P = logit(U, am.precision, feas)
+    adv = model.actors[ant.adversary] if ant.adversary else None
+    ch = choose(ant, am.weights, am.precision,
+                adv.weights if adv else None, adv.precision if adv else None)
     return Evaluation(
         actor=actor,
         actions=am.actions,
-        feasible=feas,
-        concern_change=dC,
-        utility=U,
-        probability=P,
-        adversary=adversary,
-        adversary_probability=np.stack(adv_probs, axis=-2) if adv_probs else None,
+        feasible=ant.feasible,
+        concern_change=ch.concern_change,
+        utility=ch.utility,
+        probability=ch.probability,
+        adversary=ant.adversary,
+        adversary_probability=ch.adversary_probability,
     )
 
 

@@ -1,11 +1,24 @@
-"""Compile a scenario into arrays and closures the decision model can evaluate fast.
+"""The one compiled form of a scenario, which every evaluator reads.
 
-The scenario is a readable description; ``Model`` is its executable form:
-state variables get fixed indices into a state array of shape ``(..., V)``,
-formulas become closures over that array, and concern weights become vectors.
-Everything here is pure: a ``Model`` is immutable, every method returns new
-arrays, and the leading ``...`` axes let one call evaluate one state or a batch
-of simulated trajectories at once.
+The scenario is a readable description; ``Model`` is its executable form, built
+once: state variables get fixed indices into a state array of shape ``(..., V)``,
+each formula is parsed once (``brink.scenario.expr.parse``) into a
+:class:`Formula` that holds its parsed tree, the state indices it reads and a
+NumPy closure, random quantities get their uniform slots, and an intervention's
+changes become data (pinned indices, a disabled-action set, forced moves).
+
+Three evaluators are generated from this one representation and from nothing
+else:
+
+* the NumPy decision rule (``brink.model.choice``), vectorised over any leading
+  axes of the state;
+* the compiled round kernel (``brink.sim.kernel``), which translates each
+  ``Formula``'s parsed tree into Numba source;
+* the likelihood of observed choices (``brink.fit.likelihood``), which calls the
+  decision rule's own tensor functions.
+
+Everything here is pure: a ``Model`` is not changed after construction, and
+every method returns new arrays.
 """
 
 from __future__ import annotations
@@ -17,23 +30,59 @@ from typing import Any
 
 import numpy as np
 
-from brink.errors import BrinkError
-from brink.scenario.expr import parse
+from brink.errors import BrinkError, InputError, Problem
+from brink.model.intervention import Intervention
+from brink.scenario.expr import Expr, parse
 from brink.scenario.schema import Scenario
 
 Fn = Callable[[np.ndarray, Mapping[str, Any]], Any]
+_NO_DRAWS: Mapping[str, Any] = {}
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A scenario formula, parsed once: its text, tree, what it reads, and its NumPy closure."""
+
+    text: str
+    expr: Expr
+    reads: frozenset[int]   # state-variable indices the formula reads
+    fn: Fn
+
+    def __call__(self, S: np.ndarray, R: Mapping[str, Any] = _NO_DRAWS) -> Any:
+        return self.fn(S, R)
+
+
+@dataclass(frozen=True)
+class RandomSlot:
+    """One random quantity of an action; its draw comes from uniform row ``1 + slot``."""
+
+    name: str
+    slot: int
+    dist: str
+    mean: Formula
+    concentration: Formula | None
 
 
 @dataclass(frozen=True)
 class CompiledAction:
-    """One catalogue action as closures: precondition, effects and random means."""
+    """One catalogue action: precondition, effects (target index, formula) and random quantities."""
 
     id: str
     actor: str
     label: str
-    precondition: Fn | None
-    effects: tuple[tuple[int, Fn], ...]
-    random_means: tuple[tuple[str, Fn], ...]
+    category: str
+    precondition: Formula | None
+    effects: tuple[tuple[int, Formula], ...]
+    random: tuple[RandomSlot, ...]
+
+    @property
+    def targets(self) -> frozenset[int]:
+        """State indices this action changes."""
+        return frozenset(i for i, _ in self.effects)
+
+    @property
+    def random_names(self) -> tuple[str, ...]:
+        return tuple(r.name for r in self.random)
 
 
 @dataclass(frozen=True)
@@ -45,25 +94,49 @@ class ActorModel:
     concern_ids: tuple[str, ...]
     concern_labels: tuple[str, ...]
     weights: np.ndarray
-    measures: tuple[Fn, ...]
+    measures: tuple[Formula, ...]
     precision: float
     adversary: str | None
 
 
-class Model:
-    """The executable form of a scenario (see module docstring)."""
+@dataclass(frozen=True)
+class CompiledOutcome:
+    """An outcome predicate (None for the default outcome, which holds when no other does)."""
 
-    def __init__(self, scenario: Scenario, overrides: Mapping[str, float] | None = None):
+    id: str
+    label: str
+    when: Formula | None
+
+
+class Model:
+    """The executable form of a scenario with one intervention (see module docstring).
+
+    ``intervention`` is an :class:`Intervention` or a plain mapping of ``set``
+    overrides (``{"IRN.legitimacy": 0.3}``), as ``brink explain --set`` gives.
+    """
+
+    def __init__(self, scenario: Scenario, intervention: Intervention | Mapping[str, float] | None = None):
+        if intervention is None:
+            intervention = Intervention()
+        elif not isinstance(intervention, Intervention):
+            intervention = Intervention(id="custom", label="what-if", set=dict(intervention))
         self.scenario = scenario
+        self.scenario_id = scenario.meta.id
+        self.intervention = intervention
         self.var_names: tuple[str, ...] = tuple(scenario.variable_names())
         self.var_index: dict[str, int] = {n: i for i, n in enumerate(self.var_names)}
+        self._check_intervention(scenario, intervention)
+
         self.overrides: dict[str, float] = {}
         self.params: dict[str, float] = {k: p.value for k, p in scenario.parameters.items()}
         weight_over: dict[tuple[str, str], float] = {}
         precision_over: dict[str, float] = {}
         self.pinned: dict[int, float] = {}
-        for key, value in (overrides or {}).items():
-            kind, name = self.resolve_name(key)
+        for key, value in intervention.overrides().items():
+            try:
+                kind, name = self.resolve_name(key)
+            except BrinkError as exc:
+                raise InputError([Problem(intervention.source or "intervention", None, "set", str(exc))]) from None
             self.overrides[name] = float(value)
             if kind == "param":
                 self.params[name] = float(value)
@@ -74,6 +147,7 @@ class Model:
                 weight_over[(actor_id, concern)] = float(value)
             else:  # precision
                 precision_over[name.split(".", 1)[1]] = float(value)
+        self.disabled: frozenset[str] = frozenset(intervention.disable)
 
         lo, hi, init = [], [], []
         for a in scenario.actors:
@@ -91,17 +165,24 @@ class Model:
 
         self.actions: dict[str, CompiledAction] = {}
         for act in scenario.actions:
-            rnames = set(act.random)
+            rnames = frozenset(act.random)
+            slots = []
+            for k, (name, rq) in enumerate(act.random.items()):
+                if rq.dist == "beta" and rq.concentration is None:
+                    raise BrinkError(f"action {act.id}: beta quantity {name!r} needs a `concentration`")
+                slots.append(RandomSlot(name, k, rq.dist, self.formula(rq.mean),
+                                        self.formula(rq.concentration) if rq.concentration else None))
             self.actions[act.id] = CompiledAction(
                 id=act.id,
                 actor=act.actor,
                 label=act.label,
-                precondition=self._bind(act.precondition, rnames) if act.precondition else None,
-                effects=tuple((self.var_index[t], self._bind(f, rnames)) for t, f in act.effects.items()),
-                random_means=tuple((n, self._bind(rq.mean)) for n, rq in act.random.items()),
+                category=act.category,
+                precondition=self.formula(act.precondition, rnames) if act.precondition else None,
+                effects=tuple((self.var_index[t], self.formula(f, rnames)) for t, f in act.effects.items()),
+                random=tuple(slots),
             )
-        self.dynamics: tuple[tuple[int, Fn], ...] = tuple(
-            (self.var_index[t], self._bind(f)) for t, f in scenario.dynamics.items()
+        self.dynamics: tuple[tuple[int, Formula], ...] = tuple(
+            (self.var_index[t], self.formula(f)) for t, f in scenario.dynamics.items()
         )
         self.actors: dict[str, ActorModel] = {}
         default_lambda = self.params.get("lambda", 1.0)
@@ -117,13 +198,72 @@ class Model:
                 concern_ids=tuple(c.id for c in a.concerns),
                 concern_labels=tuple(c.label for c in a.concerns),
                 weights=w,
-                measures=tuple(self._bind(c.measure) for c in a.concerns),
+                measures=tuple(self.formula(c.measure) for c in a.concerns),
                 precision=float(prec),
                 adversary=a.adversary if a.adversary in {x.actor for x in scenario.actions} else None,
             )
-        self.outcomes = tuple(
-            (o.id, None if o.default else self._bind(o.when)) for o in scenario.outcomes
+        self.outcomes: tuple[CompiledOutcome, ...] = tuple(
+            CompiledOutcome(o.id, o.label, None if o.default else self.formula(o.when)) for o in scenario.outcomes
         )
+        defaults = [i for i, o in enumerate(self.outcomes) if o.when is None]
+        self.default_outcome: int | None = defaults[0] if defaults else None
+
+        # The schedule, in the form the engine and kernel use.
+        sched = scenario.schedule
+        self.order: tuple[str, ...] = tuple(a for a in sched.order if a in self.actors) if sched else ()
+        self.round_weeks: float | None = float(sched.round_weeks.value) if sched else None
+        self.front_ids: tuple[str, ...] = tuple(f.id for f in scenario.fronts)
+        self.forced: dict[tuple[int, str], str] = {}
+        for f in intervention.force:
+            for r in f.rounds:
+                self.forced[(r, f.actor)] = f.action
+
+    # ------------------------------------------------------------- building
+    @staticmethod
+    def _check_intervention(scenario: Scenario, iv: Intervention) -> None:
+        """Every id an intervention names must exist; one located problem per bad name."""
+        where = iv.source or "intervention"
+        chan = {c.id for c in scenario.channels}
+        problems: list[Problem] = []
+        for c in iv.close_channels:
+            if c not in chan:
+                problems.append(Problem(where, None, "close_channels",
+                                        f"unknown channel {c!r} (known: {', '.join(sorted(chan))})"))
+        acts = {a.id: a for a in scenario.actions}
+        for a in iv.disable:
+            if a not in acts:
+                problems.append(Problem(where, None, "disable", f"unknown action {a!r}"))
+        for f in iv.force:
+            if f.action not in acts:
+                problems.append(Problem(where, None, "force", f"unknown action {f.action!r}"))
+            elif acts[f.action].actor != f.actor:
+                problems.append(Problem(where, None, "force",
+                                        f"action {f.action} belongs to {acts[f.action].actor}, not {f.actor}"))
+            if scenario.schedule and f.actor not in scenario.schedule.order:
+                problems.append(Problem(where, None, "force", f"{f.actor} does not decide in the schedule"))
+            if any(r < 1 for r in f.rounds):
+                problems.append(Problem(where, None, "force", "rounds count from 1"))
+        if problems:
+            raise InputError(problems)
+
+    def formula(self, text: str, random_names: frozenset[str] = frozenset()) -> Formula:
+        """Compile one formula against this model's indices and parameter values."""
+        expr = parse(text)
+        index, params = self.var_index, self.params
+
+        def resolve(sym: str) -> Fn:
+            if sym in random_names:
+                return lambda S, R: R[sym]
+            if sym in index:
+                i = index[sym]
+                return lambda S, R: S[..., i]
+            if sym in params:
+                value = params[sym]
+                return lambda S, R: value
+            raise BrinkError(f"formula {text!r}: unknown name {sym!r}")
+
+        reads = frozenset(index[s] for s in expr.symbols if s in index and s not in random_names)
+        return Formula(expr.source, expr, reads, expr.bind(resolve))
 
     # ------------------------------------------------------------------ names
     def resolve_name(self, key: str) -> tuple[str, str]:
@@ -160,22 +300,6 @@ class Model:
         raise BrinkError(f"unknown name {key!r}: not a parameter, a state variable, "
                          "weight.ACTOR.CONCERN or precision.ACTOR")
 
-    def _bind(self, text: str, random_names: set[str] = frozenset()) -> Fn:
-        index, params = self.var_index, self.params
-
-        def resolve(sym: str) -> Fn:
-            if sym in random_names:
-                return lambda S, R: R[sym]
-            if sym in index:
-                i = index[sym]
-                return lambda S, R: S[..., i]
-            if sym in params:
-                value = params[sym]
-                return lambda S, R: value
-            raise BrinkError(f"formula {text!r}: unknown name {sym!r}")
-
-        return parse(text).bind(resolve)
-
     # ------------------------------------------------------------------ state
     def initial_state(self) -> np.ndarray:
         """The start state (before the timeline), with pinned overrides applied."""
@@ -199,22 +323,19 @@ class Model:
 
         return state_at(self, decision_point_id)
 
-    def decide(self, S: np.ndarray, actor: str, decision_point: str | None = None):
-        """The explanation of ``actor``'s choice in state S (see ``explain``)."""
-        from brink.model.explain import explain
-
-        return explain(self, S, actor, decision_point=decision_point)
-
     # ---------------------------------------------------------------- actions
     def feasible_mask(self, S: np.ndarray, actor: str) -> np.ndarray:
-        """Boolean array (..., A) over the actor's catalogue actions."""
+        """Boolean array (..., A) over the actor's catalogue actions (disabled ones are never feasible)."""
         acts = self.actors[actor].actions
         shape = S.shape[:-1]
         out = np.ones(shape + (len(acts),), dtype=bool)
         for j, aid in enumerate(acts):
+            if aid in self.disabled:
+                out[..., j] = False
+                continue
             pre = self.actions[aid].precondition
             if pre is not None:
-                out[..., j] = np.broadcast_to(np.asarray(pre(S, {}), dtype=bool), shape)
+                out[..., j] = np.broadcast_to(np.asarray(pre(S), dtype=bool), shape)
         return out
 
     def feasible(self, S: np.ndarray, actor: str) -> list[str]:
@@ -223,7 +344,7 @@ class Model:
         return [a for a, ok in zip(self.actors[actor].actions, mask) if ok]
 
     def random_means(self, S: np.ndarray, action_id: str) -> dict[str, Any]:
-        return {n: fn(S, {}) for n, fn in self.actions[action_id].random_means}
+        return {r.name: r.mean(S) for r in self.actions[action_id].random}
 
     def apply(self, S: np.ndarray, action_id: str, draws: Mapping[str, Any] | None = None) -> np.ndarray:
         """The state after an action: effects evaluated on the prior state, added, clipped.
@@ -246,7 +367,7 @@ class Model:
         """Apply the scenario's per-round drift ``rounds`` times."""
         out = S
         for _ in range(rounds):
-            deltas = [(i, fn(out, {})) for i, fn in self.dynamics]
+            deltas = [(i, fn(out)) for i, fn in self.dynamics]
             out = out.copy()
             for i, d in deltas:
                 out[..., i] = out[..., i] + d
@@ -266,7 +387,7 @@ class Model:
     def concern_values(self, S: np.ndarray, actor: str) -> np.ndarray:
         """Concern measures (..., C) of an actor in state(s) S."""
         shape = S.shape[:-1]
-        cols = [np.broadcast_to(np.asarray(m(S, {}), dtype=float), shape) for m in self.actors[actor].measures]
+        cols = [np.broadcast_to(np.asarray(m(S), dtype=float), shape) for m in self.actors[actor].measures]
         return np.stack(cols, axis=-1)
 
     def utility(self, S0: np.ndarray, S1: np.ndarray, actor: str) -> np.ndarray:
@@ -276,20 +397,20 @@ class Model:
     def outcome_of(self, S: np.ndarray) -> np.ndarray:
         """Index into ``self.outcomes`` of the first outcome whose predicate holds
         (the default outcome's index where none does), shape S.shape[:-1]."""
+        if self.default_outcome is None:
+            raise BrinkError(f"scenario {self.scenario_id} has no default outcome (`default: true`)")
         shape = S.shape[:-1]
-        default = next(i for i, (_, fn) in enumerate(self.outcomes) if fn is None)
-        out = np.full(shape, default, dtype=np.int64)
+        out = np.full(shape, self.default_outcome, dtype=np.int64)
         decided = np.zeros(shape, dtype=bool)
-        for i, (_, fn) in enumerate(self.outcomes):
-            if fn is None:
+        for i, o in enumerate(self.outcomes):
+            if o.when is None:
                 continue
-            hit = np.broadcast_to(np.asarray(fn(S, {}), dtype=bool), shape) & ~decided
+            hit = np.broadcast_to(np.asarray(o.when(S), dtype=bool), shape) & ~decided
             out = np.where(hit, i, out)
             decided |= hit
         return out
 
 
-def compile_model(scenario: Scenario, overrides: Mapping[str, float] | None = None) -> Model:
-    """Compile a validated scenario (with optional what-if overrides) into a ``Model``."""
-    return Model(scenario, overrides)
-
+def compile_model(scenario: Scenario, intervention: Intervention | Mapping[str, float] | None = None) -> Model:
+    """Compile a validated scenario (with an optional intervention or ``set`` overrides) into a ``Model``."""
+    return Model(scenario, intervention)

@@ -19,6 +19,7 @@ whole batch of trajectories at once.
 from __future__ import annotations
 
 import ast
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -76,16 +77,27 @@ class Expr:
 
 
 def parse(source: str) -> Expr:
-    """Parse and check a formula; raise ``ExprError`` naming what is wrong."""
+    """Parse and check a formula; raise ``ExprError`` naming what is wrong.
+
+    This is the one place a formula is parsed. Schema validation, the
+    cross-checks, the compiled model and the kernel generator all call it, and
+    the parsed ``Expr`` (immutable) is remembered by its text, so each distinct
+    formula is parsed once per process however often it is read.
+    """
     if not isinstance(source, str) or not source.strip():
         raise ExprError("empty formula")
+    return _parse(source.strip())
+
+
+@functools.lru_cache(maxsize=65536)
+def _parse(source: str) -> Expr:
     try:
-        tree = ast.parse(source.strip(), mode="eval")
+        tree = ast.parse(source, mode="eval")
     except SyntaxError as exc:
         raise ExprError(f"cannot parse {source!r}: {exc.msg}") from None
     symbols: set[str] = set()
     _check(tree.body, symbols, source)
-    return Expr(source=source.strip(), tree=tree, symbols=frozenset(symbols))
+    return Expr(source=source, tree=tree, symbols=frozenset(symbols))
 
 
 def _check(node: ast.AST, symbols: set[str], source: str) -> None:

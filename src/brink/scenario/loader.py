@@ -21,7 +21,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
@@ -134,8 +134,8 @@ def _field_name(loc: tuple[Any, ...], data: Any) -> str:
         elif isinstance(node, dict) and k in node:
             out += f".{k}" if out else str(k)
             node = node[k]
-        elif isinstance(k, str) and ("[" in k or "function-" in k):
-            continue  # pydantic union-branch names are noise for a user
+        elif isinstance(k, str) and ("[" in k or "function-" in k or k.startswith("<")):
+            continue  # pydantic union-branch names (and our "<tag>" union tags) are noise for a user
         else:
             out += f".{k}" if out else str(k)
             node = None
@@ -221,6 +221,34 @@ def read_located(path: Path) -> tuple[Located, list[Problem]]:
                 loc.data[section] = _plain(value)
                 loc.section_origins[section] = _Origin(display, root)
     return loc, problems
+
+
+def load_document(path: str | Path, model: type[BaseModel], what: str) -> BaseModel:
+    """Read one YAML document whose top level is ``model`` (an intervention file, say).
+
+    The same reader and error locating as scenario files: every problem names
+    the file, the line and the field, all problems at once.
+    """
+    p = Path(path)
+    display = str(p)
+    problems: list[Problem] = []
+    if not p.is_file():
+        raise InputError([Problem(display, None, "(file)", f"no such {what} file")])
+    root = _read_yaml(p, display, problems)
+    if problems:
+        raise InputError(problems)
+    if not isinstance(root, CommentedMap):
+        raise InputError([Problem(display, 1, "(file)", f"the top level of {what} file must be a mapping")])
+    located = Located(data=_plain(root), files=[display])
+    for key in root:
+        located.section_origins[str(key)] = _Origin(display, root)
+    try:
+        return model.model_validate(located.data)
+    except ValidationError as exc:
+        for err in exc.errors(include_url=False):
+            file, line, fld = located.locate(tuple(err["loc"]))
+            problems.append(Problem(file, line, fld, err["msg"].removeprefix("Value error, ")))
+        raise InputError(_ordered(problems)) from None
 
 
 def load_scenario(name_or_path: str | Path) -> Scenario:

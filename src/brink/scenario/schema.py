@@ -19,7 +19,7 @@ import datetime as dt
 import re
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
 
 from brink.scenario.expr import ExprError, parse
 
@@ -262,6 +262,60 @@ class BargainingIssue(Sourced):
         if set(v) != {"low", "high"}:
             raise ValueError("scale needs exactly `low` and `high`")
         return v
+
+
+def _number_or_sourced(v: object) -> str:
+    return "<sourced>" if isinstance(v, dict) else "<number>"
+
+
+# A what-if value: a bare number, or a number with its provenance ({value, evidence|assumption}).
+SetValue = Annotated[
+    Annotated[float, Tag("<number>")] | Annotated[Param, Tag("<sourced>")],
+    Discriminator(_number_or_sourced),
+]
+
+ROUNDS_RE = r"^\s*\d+(\s*-\s*\d+)?(\s*,\s*\d+(\s*-\s*\d+)?)*\s*$"
+
+
+class ForceSpec(Strict):
+    """A forced move: in the given rounds (from 1) the actor takes the action wherever feasible."""
+
+    actor: str
+    action: str
+    round: int | None = Field(None, ge=1)
+    rounds: Annotated[str, Field(pattern=ROUNDS_RE)] | int | None = Field(
+        None, description="rounds like 3, '3-6' or '2,4,6'")
+
+    @model_validator(mode="after")
+    def _one_of(self):
+        if (self.round is None) == (self.rounds is None):
+            raise ValueError("needs exactly one of `round` or `rounds` ('6-9')")
+        if isinstance(self.rounds, str):
+            for part in self.rounds.split(","):
+                lo, _, hi = part.partition("-")
+                if hi and int(hi) < int(lo):
+                    raise ValueError(f"round range {part.strip()!r} is reversed")
+        elif isinstance(self.rounds, int) and self.rounds < 1:
+            raise ValueError("rounds count from 1")
+        return self
+
+
+class InterventionSpec(Sourced):
+    """A what-if file's ``intervention:`` mapping (``brink.model.intervention`` is its run-time form)."""
+
+    id: str | None = Field(None, pattern=r"^[A-Za-z][A-Za-z0-9_-]*$")
+    label: str | None = None
+    description: str = ""
+    set: dict[str, SetValue] = Field(default_factory=dict)
+    close_channels: list[str] = Field(default_factory=list)
+    disable: list[str] = Field(default_factory=list)
+    force: list[ForceSpec] = Field(default_factory=list)
+
+
+class InterventionFile(Strict):
+    """The top level of an intervention file."""
+
+    intervention: InterventionSpec
 
 
 class Scenario(Strict):

@@ -5,9 +5,9 @@ pandas DataFrames; ``compare(scenario, intervention, ...)`` pairs a baseline wit
 an intervention on common random numbers. The round loop is in ``engine.py``.
 """
 
-from brink.sim.interventions import Force, Intervention, build_model, from_options, load_intervention
+from brink.sim.interventions import Force, Intervention, from_options, load_intervention
 from brink.sim.results import Comparison, SimulationResult
 from brink.sim.simulate import compare, simulate
 
 __all__ = ["simulate", "compare", "SimulationResult", "Comparison", "Intervention", "Force",
-           "load_intervention", "from_options", "build_model"]
+           "load_intervention", "from_options"]

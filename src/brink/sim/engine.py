@@ -26,31 +26,19 @@ wherever it is exact. Randomness comes from ``brink.sim.rng``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from brink.errors import BrinkError
 from brink.model.choice import evaluate
-from brink.model.compiled import Model
+from brink.model.compiled import Model, RandomSlot
 from brink.model.history import state_after
+from brink.model.intervention import Intervention
 from brink.scenario.schema import Scenario
-from brink.sim.interventions import Intervention, build_model
 from brink.sim.rng import BLOCK, BatchStreams
 
 FRONT_BINS = 200  # resolution of the per-round front-level histograms (fan charts)
-
-
-@dataclass(frozen=True)
-class Slot:
-    """One random quantity of one action, drawn from uniform row ``slot``."""
-
-    name: str
-    slot: int
-    dist: str
-    mean: Callable
-    concentration: Callable | None
 
 
 def sample_choice(P: np.ndarray, u: np.ndarray) -> np.ndarray:
@@ -65,19 +53,19 @@ def sample_choice(P: np.ndarray, u: np.ndarray) -> np.ndarray:
     return np.where(total > 0, pick, -1)
 
 
-def draw_quantities(slots: tuple[Slot, ...], S: np.ndarray, U: np.ndarray) -> dict[str, np.ndarray]:
+def draw_quantities(slots: tuple[RandomSlot, ...], S: np.ndarray, U: np.ndarray) -> dict[str, np.ndarray]:
     """Draws of an action's random quantities for states S from uniforms U (slots, n)."""
     out = {}
     n = S.shape[0]
     for s in slots:
-        mean = np.broadcast_to(np.asarray(s.mean(S, {}), dtype=float), (n,))
+        mean = np.broadcast_to(np.asarray(s.mean(S), dtype=float), (n,))
         u = U[s.slot]
         if s.dist == "bernoulli":
             out[s.name] = (u < mean).astype(float)
         else:  # beta, by its inverse CDF so that one uniform gives one draw
             from scipy.special import betaincinv
 
-            conc = np.broadcast_to(np.asarray(s.concentration(S, {}), dtype=float), (n,))
+            conc = np.broadcast_to(np.asarray(s.concentration(S), dtype=float), (n,))
             m = np.clip(mean, 1e-9, 1 - 1e-9)
             out[s.name] = betaincinv(m * conc, (1 - m) * conc, u)
     return out
@@ -97,7 +85,11 @@ class BatchResult:
 
 @dataclass
 class Engine:
-    """A compiled scenario (plus intervention) ready to simulate. See the module docstring."""
+    """A compiled scenario (plus intervention) ready to simulate. See the module docstring.
+
+    The scenario is compiled once (``brink.model.compiled.Model``) and from then on
+    the engine, like the kernel it generates, reads only the compiled model.
+    """
 
     scenario: Scenario
     intervention: Intervention = field(default_factory=Intervention)
@@ -106,42 +98,28 @@ class Engine:
     backend: str = "auto"  # "numba" (compiled kernel), "numpy" (the decision model as is), "auto"
 
     def __post_init__(self):
-        sc = self.scenario
-        if sc.schedule is None:
-            raise BrinkError(f"scenario {sc.meta.id} has no `schedule`: nothing says who decides each round")
+        if self.scenario.schedule is None:
+            raise BrinkError(f"scenario {self.scenario.meta.id} has no `schedule`: nothing says who decides each round")
         if self.horizon < 1:
             raise BrinkError("--horizon must be at least 1 round")
-        self.model: Model = build_model(sc, self.intervention)
+        self.model: Model = Model(self.scenario, self.intervention)
         m = self.model
+        if m.default_outcome is None:
+            raise BrinkError(f"scenario {m.scenario_id} has no default outcome (`default: true`)")
         if self.round_weeks is None:
-            self.round_weeks = float(sc.schedule.round_weeks.value)
-        self.order = tuple(a for a in sc.schedule.order if a in m.actors)
-        self.outcome_ids = tuple(o for o, _ in m.outcomes)
-        self.default_outcome = next(i for i, (_, fn) in enumerate(m.outcomes) if fn is None)
+            self.round_weeks = m.round_weeks
+        self.order = m.order
+        self.outcome_ids = tuple(o.id for o in m.outcomes)
+        self.default_outcome = m.default_outcome
         self.action_ids = tuple(a for actor in self.order for a in m.actors[actor].actions)
         self.action_col = {a: i for i, a in enumerate(self.action_ids)}
-        self.front_ids = tuple(f.id for f in sc.fronts)
+        self.front_ids = m.front_ids
         self.front_cols = np.array([m.var_index[f"front.{f}"] for f in self.front_ids], dtype=np.int64)
         self.week_col = m.var_index.get("world.week")
-        # random-quantity slots: per action, its quantities in file order take rows 1, 2, ...
-        self.slots: dict[str, tuple[Slot, ...]] = {}
-        spec = {a.id: a for a in sc.actions}
-        for aid in self.action_ids:
-            ca = m.actions[aid]
-            means = dict(ca.random_means)
-            self.slots[aid] = tuple(
-                Slot(name, k, rq.dist, means[name],
-                     m._bind(rq.concentration) if rq.concentration else None)
-                for k, (name, rq) in enumerate(spec[aid].random.items())
-            )
-            for s in self.slots[aid]:
-                if s.dist == "beta" and s.concentration is None:
-                    raise BrinkError(f"action {aid}: beta quantity {s.name!r} needs a `concentration`")
+        # random-quantity slots: per action, its quantities in file order take uniform rows 1, 2, ...
+        self.slots: dict[str, tuple[RandomSlot, ...]] = {aid: m.actions[aid].random for aid in self.action_ids}
         self.n_slots = max((len(v) for v in self.slots.values()), default=0)
-        self.forced: dict[tuple[int, str], str] = {}
-        for f in self.intervention.force:
-            for r in f.rounds:
-                self.forced[(r, f.actor)] = f.action
+        self.forced: dict[tuple[int, str], str] = m.forced
         self.start, _ = state_after(m, None)
         if self.week_col is not None:
             self.start[self.week_col] = 0.0

@@ -6,13 +6,14 @@ backend calls the decision model as it is (``brink.model.choice.evaluate`` and
 every one of the ~200 (action, anticipated response) pairs of a round copies
 and clips the whole state array. That is the definition, and it is slow.
 
-This module turns the same scenario into Python source for Numba functions —
+This module turns the same compiled ``Model`` — and nothing else: it never reads
+the scenario — into Python source for Numba functions —
 one per (actor, action) for its utility, one per actor for its choice, one for
 the chosen action, the dynamics, the outcomes and the whole round — and
 compiles it. The formulas
-are translated node by node from the same parsed ``Expr`` trees (so a formula
-means the same thing in both backends), and the decision rule is the one in
-``brink.model.choice``:
+are translated node by node from the model's parsed ``Formula`` trees (so a
+formula means the same thing in both backends), and the decision rule is the
+one in ``brink.model.choice``:
 
 * an action's effects are evaluated on the prior state and added, then clipped
   to each variable's range; only the variables an action touches get new
@@ -64,8 +65,8 @@ from pathlib import Path
 
 import numpy as np
 
-from brink.model.compiled import Model
-from brink.scenario.expr import _dotted, parse
+from brink.model.compiled import Formula, Model
+from brink.scenario.expr import _dotted
 
 KERNEL_FORMAT = 2  # bump when the generated code's meaning changes
 
@@ -79,27 +80,21 @@ def param_order(model: Model) -> tuple[str, ...]:
 
 
 class _Source:
-    """Translate scenario formulas into Numba-friendly Python expressions."""
+    """Translate the compiled model's parsed formulas into Numba-friendly Python expressions."""
 
     def __init__(self, model: Model):
         self.model = model
         self.param_names = param_order(model)
         self.pidx = {n: k for k, n in enumerate(self.param_names)}
-        self._parsed: dict[str, object] = {}  # each formula is parsed once, however often it is emitted
 
-    def _parse(self, text: str):
-        if text not in self._parsed:
-            self._parsed[text] = parse(text)
-        return self._parsed[text]
-
-    def reads(self, text: str) -> frozenset[int]:
+    @staticmethod
+    def reads(formula: Formula) -> frozenset[int]:
         """State-variable indices a formula reads."""
-        idx = self.model.var_index
-        return frozenset(idx[s] for s in self._parse(text).symbols if s in idx)
+        return formula.reads
 
-    def expr(self, text: str, env: dict[int, str], rnames: dict[str, str] | None = None) -> str:
+    def expr(self, formula: Formula, env: dict[int, str], rnames: dict[str, str] | None = None) -> str:
         """Python source of a formula; ``env`` maps variable index -> local name (else ``s[i]``)."""
-        return self._node(self._parse(text).tree.body, env, rnames or {})
+        return self._node(formula.expr.tree.body, env, rnames or {})
 
     def _node(self, node: ast.AST, env: dict[int, str], rnames: dict[str, str]) -> str:
         if isinstance(node, ast.Constant):
@@ -218,13 +213,12 @@ class KernelSource:
         self.src = _Source(model)
         self.actor_row = {a: k for k, a in enumerate(model.actors)}  # rows of W and LAM
         self.global_action = {aid: g for g, aid in enumerate(model.actions)}  # index into `en`
-        spec = {a.id: a for a in model.scenario.actions}
-        self.rnames = {aid: tuple(spec[aid].random) for aid in model.actions}
-        self.rmeans = {aid: {n: rq.mean for n, rq in spec[aid].random.items()} for aid in model.actions}
-        self.effects = {a.id: dict(a.effects) for a in model.scenario.actions}
-        self.targets = {aid: frozenset(model.var_index[t] for t in self.effects[aid]) for aid in model.actions}
-        self.concerns = {a.id: [c.measure for c in a.concerns] for a in model.scenario.actors if a.id in model.actors}
-        self.pre = {a.id: a.precondition for a in model.scenario.actions}
+        self.rnames = {aid: a.random_names for aid, a in model.actions.items()}
+        self.rmeans = {aid: {r.name: r.mean for r in a.random} for aid, a in model.actions.items()}
+        self.effects = {aid: a.effects for aid, a in model.actions.items()}
+        self.targets = {aid: a.targets for aid, a in model.actions.items()}
+        self.concerns = {actor: list(am.measures) for actor, am in model.actors.items()}
+        self.pre = {aid: a.precondition for aid, a in model.actions.items()}
 
     # ----------------------------------------------------------- pieces
     def _apply(self, out: _Emit, depth: int, aid: str, env: dict[int, str], stem: str,
@@ -240,8 +234,7 @@ class KernelSource:
                 out(depth, f"{local} = {mean}")
             rn[name] = local
         deltas = []
-        for target, formula in self.effects[aid].items():
-            i = self.m.var_index[target]
+        for i, formula in self.effects[aid]:
             d = out.fresh(f"d{stem}_")
             out(depth, f"{d} = {self.src.expr(formula, env, rn)}")
             deltas.append((i, d))
@@ -277,8 +270,8 @@ class KernelSource:
         env_a = self._apply(out, 0, aid, {}, "a")
         adv = am.adversary
         if adv is None:
-            terms = [f"W[{row}, {c}] * ({src.expr(text, env_a)} - {base[c]})"
-                     for c, (text, rd) in enumerate(zip(measures, reads)) if rd & self.targets[aid]]
+            terms = [f"W[{row}, {c}] * ({src.expr(meas, env_a)} - {base[c]})"
+                     for c, (meas, rd) in enumerate(zip(measures, reads)) if rd & self.targets[aid]]
             out(0, "out[t] = " + (" + ".join(terms) if terms else "0.0"))
             return _lane_function(f"util_{actor}_{ja}", "X, M, p, W, LAM, en, out", out.lines)
         bm = m.actors[adv]
@@ -292,14 +285,14 @@ class KernelSource:
             ub.append(u); fb.append(f); pb.append(out.fresh("pb"))
             out(0, f"{f} = {self._feasible(bid, env_a)}")
             env_ab = self._apply(out, 0, bid, env_a, "b")
-            terms = [f"W[{brow}, {c}] * ({src.expr(text, env_ab)} - {src.expr(text, env_a)})"
-                     for c, (text, rd) in enumerate(zip(bmeasures, breads)) if rd & self.targets[bid]]
+            terms = [f"W[{brow}, {c}] * ({src.expr(meas, env_ab)} - {src.expr(meas, env_a)})"
+                     for c, (meas, rd) in enumerate(zip(bmeasures, breads)) if rd & self.targets[bid]]
             out(0, f"{u} = " + (" + ".join(terms) if terms else "0.0"))
             touched = self.targets[aid] | self.targets[bid]
-            for c, (text, rd) in enumerate(zip(measures, reads)):
+            for c, (meas, rd) in enumerate(zip(measures, reads)):
                 if rd & touched:
                     dc[(jb, c)] = out.fresh("dc")
-                    out(0, f"{dc[(jb, c)]} = {src.expr(text, env_ab)} - {base[c]} if {f} else 0.0")
+                    out(0, f"{dc[(jb, c)]} = {src.expr(meas, env_ab)} - {base[c]} if {f} else 0.0")
         tot = _logit_lines(out, 0, ub, fb, f"LAM[{brow}]", pb)
         terms = []
         for c in range(len(measures)):
@@ -354,8 +347,7 @@ class KernelSource:
         out(0, "@njit(cache=True, error_model='numpy', nogil=True)")
         out(0, "def dynamics(s, p):")
         deltas = []
-        for target, formula in m.scenario.dynamics.items():
-            i = m.var_index[target]
+        for i, formula in m.dynamics:
             d = out.fresh("d")
             out(1, f"{d} = {src.expr(formula, {})}")
             deltas.append((i, d))
@@ -365,8 +357,8 @@ class KernelSource:
         out(0, "")
         out(0, "@njit(cache=True, error_model='numpy', nogil=True)")
         out(0, "def outcome(s, p, default):")
-        for k, o in enumerate(m.scenario.outcomes):
-            if not o.default:
+        for k, o in enumerate(m.outcomes):
+            if o.when is not None:
                 out(1, f"if ({src.expr(o.when, {})}) != 0: return {k}")
         out(1, "return default")
         return out.lines
@@ -428,7 +420,7 @@ class KernelSource:
     def text(self) -> str:
         parts = [
             f"# Generated by brink.sim.kernel (format {KERNEL_FORMAT}) for scenario "
-            f"{self.m.scenario.meta.id!r}. Do not edit: regenerated from the scenario.",
+            f"{self.m.scenario_id!r}. Do not edit: regenerated from the scenario.",
             "import numpy as np",
             "from numba import njit",
             "",
@@ -506,7 +498,7 @@ def kernel_args(model: Model) -> KernelArgs:
     W = np.zeros((len(model.actors), cmax))
     for k, a in enumerate(model.actors.values()):
         W[k, :len(a.weights)] = a.weights
-    disabled = getattr(model, "disabled", frozenset())
+    disabled = model.disabled
     return KernelArgs(
         p=np.array([model.params[n] for n in names], dtype=float),
         W=W,
@@ -519,10 +511,10 @@ def kernel_args(model: Model) -> KernelArgs:
 
 def unsupported_reason(model: Model, start: np.ndarray, horizon: int, round_weeks: float) -> str | None:
     """Why the compiled kernel cannot run this model exactly (None: it can)."""
-    for a in model.scenario.actions:
-        for name, rq in a.random.items():
-            if rq.dist != "bernoulli":
-                return f"action {a.id}: random quantity {name!r} is {rq.dist} (the kernel draws Bernoulli only)"
+    for a in model.actions.values():
+        for r in a.random:
+            if r.dist != "bernoulli":
+                return f"action {a.id}: random quantity {r.name!r} is {r.dist} (the kernel draws Bernoulli only)"
     for i, v in model.pinned.items():
         if not model.lo[i] <= v <= model.hi[i]:
             return f"{model.var_names[i]} is pinned at {v:g}, outside its range [{model.lo[i]:g}, {model.hi[i]:g}]"
