@@ -86,3 +86,66 @@ def test_run_without_forecast(capsys, tmp_path, monkeypatch):
     code, out = run(capsys, "run", "iran-2024", "--runs", "0")
     assert code == 0 and "Most likely" in out and "Outcome probabilities" not in out
     assert not (tmp_path / "brink-results").exists()
+
+
+# ------------------------------------------------------------ the actor comes from the scenario
+@pytest.fixture(scope="module")
+def renamed(tmp_path_factory):
+    """iran-2024 with Iran renamed TEH: a scenario without any actor called IRN."""
+    from tests.model.test_actor_and_results import renamed_copy
+
+    return str(renamed_copy(tmp_path_factory.mktemp("renamed") / "teh-2024"))
+
+
+def test_explain_as_of_honours_actor_without_an_irn_actor(capsys, renamed):
+    code, out = run(capsys, "explain", renamed, "--at", "as-of", "--actor", "ISR", "--json")
+    assert code == 0 and json.loads(out)["actor"] == "ISR"
+    code, out = run(capsys, "explain", renamed, "--at", "as-of", "--json")
+    assert code == 0 and json.loads(out)["actor"] == "TEH"   # the actor of the latest decision point
+    code, out = run(capsys, "explain", renamed, "--json")
+    data = json.loads(out)
+    assert code == 0 and (data["actor"], data["decision_point"]) == ("TEH", "after_october_26")
+
+
+def test_unknown_actor_is_a_clear_error_listing_the_deciding_actors(capsys, renamed):
+    code, out = run(capsys, "explain", renamed, "--at", "as-of", "--actor", "IRN")
+    assert code == 2 and "Traceback" not in out
+    assert "'IRN'" in out and "deciding actors:" in out and "TEH" in out and "USA" in out
+
+
+def test_explain_honours_actor_on_every_builtin(capsys, scenario_id):
+    from brink.model import compile_model
+    from brink.scenario.loader import load_scenario
+
+    m = compile_model(load_scenario(scenario_id))
+    for actor in m.actors:
+        code, out = run(capsys, "explain", scenario_id, "--at", "as-of", "--actor", actor, "--json")
+        assert code == 0 and json.loads(out)["actor"] == actor
+
+
+def test_run_explains_the_scenarios_own_actor(capsys, renamed):
+    code, out = run(capsys, "run", renamed, "--runs", "0")
+    assert code == 0 and "after_october_26" in out and "Most likely" in out
+
+
+# ------------------------------------------------------------ --json prints to_dict, --set is named
+def test_explain_json_is_the_explanations_to_dict(capsys):
+    from brink.model import compile_model, explain_at, replay
+    from brink.scenario.loader import load_scenario
+
+    m = compile_model(load_scenario("iran-2024"), {"lambda": 3})
+    _, out = run(capsys, "explain", "iran-2024", "--at", "after_haniyeh", "--set", "lambda=3", "--json")
+    assert json.loads(out) == json.loads(json.dumps(explain_at(m, "after_haniyeh").to_dict()))
+    _, out = run(capsys, "explain", "iran-2024", "--replay", "--set", "lambda=3", "--json")
+    assert json.loads(out) == json.loads(json.dumps(replay(m).to_dict()))
+
+
+def test_explain_set_prints_the_what_if(capsys):
+    code, out = run(capsys, "explain", "iran-2024", "--at", "after_haniyeh", "--set", "legitimacy=0.3")
+    assert code == 0
+    lines = [ln for ln in out.splitlines() if "what-if" in ln]
+    assert len(lines) == 1 and "IRN.legitimacy=0.3" in lines[0]
+    _, out = run(capsys, "explain", "iran-2024", "--at", "after_haniyeh")
+    assert "what-if" not in out
+    _, out = run(capsys, "explain", "iran-2024", "--replay", "--set", "lambda=3")
+    assert "what-if applied: lambda=3" in out

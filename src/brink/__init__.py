@@ -9,7 +9,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-__all__ = ["load_scenario", "simulate", "__version__"]
+__all__ = ["load_scenario", "simulate", "compare", "__version__"]
 
 
 def load_scenario(name_or_path):  # noqa: D401 - thin re-export
@@ -21,7 +21,21 @@ def load_scenario(name_or_path):  # noqa: D401 - thin re-export
 
 def simulate(scenario, runs: int = 10_000, horizon: int = 26, seed: int = 0, intervention=None, **kw):
     """Monte Carlo forecast of a scenario (name, path or ``Scenario``): a ``SimulationResult``
-    whose tables are pandas DataFrames. See ``brink.sim.simulate``."""
+    whose tables are pandas DataFrames. Takes the CLI's what-if shorthands
+    (``set={"ACTOR.VARIABLE": 0.3}``, ``disable=``, ``force=``, ``close_channel=``).
+    See ``brink.sim.simulate``."""
     from brink.sim import simulate as _simulate
 
     return _simulate(scenario, runs, horizon, seed, intervention, **kw)
+
+
+def compare(scenario, intervention=None, runs: int = 10_000, horizon: int = 26, seed: int = 0, **kw):
+    """An intervention against the baseline on common random numbers: a ``Comparison``.
+
+    The intervention is an ``Intervention``, a YAML file or a name shipped with the
+    scenario, and/or the CLI's shorthands: ``set={"ACTOR.VARIABLE": 0.3}``,
+    ``disable=[ACTION, ...]``, ``force=["ACTOR:ACTION@ROUNDS"]`` (as ``--force``),
+    ``close_channel=[CHANNEL, ...]``. See ``brink.sim.compare``."""
+    from brink.sim import compare as _compare
+
+    return _compare(scenario, intervention, runs, horizon, seed, **kw)

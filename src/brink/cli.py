@@ -24,9 +24,11 @@ app = typer.Typer(
 )
 
 # One entry per capability; each module defines register(app: typer.Typer).
+# ``brink.run`` (the main job) sits above ``model`` and ``sim`` and uses both.
 _COMMAND_MODULES: tuple[str, ...] = (
     "brink.scenario.commands",
     "brink.model.commands",
+    "brink.run",
     "brink.bargain.commands",
     "brink.fit.commands",
     "brink.sim.commands",

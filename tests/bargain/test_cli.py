@@ -77,3 +77,21 @@ def test_bad_model_and_bad_file(app, tmp_path):
     bad.write_text("Actor,Capability,Position,Salience\nA,1,5,0.5\nB,1,seven,0.5\n")
     r = run(app, str(bad))
     assert isinstance(r.exception, InputError) and "bad.csv:3: Position" in str(r.exception)
+
+
+def test_json_is_the_forecasts_to_dict_and_to_frame_has_one_row_per_issue(app):
+    from brink.bargain.forecast import forecast
+    from brink.bargain.readers import read_table
+
+    path = str(case_path("SOE-Pol-Comp.csv"))
+    fc = forecast(read_table(path), draws=10, seed=3)
+    d = fc.to_dict()
+    assert json.loads(json.dumps(d)) == d
+    r = run(app, path, "--json", "--draws", "10", "--seed", "3")
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.output) == d
+    f = fc.to_frame()
+    assert list(f["issue"]) == [it.issue for it in fc.issues] == list(fc.case.issues)
+    for m in ("compromise", "median", "nash", "eu", "exchange"):
+        assert f[m].tolist() == [it.forecasts[m] for it in fc.issues]
+    assert f["actors"].tolist() == [len(it.actors) for it in fc.issues]

@@ -8,7 +8,7 @@ from brink.sim.interventions import (builtin_interventions, from_options, load_i
 
 
 def test_every_shipped_intervention_loads_and_builds(scenario):
-    from brink.model.compiled import compile_model as build_model
+    from brink.model.compiled import compile_model
 
     shipped = builtin_interventions("iran-2024")
     assert {"us-max-pressure", "oman-closed", "iran-no-warning", "hezbollah-ceasefire",
@@ -16,7 +16,7 @@ def test_every_shipped_intervention_loads_and_builds(scenario):
     for name, path in shipped.items():
         iv = load_intervention(path)
         assert not iv.is_baseline(), name
-        build_model(scenario, iv)
+        compile_model(scenario, iv)
 
 
 def test_loader_reads_only_top_level_yaml(scenario):
@@ -76,13 +76,91 @@ def test_bad_intervention_file_names_file_line_and_field(tmp_path):
 
 
 def test_unknown_names_are_user_errors(scenario):
-    from brink.model.compiled import compile_model as build_model
+    from brink.model.compiled import compile_model
 
     for iv in (from_options(close=["NOPE"]), from_options(disable=["IRN_fly"]),
                from_options(force_items=["ISR:USA_talks@2"]), from_options(set_items=["nonsense=1"])):
         with pytest.raises(BrinkError):
-            build_model(scenario, iv)
+            compile_model(scenario, iv)
     with pytest.raises(BrinkError):
         parse_force(["USA:USA_talks"])
     with pytest.raises(BrinkError):
         resolve_intervention("no-such-thing", "iran-2024")
+
+
+# ------------------------------------------------ the Python API takes the CLI's shorthands
+def _cli_json(*argv) -> dict:
+    import json
+
+    from typer.testing import CliRunner
+
+    from brink.cli import app
+
+    r = CliRunner().invoke(app, list(argv))
+    assert r.exit_code == 0, r.output
+    return json.loads(r.stdout)
+
+
+def test_brink_compare_with_set_equals_the_cli(scenario, tmp_path):
+    import brink
+
+    cmp = brink.compare(scenario, set={"IRN.legitimacy": 0.3}, runs=800, horizon=6, seed=5, backend="numpy")
+    assert cmp.variant.intervention == "custom" and "IRN.legitimacy=0.3" in cmp.variant.meta["intervention_detail"]
+    data = _cli_json("compare", "iran-2024", "--set", "IRN.legitimacy=0.3", "--runs", "800", "--horizon", "6",
+                     "--seed", "5", "--backend", "numpy", "--json", "--out", str(tmp_path / "c"))
+    assert len(data["comparisons"]) == 1
+    assert data["comparisons"][0]["differences"] == cmp.to_dict()["differences"]
+    assert data["comparisons"][0] == cmp.to_dict()
+    # the same what-if given as the CLI's strings
+    again = brink.compare("iran-2024", set=["IRN.legitimacy=0.3"], runs=800, horizon=6, seed=5, backend="numpy")
+    assert again.differences().equals(cmp.differences())
+
+
+def test_compare_shorthands_build_the_options_intervention(scenario):
+    from brink.sim import compare, what_if
+
+    flags = dict(disable=["IRN_strike_warned"], force=["HEZ:HEZ_ceasefire@1-2"], close_channel=["QATAR"])
+    iv = from_options(None, flags["force"], flags["close_channel"], flags["disable"])
+    assert what_if(scenario, **flags) == iv
+    by_kw = compare(scenario, runs=500, horizon=4, seed=2, backend="numpy", **flags)
+    by_iv = compare(scenario, iv, runs=500, horizon=4, seed=2, backend="numpy")
+    assert by_kw.differences().equals(by_iv.differences())
+    # shorthands add to a named intervention, as --set adds to --intervention
+    both = what_if("iran-2024", "iran-no-warning", set={"lambda": 4})
+    assert "IRN_strike_warned" in both.disable and both.set == {"lambda": 4.0} and both.id == "iran-no-warning"
+    with pytest.raises(BrinkError):
+        compare(scenario, runs=10)   # nothing to compare
+
+
+def test_results_to_dict_round_trips_and_to_frame_is_one_row_per_outcome(scenario, tmp_path):
+    import json
+
+    from brink.sim import compare
+
+    cmp = compare(scenario, from_options(close=["QATAR"]), runs=400, horizon=4, seed=1, backend="numpy")
+    for res in (cmp.baseline, cmp.variant):
+        d = res.to_dict()
+        assert json.loads(json.dumps(d)) == d
+        assert [o["outcome"] for o in d["outcomes"]] == list(res.outcome_ids)
+        assert sum(o["count"] for o in d["outcomes"]) == res.n == d["runs"]
+        f = res.to_frame()
+        assert list(f["outcome"]) == list(res.outcome_ids)
+        assert f["probability"].tolist() == [o["probability"] for o in d["outcomes"]]
+    d = cmp.to_dict()
+    assert json.loads(json.dumps(d)) == d
+    f = cmp.to_frame()
+    assert list(f["outcome"]) == list(cmp.baseline.outcome_ids)
+    assert f["difference"].tolist() == [r["difference"] for r in d["differences"]]
+    assert d["intervention"] == "custom" and d["variant"]["intervention"] == "custom"
+    # the report's figures draw on the caller's Axes, without pyplot
+    from matplotlib.figure import Figure
+
+    from brink.report.simulation import fig_differences, fig_probabilities
+
+    ax = Figure().subplots()
+    assert fig_differences(cmp, ax=ax) is ax.figure and len(ax.patches) == len(res.outcome_ids)
+    assert isinstance(fig_probabilities(res), Figure)
+    # `brink simulate --json` prints the result's to_dict
+    out = _cli_json("simulate", "iran-2024", "--close-channel", "QATAR", "--runs", "400", "--horizon", "4",
+                    "--seed", "1", "--backend", "numpy", "--json", "--out", str(tmp_path / "s"))
+    assert out == cmp.variant.to_dict()

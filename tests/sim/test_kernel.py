@@ -15,7 +15,7 @@ from brink.errors import BrinkError
 from brink.model.choice import evaluate
 from brink.model.compiled import Model
 from brink.sim.engine import Engine
-from brink.model.compiled import compile_model as build_model
+from brink.model.compiled import compile_model
 from brink.sim.interventions import from_options, resolve_intervention
 from brink.sim.kernel import KernelSource, _Source, kernel_args, unsupported_reason
 
@@ -78,7 +78,7 @@ def test_kernel_serves_interventions_through_its_arguments(scenario):
     """Weights, precision, parameters and disabled actions change the arguments, not the code."""
     iv = from_options(set_items=["weight.IRN.us_entry=0.9", "precision.ISR=2.5", "proxy_attribution=0.9"],
                       disable=["IRN_strike_warned"])
-    model = build_model(scenario, iv)
+    model = compile_model(scenario, iv)
     base = Model(scenario)
     assert KernelSource(model, tuple(scenario.schedule.order)).text() == \
         KernelSource(base, tuple(scenario.schedule.order)).text()

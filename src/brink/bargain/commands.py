@@ -6,8 +6,6 @@ from pathlib import Path
 
 import typer
 
-MODEL_CHOICES = ("compromise", "median", "nash", "eu", "exchange")
-
 
 def _load_case(target: str):
     from brink.errors import BrinkError
@@ -25,77 +23,6 @@ def _load_case(target: str):
 
     sc = load_scenario(target)
     return case_from_scenario(sc, source=target)
-
-
-def _result_json(fc) -> dict:
-    case = fc.case
-    out = {
-        "source": case.source,
-        "settings": fc.settings,
-        "definitions": {
-            "prevail": "share of seeded perturbed runs of the expected-utility model in which the actor's stated "
-                       "position is the nearest to the forecast (ties split)",
-            "compromise": "capability x salience weighted mean",
-            "median": "capability x salience weighted median",
-            "nash": "weighted Nash bargaining solution, disagreement at each actor's worst point of the scale",
-            "eu": "Bueno de Mesquita challenge model (Scholz et al. 2011 reconstruction): median after the last round",
-            "exchange": "Stokman exchange model: expected outcome after vote trading",
-        },
-        "issues": [],
-    }
-    prov = case.provenance.get("values", {})
-    for d, it in enumerate(fc.issues):
-        idx, x, s, c = case.issue(d)
-        item = {
-            "id": it.issue,
-            "label": it.label,
-            "scale": list(case.scale[d]),
-            "forecasts": it.forecasts,
-            "notes": it.notes,
-            "actors": [
-                {
-                    "actor": case.actors[i],
-                    "position": float(case.position[i, d]),
-                    "salience": float(case.salience[i, d]),
-                    "capability": float(case.capability[i, d]),
-                    "prevail": it.prevail.get(case.actors[i]),
-                    **({"provenance": {f: {"evidence": prov[(case.actors[i], it.issue, f)][0],
-                                           "assumption": prov[(case.actors[i], it.issue, f)][1]}
-                                       for f in ("position", "salience", "capability")}}
-                       if (case.actors[i], it.issue, "position") in prov else {}),
-                }
-                for i in idx
-            ],
-        }
-        if "scale_text" in case.provenance:
-            item["scale_text"] = dict(zip(("low", "high"), case.provenance["scale_text"][it.issue]))
-        if it.eu is not None:
-            item["eu"] = {
-                "median_by_round": it.eu.median_path,
-                "mean_by_round": it.eu.mean_path,
-                "positions_by_round": {case.actors[i]: it.eu.positions[:, k].tolist() for k, i in enumerate(idx)},
-                "risk_exponents_by_round": {case.actors[i]: it.eu.risk[:, k].tolist() for k, i in enumerate(idx)},
-                "rounds": it.eu.rounds,
-                "converged": it.eu.converged,
-                "moves": [{"round": mv.round, "actor": case.actors[idx[mv.actor]], "kind": mv.kind,
-                           "toward": case.actors[idx[mv.toward]], "from": mv.old, "to": mv.new}
-                          for mv in it.eu.moves],
-            }
-        out["issues"].append(item)
-    if fc.exchange is not None:
-        out["exchange"] = {
-            "rounds": fc.exchange.rounds,
-            "converged": fc.exchange.converged,
-            "outcome_by_round": {case.issues[d]: fc.exchange.outcome_path[:, d].tolist()
-                                 for d in range(case.n_issues)},
-            "exchanges": [{"round": e.round, "concedes_on_first": case.actors[e.i], "first_issue": case.issues[e.d],
-                           "concedes_on_second": case.actors[e.j], "second_issue": case.issues[e.e],
-                           "shift_first": e.shift_d, "shift_second": e.shift_e, "gain_each": e.gain}
-                          for e in fc.exchange.exchanges],
-        }
-    else:
-        out["exchange"] = {"note": fc.exchange_note}
-    return out
 
 
 def _print(fc, models, show_history: bool, top: int) -> None:
@@ -181,13 +108,13 @@ def register(app: typer.Typer) -> None:
         top: int = typer.Option(10, help="exchanges to list"),
     ) -> None:
         """Forecast each bargaining issue with several models side by side."""
-        from brink.bargain.forecast import forecast
+        from brink.bargain.forecast import MODELS, forecast
         from brink.errors import BrinkError
 
-        models = tuple(model) if model else MODEL_CHOICES
-        bad = [m for m in models if m not in MODEL_CHOICES]
+        models = tuple(model) if model else MODELS
+        bad = [m for m in models if m not in MODELS]
         if bad:
-            raise BrinkError(f"--model: unknown model(s) {', '.join(bad)}; choose from {', '.join(MODEL_CHOICES)}")
+            raise BrinkError(f"--model: unknown model(s) {', '.join(bad)}; choose from {', '.join(MODELS)}")
         rule = offer_rule.replace("-", "_")
         if rule not in ("scholz", "least_move"):
             raise BrinkError("--offer-rule: choose scholz or least-move")
@@ -200,6 +127,6 @@ def register(app: typer.Typer) -> None:
         if as_json:
             import json
 
-            typer.echo(json.dumps(_result_json(fc), indent=2, default=float))
+            typer.echo(json.dumps(fc.to_dict(), indent=2))
         else:
             _print(fc, models, history, top)

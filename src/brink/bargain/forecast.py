@@ -22,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 
 from brink.bargain.case import Case
 from brink.bargain.compromise import weighted_mean, weighted_median
@@ -50,13 +51,102 @@ class IssueForecast:
     notes: dict[str, str] = field(default_factory=dict)
 
 
+DEFINITIONS = {
+    "prevail": "share of seeded perturbed runs of the expected-utility model in which the actor's stated "
+               "position is the nearest to the forecast (ties split)",
+    "compromise": "capability x salience weighted mean",
+    "median": "capability x salience weighted median",
+    "nash": "weighted Nash bargaining solution, disagreement at each actor's worst point of the scale",
+    "eu": "Bueno de Mesquita challenge model (Scholz et al. 2011 reconstruction): median after the last round",
+    "exchange": "Stokman exchange model: expected outcome after vote trading",
+}
+
+
 @dataclass
 class CaseForecast:
+    """Every model's forecast of every issue of a case (what ``brink bargain`` prints)."""
+
     case: Case
     issues: list[IssueForecast]
     exchange: ExchangeResult | None
     exchange_note: str
     settings: dict
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per issue: its scale, then one column per model run (NaN: not applicable)."""
+        models = [m for m in MODELS if any(m in it.forecasts for it in self.issues)]
+        rows = []
+        for d, it in enumerate(self.issues):
+            low, high = self.case.scale[d]
+            row = {"issue": it.issue, "label": it.label, "low": float(low), "high": float(high),
+                   "actors": len(it.actors)}
+            row.update({m: (np.nan if it.forecasts.get(m) is None else float(it.forecasts[m])) for m in models})
+            rows.append(row)
+        return pd.DataFrame(rows, columns=["issue", "label", "low", "high", "actors", *models])
+
+    def to_dict(self) -> dict:
+        """Settings, definitions, per issue the forecasts, actors (with provenance), the
+        expected-utility history, and the exchange model's trades (``brink bargain --json``)."""
+        case = self.case
+        out = {
+            "source": case.source,
+            "settings": self.settings,
+            "definitions": dict(DEFINITIONS),
+            "issues": [],
+        }
+        prov = case.provenance.get("values", {})
+        for d, it in enumerate(self.issues):
+            idx, x, s, c = case.issue(d)
+            item = {
+                "id": it.issue,
+                "label": it.label,
+                "scale": list(case.scale[d]),
+                "forecasts": it.forecasts,
+                "notes": it.notes,
+                "actors": [
+                    {
+                        "actor": case.actors[i],
+                        "position": float(case.position[i, d]),
+                        "salience": float(case.salience[i, d]),
+                        "capability": float(case.capability[i, d]),
+                        "prevail": it.prevail.get(case.actors[i]),
+                        **({"provenance": {f: {"evidence": prov[(case.actors[i], it.issue, f)][0],
+                                               "assumption": prov[(case.actors[i], it.issue, f)][1]}
+                                           for f in ("position", "salience", "capability")}}
+                           if (case.actors[i], it.issue, "position") in prov else {}),
+                    }
+                    for i in idx
+                ],
+            }
+            if "scale_text" in case.provenance:
+                item["scale_text"] = dict(zip(("low", "high"), case.provenance["scale_text"][it.issue]))
+            if it.eu is not None:
+                item["eu"] = {
+                    "median_by_round": it.eu.median_path,
+                    "mean_by_round": it.eu.mean_path,
+                    "positions_by_round": {case.actors[i]: it.eu.positions[:, k].tolist() for k, i in enumerate(idx)},
+                    "risk_exponents_by_round": {case.actors[i]: it.eu.risk[:, k].tolist() for k, i in enumerate(idx)},
+                    "rounds": it.eu.rounds,
+                    "converged": it.eu.converged,
+                    "moves": [{"round": mv.round, "actor": case.actors[idx[mv.actor]], "kind": mv.kind,
+                               "toward": case.actors[idx[mv.toward]], "from": mv.old, "to": mv.new}
+                              for mv in it.eu.moves],
+                }
+            out["issues"].append(item)
+        if self.exchange is not None:
+            out["exchange"] = {
+                "rounds": self.exchange.rounds,
+                "converged": self.exchange.converged,
+                "outcome_by_round": {case.issues[d]: self.exchange.outcome_path[:, d].tolist()
+                                     for d in range(case.n_issues)},
+                "exchanges": [{"round": e.round, "concedes_on_first": case.actors[e.i], "first_issue": case.issues[e.d],
+                               "concedes_on_second": case.actors[e.j], "second_issue": case.issues[e.e],
+                               "shift_first": e.shift_d, "shift_second": e.shift_e, "gain_each": e.gain}
+                              for e in self.exchange.exchanges],
+            }
+        else:
+            out["exchange"] = {"note": self.exchange_note}
+        return out
 
 
 def prevail_probabilities(

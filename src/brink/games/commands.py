@@ -43,11 +43,11 @@ def game_cmd(
 
     from brink.games.builder import build_game
     from brink.model import compile_model, latest_decision_point
-    from brink.scenario.commands import parse_assignments
+    from brink.model.intervention import parse_set
     from brink.scenario.loader import load_scenario
 
     sc = load_scenario(scenario)
-    overrides = parse_assignments(set_)
+    overrides = parse_set(set_)
     model = compile_model(sc, overrides)
     dp = at or latest_decision_point(model, "IRN" if "IRN" in model.actors else None)
 

@@ -1,4 +1,4 @@
-"""``brink explain`` and ``brink run``: why an actor chooses what it chooses."""
+"""``brink explain``: why an actor chooses what it chooses (``brink run`` is in ``brink.run``)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from brink.console import console
 
 def register(app: typer.Typer) -> None:
     app.command("explain")(explain_cmd)
-    app.command("run")(run_cmd)
 
 
 def _bar(p: float, width: int = 12) -> str:
@@ -67,22 +66,31 @@ def render_explanation(ex, model) -> None:
     )
 
 
-def render_replay(rows, log_score: float) -> None:
-    t = Table(title="replay of the 2024 decision points: the model's probability of what was actually done")
+def render_what_if(what_if: dict[str, float]) -> None:
+    """One line naming the what-if values a result was computed under (nothing for the baseline)."""
+    if what_if:
+        console.print("what-if applied: " + ", ".join(f"{k}={v:g}" for k, v in what_if.items()),
+                      style="yellow", highlight=False)
+
+
+def render_replay(rep) -> None:
+    """Print a ``Replay``: the model's probability of each choice actually made."""
+    t = Table(title="replay of the dated decision points: the model's probability of what was actually done")
     for col, just in (("decision point", "left"), ("date", "left"), ("actor", "left"), ("taken", "left"),
                       ("P(taken)", "right"), ("rank", "right"), ("model's top choice", "left")):
         t.add_column(col, justify=just, overflow="fold")
-    for r in rows:
+    for r in rep:
         t.add_row(r.decision_point, r.date, r.actor, r.taken, f"{r.p_taken:.3f}", str(r.rank_taken),
                   f"{r.top_action} ({r.p_top:.2f})")
     console.print(t)
-    n = len(rows)
-    console.print(f"log score: {log_score:.3f} over {n} decisions (mean {log_score / max(n, 1):.3f} per decision)")
+    n = len(rep)
+    console.print(f"log score: {rep.log_score:.3f} over {n} decisions (mean {rep.log_score / max(n, 1):.3f} per decision)")
 
 
 def explain_cmd(
     scenario: Annotated[str, typer.Argument(help="built-in name or path")] = "iran-2024",
-    actor: Annotated[str | None, typer.Option("--actor", help="deciding actor id, e.g. IRN")] = None,
+    actor: Annotated[str | None, typer.Option(
+        "--actor", help="deciding actor id (default: the actor of the scenario's latest decision point)")] = None,
     at: Annotated[str | None, typer.Option("--at", help="decision point id, or 'as-of' for the as_of date")] = None,
     replay: Annotated[bool, typer.Option("--replay", help="walk every dated decision point")] = False,
     set_: Annotated[list[str] | None, typer.Option("--set", help="what-if NAME=VALUE (repeatable)")] = None,
@@ -90,55 +98,33 @@ def explain_cmd(
 ) -> None:
     """Explain a decision: each action's probability, utility and per-concern contribution."""
     from brink.errors import BrinkError
-    from brink.model import compile_model, explain, explain_at, latest_decision_point, state_after
-    from brink.model.explain import log_score, replay as run_replay
-    from brink.scenario.commands import parse_assignments
+    from brink.model import (compile_model, deciding_actor, explain, explain_at, explain_default,
+                             replay as run_replay, state_after)
+    from brink.model.intervention import parse_set
     from brink.scenario.loader import load_scenario
 
     sc = load_scenario(scenario)
-    model = compile_model(sc, parse_assignments(set_))
+    model = compile_model(sc, parse_set(set_))
     if replay:
-        rows = run_replay(model)
+        rep = run_replay(model)
         if as_json:
-            typer.echo(json.dumps({"rows": [r.__dict__ for r in rows], "log_score": log_score(rows)}, indent=2))
+            typer.echo(json.dumps(rep.to_dict(), indent=2))
         else:
-            render_replay(rows, log_score(rows))
+            render_what_if(rep.what_if)
+            render_replay(rep)
         return
-    if actor is not None and actor not in model.actors:
-        raise BrinkError(f"--actor {actor}: not a deciding actor (deciding: {', '.join(model.actors)})")
-    if at in ("as-of", "as_of", "now"):
+    if at is None:
+        ex = explain_default(model, actor)
+    elif at in ("as-of", "as_of", "now"):
         S, _ = state_after(model, None)
-        ex = explain(model, S, actor or "IRN" if "IRN" in model.actors else next(iter(model.actors)))
+        ex = explain(model, S, deciding_actor(model, actor))
     else:
-        dp_id = at or latest_decision_point(model, actor)
-        dp = sc.decision_point(dp_id) if dp_id in {d.id for d in sc.decision_points} else None
-        if dp is None:
+        if at not in {d.id for d in sc.decision_points}:
             known = ", ".join(d.id for d in sc.decision_points)
-            raise BrinkError(f"--at {dp_id}: unknown decision point (known: {known}, or as-of)")
-        ex = explain_at(model, dp_id, actor)
+            raise BrinkError(f"--at {at}: unknown decision point (known: {known + ', ' if known else ''}or as-of)")
+        ex = explain_at(model, at, None if actor is None else deciding_actor(model, actor))
     if as_json:
         typer.echo(json.dumps(ex.to_dict(), indent=2))
     else:
+        render_what_if(ex.what_if)
         render_explanation(ex, model)
-
-
-def run_cmd(
-    scenario: Annotated[str, typer.Argument(help="built-in name or path")] = "iran-2024",
-    runs: Annotated[int, typer.Option("--runs", help="trajectories of the closing forecast (0: skip it)")] = 20_000,
-    seed: Annotated[int, typer.Option("--seed", help="random seed of the forecast")] = 7,
-) -> None:
-    """The main job: explain Iran's choice at the latest decision point, then forecast the outcomes."""
-    from brink.model import compile_model, explain_at, latest_decision_point
-    from brink.scenario.loader import load_scenario
-
-    sc = load_scenario(scenario)
-    model = compile_model(sc)
-    console.rule(f"[bold]{sc.meta.title}[/] — as of {sc.meta.as_of}")
-    actor = "IRN" if "IRN" in model.actors else None
-    dp_id = latest_decision_point(model, actor)
-    render_explanation(explain_at(model, dp_id), model)
-    if runs > 0 and sc.schedule is not None:
-        from brink.sim.commands import forecast_summary
-
-        console.rule(f"[bold]Forecast[/] — {runs:,} simulated futures from {sc.meta.as_of}")
-        forecast_summary(sc, runs=runs, seed=seed)  # the scenario already loaded above

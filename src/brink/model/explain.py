@@ -3,19 +3,23 @@
 An ``Explanation`` lists, for every action of the deciding actor, its choice
 probability, its utility and how each concern contributes (weight × expected
 change), plus the adversary's anticipated response. The CLI renders it as a
-table; ``to_dict`` gives the same content as JSON for machines.
+table; ``to_dict`` gives the same content as JSON for machines and
+``to_frame`` one row per action for notebooks. ``replay`` walks every dated
+decision point and returns a ``Replay`` (one row per decision point).
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
 
 import numpy as np
+import pandas as pd
 
 from brink.model.choice import evaluate
 from brink.model.compiled import Model
-from brink.model.history import state_at
+from brink.model.history import deciding_actor, latest_decision_point, state_after, state_at
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,7 @@ class Explanation:
     actions: list[ActionExplanation]
     state: dict[str, float]
     taken: str | None = None
+    what_if: dict[str, float] = field(default_factory=dict)  # the model's overrides (resolved names)
 
     def probability_of(self, action_id: str) -> float:
         for a in self.actions:
@@ -54,7 +59,21 @@ class Explanation:
         return sorted(self.actions, key=lambda a: (-a.probability, -a.utility))
 
     def to_dict(self) -> dict:
+        """Every field as JSON-able data (what ``brink explain --json`` prints)."""
         return asdict(self)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per action: probability, utility, then ``contribution.C`` (weight × expected
+        change) and ``change.C`` (expected change) for each concern C, in the concerns' order."""
+        concerns = [c["id"] for c in self.concerns]
+        rows = []
+        for a in self.actions:
+            row = {"action": a.action, "label": a.label, "category": a.category, "feasible": a.feasible,
+                   "probability": a.probability, "utility": a.utility}
+            row.update({f"contribution.{c}": a.contributions[c] for c in concerns})
+            row.update({f"change.{c}": a.concern_changes[c] for c in concerns})
+            rows.append(row)
+        return pd.DataFrame(rows)
 
 
 def explain(model: Model, S: np.ndarray, actor: str, decision_point: str | None = None) -> Explanation:
@@ -94,6 +113,7 @@ def explain(model: Model, S: np.ndarray, actor: str, decision_point: str | None 
         actions=rows,
         state={n: float(S[i]) for i, n in enumerate(model.var_names)},
         taken=dp.taken if dp else None,
+        what_if=dict(model.overrides),
     )
 
 
@@ -101,6 +121,16 @@ def explain_at(model: Model, decision_point: str, actor: str | None = None) -> E
     """Explain the decision at a named decision point (its own actor unless given)."""
     dp = model.scenario.decision_point(decision_point)
     return explain(model, state_at(model, decision_point), actor or dp.actor, decision_point)
+
+
+def explain_default(model: Model, actor: str | None = None) -> Explanation:
+    """The decision to show when none is named: ``deciding_actor(model, actor)``'s latest
+    decision point, or its choice in the state at the as_of date if it has none."""
+    actor = deciding_actor(model, actor)
+    if any(d.actor == actor for d in model.scenario.decision_points):
+        return explain_at(model, latest_decision_point(model, actor), actor)
+    S, _ = state_after(model, None)
+    return explain(model, S, actor)
 
 
 @dataclass(frozen=True)
@@ -115,7 +145,36 @@ class ReplayRow:
     p_top: float
 
 
-def replay(model: Model) -> list[ReplayRow]:
+@dataclass(frozen=True)
+class Replay:
+    """The model's probability of each choice actually made; iterates over its rows."""
+
+    rows: tuple[ReplayRow, ...]
+    what_if: dict[str, float] = field(default_factory=dict)
+
+    def __iter__(self) -> Iterator[ReplayRow]:
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, i: int) -> ReplayRow:
+        return self.rows[i]
+
+    @property
+    def log_score(self) -> float:
+        return log_score(self.rows)
+
+    def to_dict(self) -> dict:
+        """Rows, log score and what-if as JSON-able data (what ``brink explain --replay --json`` prints)."""
+        return {"rows": [asdict(r) for r in self.rows], "log_score": self.log_score, "what_if": dict(self.what_if)}
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per decision point, the columns of ``ReplayRow``."""
+        return pd.DataFrame([asdict(r) for r in self.rows], columns=list(ReplayRow.__dataclass_fields__))
+
+
+def replay(model: Model) -> Replay:
     """For each dated decision point with a known choice: the model's probability of it."""
     rows = []
     for dp in sorted(model.scenario.decision_points, key=lambda d: d.date):
@@ -126,9 +185,9 @@ def replay(model: Model) -> list[ReplayRow]:
         rank = next(i for i, a in enumerate(ranked, 1) if a.action == dp.taken)
         rows.append(ReplayRow(dp.id, dp.date.isoformat(), dp.actor, dp.taken,
                               ex.probability_of(dp.taken), rank, ranked[0].action, ranked[0].probability))
-    return rows
+    return Replay(tuple(rows), dict(model.overrides))
 
 
-def log_score(rows: list[ReplayRow]) -> float:
+def log_score(rows) -> float:
     """Sum of log probabilities of the choices actually made (higher is better)."""
     return float(sum(math.log(max(r.p_taken, 1e-300)) for r in rows))

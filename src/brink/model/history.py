@@ -70,3 +70,28 @@ def latest_decision_point(model: Model, actor: str | None = None) -> str:
     if not dps:
         raise BrinkError(f"the scenario has no decision points{' for ' + actor if actor else ''}")
     return max(enumerate(dps), key=lambda t: (t[1].date, t[0]))[1].id
+
+
+def deciding_actor(model: Model, actor: str | None = None) -> str:
+    """The actor whose decision to explain: ``actor`` if given (checked), else the scenario's own.
+
+    The scenario's default is the actor of its latest decision point, else the
+    first actor of its schedule order that has actions, else the first actor
+    with actions. An actor that has no actions is an error listing those that do.
+    """
+    deciding = model.actors
+    if actor is not None:
+        if actor not in deciding:
+            raise BrinkError(f"actor {actor!r} does not decide in {model.scenario.meta.id} "
+                             f"(deciding actors: {', '.join(deciding) or 'none'})")
+        return actor
+    sc = model.scenario
+    candidates = []
+    if sc.decision_points:
+        candidates.append(sc.decision_point(latest_decision_point(model)).actor)
+    candidates += sc.schedule.order if sc.schedule else []
+    candidates += list(deciding)
+    for a in candidates:
+        if a in deciding:
+            return a
+    raise BrinkError(f"{sc.meta.id}: no actor has actions, so none decides")

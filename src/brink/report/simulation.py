@@ -4,6 +4,12 @@ Sections: outcome probabilities with 95 % intervals; the cumulative probability
 of each outcome round by round; an escalation fan chart per front; how often
 each actor took each action; the assumptions the numbers rest on
 (``brink.scenario.provenance.assumptions``). Figures are PNG, base64-embedded.
+
+The figures are plain ``matplotlib.figure.Figure`` objects, made without pyplot,
+so writing a report never switches the caller's backend. ``fig_probabilities``,
+``fig_cumulative`` and ``fig_differences`` draw on a given Axes (``ax=``) or a
+new Figure; ``fig_fans`` and ``fig_actions`` (several panels) on a given Figure
+(``fig=``) or a new one. Each returns its Figure.
 """
 
 from __future__ import annotations
@@ -13,12 +19,9 @@ import html
 import io
 from pathlib import Path
 
-import matplotlib
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-
-from brink.scenario.provenance import assumptions  # noqa: E402
+from brink.scenario.provenance import assumptions
 
 CSS = """body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;color:#222}
 table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ccc;padding:3px 6px;text-align:left}
@@ -26,10 +29,16 @@ th{background:#f2f2f2}td.n{text-align:right;font-variant-numeric:tabular-nums}
 .small{font-size:12px;color:#555}img{max-width:100%}"""
 
 
+def _axes(ax, figsize):
+    """The Axes to draw on and its Figure: ``ax`` itself, or one on a new pyplot-free Figure."""
+    if ax is None:
+        ax = Figure(figsize=figsize).subplots()
+    return ax.figure, ax
+
+
 def _png(fig) -> str:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
-    plt.close(fig)
     return f'<img src="data:image/png;base64,{base64.b64encode(buf.getvalue()).decode()}">'
 
 
@@ -52,9 +61,9 @@ def _table(df, pct: tuple[str, ...] = (), fmt: dict | None = None) -> str:
     return f"<table><tr>{head}</tr>{''.join(body)}</table>"
 
 
-def fig_probabilities(res):
+def fig_probabilities(res, ax=None) -> Figure:
     p = res.probabilities()
-    fig, ax = plt.subplots(figsize=(8, 3.2))
+    fig, ax = _axes(ax, (8, 3.2))
     y = range(len(p))
     ax.barh(y, p["probability"], color="#4477aa")
     ax.errorbar(p["probability"], y, xerr=[(p["probability"] - p["lo95"]).clip(lower=0), (p["hi95"] - p["probability"]).clip(lower=0)],
@@ -66,9 +75,9 @@ def fig_probabilities(res):
     return fig
 
 
-def fig_cumulative(res):
+def fig_cumulative(res, ax=None) -> Figure:
     c = res.cumulative()
-    fig, ax = plt.subplots(figsize=(8, 3.5))
+    fig, ax = _axes(ax, (8, 3.5))
     for o, label in zip(res.outcome_ids[:-1], res.outcome_labels[:-1]):
         s = c[c["outcome"] == o]
         ax.step(s["week"], s["probability"], where="post", label=label)
@@ -79,12 +88,13 @@ def fig_cumulative(res):
     return fig
 
 
-def fig_fans(res):
+def fig_fans(res, fig=None) -> Figure:
     f = res.fronts
     fronts = list(dict.fromkeys(f["front"]))
     cols = 3
     rows = -(-len(fronts) // cols)
-    fig, axes = plt.subplots(rows, cols, figsize=(10, 2.6 * rows), sharex=True, sharey=True, squeeze=False)
+    fig = fig or Figure(figsize=(10, 2.6 * rows))
+    axes = fig.subplots(rows, cols, sharex=True, sharey=True, squeeze=False)
     for ax, fid in zip(axes.ravel(), fronts):
         s = f[f["front"] == fid]
         ax.fill_between(s["week"], s["q05"], s["q95"], color="#cc6677", alpha=0.25, label="5-95 %")
@@ -101,12 +111,13 @@ def fig_fans(res):
     return fig
 
 
-def fig_actions(res):
+def fig_actions(res, fig=None) -> Figure:
     a = res.action_shares()
     actors = list(dict.fromkeys(a["actor"]))
-    fig, axes = plt.subplots(len(actors), 1, figsize=(8, 0.32 * len(a) + 0.6 * len(actors)),
-                             gridspec_kw={"height_ratios": [max(1, (a["actor"] == x).sum()) for x in actors]})
-    for ax, actor in zip(axes if len(actors) > 1 else [axes], actors):
+    fig = fig or Figure(figsize=(8, 0.32 * len(a) + 0.6 * len(actors)))
+    axes = fig.subplots(len(actors), 1, squeeze=False,
+                        gridspec_kw={"height_ratios": [max(1, (a["actor"] == x).sum()) for x in actors]})
+    for ax, actor in zip(axes[:, 0], actors):
         s = a[a["actor"] == actor]
         ax.barh(range(len(s)), s["share"], color="#117733")
         ax.set_yticks(range(len(s)), s["action"], fontsize=8)
@@ -161,9 +172,9 @@ def simulation_report(res, scenario, path: str | Path) -> Path:
     return p
 
 
-def fig_differences(cmp):
+def fig_differences(cmp, ax=None) -> Figure:
     d = cmp.differences()
-    fig, ax = plt.subplots(figsize=(8, 3.2))
+    fig, ax = _axes(ax, (8, 3.2))
     y = range(len(d))
     ax.barh(y, d["difference"], color=["#cc6677" if x > 0 else "#4477aa" for x in d["difference"]])
     ax.errorbar(d["difference"], y, xerr=[(d["difference"] - d["lo95"]).clip(lower=0).fillna(0), (d["hi95"] - d["difference"]).clip(lower=0).fillna(0)],

@@ -103,21 +103,3 @@ def show(
         f"fronts: {', '.join(f.id for f in sc.fronts)} · channels: {', '.join(c.id for c in sc.channels)} · "
         f"outcomes: {', '.join(o.id for o in sc.outcomes)} · bargaining issues: {len(sc.bargaining)}"
     )
-
-
-def parse_assignments(items: list[str] | None) -> dict[str, float]:
-    """``["IRN.legitimacy=0.3", "lambda=20"]`` -> dict, with a clear error on bad items."""
-    from brink.errors import BrinkError
-
-    out: dict[str, float] = {}
-    for item in items or []:
-        name, sep, value = item.partition("=")
-        if not sep or not name:
-            raise BrinkError(f"--set {item!r}: expected NAME=VALUE")
-        try:
-            out[name.strip()] = float(value)
-        except ValueError:
-            raise BrinkError(f"--set {item!r}: {value!r} is not a number") from None
-    return out
-
-

@@ -1,12 +1,16 @@
 """``brink simulate`` and ``brink compare``: the Monte Carlo forecast and interventions.
 
-``forecast_summary`` is the forecast that ends ``brink run`` (and so ``make run``).
+``forecast_summary`` is the forecast that ends ``brink run`` (``brink.run``, and so ``make run``).
+With ``--json`` both commands print the results' ``to_dict()`` instead of tables
+(the Parquet folder and report are written all the same).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated
+
+import json
 
 import typer
 from rich.table import Table
@@ -25,6 +29,7 @@ ForceOpt = Annotated[list[str] | None, typer.Option("--force", help="ACTOR:ACTIO
 CloseOpt = Annotated[list[str] | None, typer.Option("--close-channel", help="channel id to close (repeatable)")]
 DisableOpt = Annotated[list[str] | None, typer.Option("--disable", help="action id to remove from its actor's choices")]
 BackendOpt = Annotated[str, typer.Option("--backend", help="auto | numba (compiled kernel) | numpy (reference); same results")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="print the results as JSON instead of tables")]
 
 
 def register(app: typer.Typer) -> None:
@@ -62,7 +67,19 @@ def print_probabilities(res, title: str | None = None) -> None:
     console.print(t)
 
 
-def forecast_summary(scenario="iran-2024", runs: int = 20_000, horizon: int = 26, seed: int = 7,
+def print_differences(cmp, iv) -> None:
+    d = cmp.differences()
+    t = Table(title=f"{iv.id}: {iv.label}\n[dim]{iv.describe()}[/] — difference vs baseline, "
+              f"{cmp.baseline.n:,} paired runs (95 % interval)")
+    for c in ("outcome", "baseline", "intervention", "difference", "95 % interval"):
+        t.add_column(c, justify="left" if c == "outcome" else "right")
+    for r in d.itertuples():
+        t.add_row(r.outcome, f"{r.baseline:.1%}", f"{r.variant:.1%}", f"{r.difference:+.1%}",
+                  f"[{r.lo95:+.1%}, {r.hi95:+.1%}]")
+    console.print(t)
+
+
+def forecast_summary(scenario, runs: int = 20_000, horizon: int = 26, seed: int = 7,
                      out_dir: str | Path | None = None, workers: int = 1):
     """Simulate, print the outcome table, write Parquet + report.html; return the result.
 
@@ -88,20 +105,22 @@ def simulate_cmd(
     out: OutOpt = None, workers: WorkersOpt = 1, batch_size: BatchOpt = 4 * 4096,
     intervention: Annotated[str | None, typer.Option("--intervention", help="YAML file or shipped name")] = None,
     set_: SetOpt = None, force: ForceOpt = None, close_channel: CloseOpt = None, disable: DisableOpt = None,
-    backend: BackendOpt = "auto",
+    backend: BackendOpt = "auto", as_json: JsonOpt = False,
 ) -> None:
     """Monte Carlo forecast: outcome probabilities with 95 % intervals, Parquet tables and report.html."""
     from brink.report import simulation_report
     from brink.scenario.loader import load_scenario
-    from brink.sim.interventions import Intervention, from_options, resolve_intervention
+    from brink.sim import what_if
 
     sc = load_scenario(scenario)
-    iv = resolve_intervention(intervention, scenario) if intervention else Intervention()
-    iv = iv.merged(from_options(set_, force, close_channel, disable))
+    iv = what_if(scenario, intervention, set=set_, force=force, close_channel=close_channel, disable=disable)
     res = _run(sc, runs, horizon, seed, iv, round_weeks, batch_size, workers, "simulating", backend)
     folder = out or Path(f"brink-results/simulate-{sc.meta.id}-{iv.id}-seed{seed}")
     res.write(folder)
     simulation_report(res, sc, Path(folder) / "report.html")
+    if as_json:
+        typer.echo(json.dumps(res.to_dict(), indent=2))
+        return
     print_probabilities(res)
     console.print(f"results: {folder}/  report: {Path(folder) / 'report.html'}")
 
@@ -114,44 +133,43 @@ def compare_cmd(
     set_: SetOpt = None, force: ForceOpt = None, close_channel: CloseOpt = None, disable: DisableOpt = None,
     runs: RunsOpt = 10_000, horizon: HorizonOpt = 26, seed: SeedOpt = 0, round_weeks: WeeksOpt = None,
     out: OutOpt = None, workers: WorkersOpt = 1, batch_size: BatchOpt = 4 * 4096, backend: BackendOpt = "auto",
+    as_json: JsonOpt = False,
 ) -> None:
     """Intervention vs baseline on common random numbers: the change in each outcome's probability."""
     from brink.errors import BrinkError
     from brink.report import comparison_report
     from brink.scenario.loader import load_scenario
-    from brink.sim.interventions import builtin_interventions, from_options, resolve_intervention
+    from brink.sim import what_if
+    from brink.sim.interventions import builtin_interventions
     from brink.sim.results import Comparison
 
     sc = load_scenario(scenario)
     specs = list(intervention or [])
     if all_shipped:
         specs += [k for k in builtin_interventions(scenario) if k not in specs]
-    ivs = [resolve_intervention(s, scenario) for s in specs]
-    flags = from_options(set_, force, close_channel, disable)
-    if not flags.is_baseline():
-        ivs = [iv.merged(flags) for iv in ivs] or [flags]
+    flags = dict(set=set_, force=force, close_channel=close_channel, disable=disable)
+    ivs = [what_if(scenario, s, **flags) for s in specs]
+    if not ivs and not (iv := what_if(scenario, None, **flags)).is_baseline():
+        ivs = [iv]
     if not ivs:
         shipped = ", ".join(builtin_interventions(scenario)) or "none"
         raise BrinkError(f"nothing to compare: give --intervention FILE|NAME (shipped: {shipped}), --all, "
                          "--set, --force, --close-channel or --disable")
     base = _run(sc, runs, horizon, seed, None, round_weeks, batch_size, workers, "baseline", backend)
-    print_probabilities(base, "Baseline")
-    summary = []
+    if not as_json:
+        print_probabilities(base, "Baseline")
+    summary, comparisons = [], []
     for iv in ivs:
         var = _run(sc, runs, horizon, seed, iv, round_weeks, batch_size, workers, iv.id, backend)
         cmp = Comparison(base, var)
+        comparisons.append(cmp)
         d = cmp.differences()
-        t = Table(title=f"{iv.id}: {iv.label}\n[dim]{iv.describe()}[/] — difference vs baseline, "
-                  f"{runs:,} paired runs (95 % interval)")
-        for c in ("outcome", "baseline", "intervention", "difference", "95 % interval"):
-            t.add_column(c, justify="left" if c == "outcome" else "right")
-        for r in d.itertuples():
-            t.add_row(r.outcome, f"{r.baseline:.1%}", f"{r.variant:.1%}", f"{r.difference:+.1%}",
-                      f"[{r.lo95:+.1%}, {r.hi95:+.1%}]")
-        console.print(t)
+        if not as_json:
+            print_differences(cmp, iv)
         if var.meta.get("forced_moves_infeasible"):
-            console.print(f"[yellow]note:[/] {var.meta['forced_moves_infeasible']:,} forced moves were infeasible "
-                          "and left to the decision rule")
+            (make_console(stderr=True) if as_json else console).print(
+                f"[yellow]note:[/] {var.meta['forced_moves_infeasible']:,} forced moves were infeasible "
+                "and left to the decision rule")
         folder = Path(out or f"brink-results/compare-{sc.meta.id}-seed{seed}") / iv.id
         var.write(folder)
         d.to_parquet(folder / "differences.parquet", index=False)
@@ -163,4 +181,7 @@ def compare_cmd(
     import pandas as pd
 
     pd.concat(summary, ignore_index=True).to_parquet(root / "differences.parquet", index=False)
-    console.print(f"results: {root}/ (baseline/, one folder per intervention with report.html)")
+    if as_json:
+        typer.echo(json.dumps({"comparisons": [c.to_dict() for c in comparisons]}, indent=2))
+    else:
+        console.print(f"results: {root}/ (baseline/, one folder per intervention with report.html)")

@@ -1,4 +1,8 @@
-"""Simulation results as pandas DataFrames, with intervals, and their Parquet folder."""
+"""Simulation results as pandas DataFrames, with intervals, and their Parquet folder.
+
+Both result types have ``to_frame()`` (one row per outcome) and ``to_dict()``
+(JSON-able: what ``brink simulate --json`` and ``brink compare --json`` print).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from brink.frames import records
 
 Z95 = 1.959963984540054
 
@@ -73,6 +79,18 @@ class SimulationResult:
         g["share"] = g["count"] / g.groupby("actor")["count"].transform("sum").replace(0, 1)
         return g
 
+    def to_frame(self) -> pd.DataFrame:
+        """One row per outcome: ``probabilities()``."""
+        return self.probabilities()
+
+    def to_dict(self) -> dict:
+        """Settings, meta, each outcome's probability and each actor's action shares, as JSON-able data
+        (the per-run, per-round and per-front tables stay in ``write``'s Parquet files)."""
+        return {"scenario": self.scenario_id, "intervention": self.intervention, "seed": self.seed,
+                "runs": self.n, "horizon": self.horizon, "round_weeks": self.round_weeks,
+                "meta": dict(self.meta),
+                "outcomes": records(self.probabilities()), "actions": records(self.action_shares())}
+
     def summary(self) -> str:
         p = self.probabilities()
         w = max(len(x) for x in p["outcome"])
@@ -123,6 +141,18 @@ class Comparison:
                          "difference": mean, "lo95": mean - Z95 * se, "hi95": mean + Z95 * se,
                          "changed_runs": int((d != 0).sum())})
         return pd.DataFrame(rows)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per outcome: ``differences()``."""
+        return self.differences()
+
+    def to_dict(self) -> dict:
+        """The intervention, the paired differences per outcome, and both results' ``to_dict``."""
+        return {"intervention": self.variant.intervention,
+                "intervention_detail": self.variant.meta.get("intervention_detail", ""),
+                "runs": self.baseline.n, "seed": self.baseline.seed,
+                "differences": records(self.differences()),
+                "baseline": self.baseline.to_dict(), "variant": self.variant.to_dict()}
 
     def summary(self) -> str:
         d = self.differences()

@@ -1,9 +1,16 @@
-"""``simulate``: run the engine over many trajectories in batches (optionally in worker processes)."""
+"""``simulate``: run the engine over many trajectories in batches (optionally in worker processes).
+
+``simulate`` and ``compare`` take the CLI's what-if shorthands as keywords
+(``set={"ACTOR.VARIABLE": 0.3}``, ``disable=[...]``, ``force=["ACTOR:ACTION@2-4"]``,
+``close_channel=[...]``); ``what_if`` turns them into the ``Intervention`` the
+``--set``/``--disable``/``--force``/``--close-channel`` options build.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -11,7 +18,7 @@ import pandas as pd
 from brink.errors import BrinkError
 from brink.scenario.schema import Scenario
 from brink.sim.engine import FRONT_BINS, BatchResult, Engine
-from brink.sim.interventions import Intervention
+from brink.sim.interventions import Intervention, from_options, resolve_intervention
 from brink.sim.results import Comparison, SimulationResult
 from brink.sim.rng import BLOCK, n_blocks
 
@@ -48,13 +55,43 @@ def _quantiles_from_hist(hist: np.ndarray, qs=(0.05, 0.25, 0.5, 0.75, 0.95)) -> 
     return out
 
 
+def what_if(
+    scenario: Scenario | str | Path,
+    intervention: Intervention | str | Path | None = None,
+    *,
+    set: Mapping[str, float] | Iterable[str] | None = None,  # noqa: A002 - the name of the CLI option
+    disable: Iterable[str] | None = None,
+    force: Iterable[str] | None = None,
+    close_channel: Iterable[str] | None = None,
+) -> Intervention:
+    """The intervention that ``brink simulate``/``compare`` options describe.
+
+    ``intervention`` is an ``Intervention``, a YAML file or the name of one shipped
+    with ``scenario`` (``--intervention``); the shorthands are added to it exactly as
+    the CLI adds its options: ``set`` is ``{NAME: VALUE}`` or ``["NAME=VALUE", ...]``
+    (``--set``), ``force`` strings are ``ACTOR:ACTION@ROUNDS`` (``--force``), ``disable``
+    and ``close_channel`` are action and channel ids. Nothing given: the baseline.
+    """
+    if isinstance(intervention, (str, Path)):
+        name = str(scenario) if isinstance(scenario, (str, Path)) else scenario.meta.id
+        intervention = resolve_intervention(str(intervention), name)
+    items = [f"{k}={float(v)!r}" for k, v in set.items()] if isinstance(set, Mapping) else list(set or ())
+    flags = from_options(items, list(force or ()), list(close_channel or ()), list(disable or ()))
+    base = intervention or Intervention()
+    return base if flags.is_baseline() else base.merged(flags)
+
+
 def simulate(
     scenario: Scenario | str,
     runs: int = 10_000,
     horizon: int = 26,
     seed: int = 0,
-    intervention: Intervention | None = None,
+    intervention: Intervention | str | None = None,
     *,
+    set: Mapping[str, float] | Iterable[str] | None = None,  # noqa: A002 - the name of the CLI option
+    disable: Iterable[str] | None = None,
+    force: Iterable[str] | None = None,
+    close_channel: Iterable[str] | None = None,
     round_weeks: float | None = None,
     batch_size: int = 4 * BLOCK,
     workers: int = 1,
@@ -67,15 +104,16 @@ def simulate(
     (``brink.sim.rng``). ``backend`` is ``"numba"`` (the compiled kernel,
     ``brink.sim.kernel``), ``"numpy"`` (the decision model itself, the reference)
     or ``"auto"`` (the kernel wherever it is exact). ``progress(k)`` is called
-    with the number of runs done.
+    with the number of runs done. ``intervention`` and the shorthands ``set``,
+    ``disable``, ``force``, ``close_channel``: see ``what_if``.
     """
-    if isinstance(scenario, str):
+    iv = what_if(scenario, intervention, set=set, disable=disable, force=force, close_channel=close_channel)
+    if isinstance(scenario, (str, Path)):
         from brink.scenario.loader import load_scenario
 
         scenario = load_scenario(scenario)
     if runs < 1:
         raise BrinkError("--runs must be at least 1")
-    iv = intervention or Intervention()
     eng = Engine(scenario, iv, horizon, round_weeks, backend)
     jobs = list(_batches(runs, batch_size))
     parts: list[BatchResult] = []
@@ -135,10 +173,21 @@ def assemble(eng: Engine, parts: list[BatchResult], seed: int) -> SimulationResu
     )
 
 
-def compare(scenario: Scenario | str, intervention: Intervention, runs: int = 10_000, horizon: int = 26,
-            seed: int = 0, **kw) -> Comparison:
-    """Baseline and intervention on common random numbers (same seed, same uniforms per run)."""
-    if isinstance(scenario, str):
+def compare(scenario: Scenario | str, intervention: Intervention | str | None = None, runs: int = 10_000,
+            horizon: int = 26, seed: int = 0, *,
+            set: Mapping[str, float] | Iterable[str] | None = None,  # noqa: A002 - the name of the CLI option
+            disable: Iterable[str] | None = None, force: Iterable[str] | None = None,
+            close_channel: Iterable[str] | None = None, **kw) -> Comparison:
+    """Baseline and intervention on common random numbers (same seed, same uniforms per run).
+
+    The intervention is ``what_if(scenario, intervention, set=..., disable=..., force=...,
+    close_channel=...)``, as ``brink compare`` builds it from its options; ``kw`` go to ``simulate``.
+    """
+    intervention = what_if(scenario, intervention, set=set, disable=disable, force=force,
+                           close_channel=close_channel)
+    if intervention.is_baseline():
+        raise BrinkError("nothing to compare: give an intervention or one of set=, disable=, force=, close_channel=")
+    if isinstance(scenario, (str, Path)):
         from brink.scenario.loader import load_scenario
 
         scenario = load_scenario(scenario)
