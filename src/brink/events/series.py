@@ -79,8 +79,8 @@ def dyad_series(
     def side(column: str, actor: str):
         if actor == "*":
             return const(True)
-        group = [x.strip() for x in actor.split("+") if x.strip()]
-        return col(column).isin(*[const(x) for x in group])
+        group = [const(x.strip()) for x in actor.split("+") if x.strip()]
+        return col(column) == group[0] if len(group) == 1 else col(column).isin(*group)
 
     pair = side("actor", a) & side("target", b)
     if not directed:

@@ -847,14 +847,19 @@ def event_filter(
     def many(values) -> list:
         return [const(str(v)) for v in ([values] if isinstance(values, str) else values)]
 
+    def one_of(name: str, values, negate: bool = False):
+        vals = many(values)
+        if len(vals) == 1:  # an equality is cheaper for DuckDB than a one-element IN
+            return col(name) != vals[0] if negate else col(name) == vals[0]
+        return col(name).isnotin(*vals) if negate else col(name).isin(*vals)
+
     conds = []
     if actors:
-        names = many(actors)
-        conds.append(col("actor").isin(*names) | col("target").isin(*names))
+        conds.append(one_of("actor", actors) | one_of("target", actors))
     if source:
-        conds.append(col("source").isin(*many(source)))
+        conds.append(one_of("source", source))
     if not_source:
-        conds.append(col("source").isnotin(*many(not_source)))
+        conds.append(one_of("source", not_source, negate=True))
     if since:
         conds.append(col("date") >= const(_as_date(since, "since")))
     if until:
