@@ -8,7 +8,7 @@ import textwrap
 import pytest
 
 from brink.errors import BrinkError, InputError
-from brink.events.dictionary import _norm_py, dictionary_path, load_dictionary
+from brink.events.dictionary import _norm_py, dictionary_path, load_dictionary, served_scenario
 from brink.scenario import load_scenario
 from brink.scenario.folder import companion, scenario_folder
 
@@ -18,8 +18,9 @@ def test_scenario_dictionary_is_found_in_its_folder(scenario_id):
     path, via = dictionary_path(scenario_id)
     assert path == companion(scenario_id, "events", "dictionary.yaml") and via == scenario_id
     assert path.parent.parent == scenario_folder(scenario_id)
-    # loading through the scenario checks actor ids and fronts against it
-    dic = load_dictionary(scenario_id)
+    # checked against its scenario: actor ids and fronts are the scenario's
+    dic = load_dictionary(scenario_id, scenario=sc)
+    assert served_scenario(scenario_id) == scenario_id and served_scenario(path) == dic.scenario
     assert dic.actors and set(dic.actors) <= {a.id for a in sc.actors}
     assert {r.front for r in dic.fronts} <= {f.id for f in sc.fronts}
     assert load_dictionary(path).actors.keys() == dic.actors.keys()  # the same file, by its path
@@ -123,17 +124,21 @@ def test_unknown_scenario_actor(tmp_path):
     assert [(pr.line, pr.field) for pr in e.value.problems] == [(4, "actors.ZZZ")]
 
 
-def test_fronts_are_checked_against_the_scenario_the_file_names(tmp_path):
+def test_fronts_and_actors_are_checked_against_a_given_scenario(tmp_path):
     sc = load_scenario("iran-2024")
-    body = "actors:\n  IRN: {name: Iran}\nfronts:\n  - {front: NOWHERE, any: [IRN]}\n"
+    body = "actors:\n  IRN: {name: Iran}\n  ZZZ: {name: Nobody}\nfronts:\n  - {front: NOWHERE, any: [IRN]}\n"
     p = _write(tmp_path, "id: x\nscenario: iran-2024\n" + body)
-    with pytest.raises(InputError) as e:
-        load_dictionary(p)
-    (pr,) = e.value.problems
-    assert (pr.line, pr.field) == (6, "fronts[0].front") and sc.fronts[0].id in pr.message
-    # without a scenario to check against, any well-formed front id is accepted
-    p = _write(tmp_path, "id: x\n" + body)
+    assert served_scenario(p) == "iran-2024"  # what `brink events dictionary FILE` checks against
+    for given in ("iran-2024", sc):
+        with pytest.raises(InputError) as e:
+            load_dictionary(p, scenario=given)
+        got = {(pr.line, pr.field): pr.message for pr in e.value.problems}
+        assert set(got) == {(5, "actors.ZZZ"), (7, "fronts[0].front")}
+        assert sc.fronts[0].id in got[(7, "fronts[0].front")]
+    # on its own, any well-formed front id is accepted; a scenario this machine lacks is not checked
     assert [r.front for r in load_dictionary(p).fronts] == ["NOWHERE"]
+    p = _write(tmp_path, "id: x\nscenario: somewhere-else\n" + body)
+    assert served_scenario(p) is None
 
 
 def test_front_sql_orders_rules():

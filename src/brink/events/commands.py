@@ -319,16 +319,9 @@ def dictionary_cmd(
     ] = None,
 ) -> None:
     """Validate an actor dictionary (errors name file, line and field) and summarise it."""
-    from brink.events.dictionary import load_dictionary
+    from brink.events.dictionary import load_dictionary, served_scenario
 
-    known_actors = known_fronts = None
-    if scenario:
-        from brink.scenario import load_scenario
-
-        sc = load_scenario(scenario)
-        known_actors = {a.id for a in sc.actors}
-        known_fronts = tuple(f.id for f in sc.fronts)
-    dic = load_dictionary(name, known_actors=known_actors, known_fronts=known_fronts)
+    dic = load_dictionary(name, scenario=scenario or served_scenario(name))
     keys = dic.key_rows()
     console.print(f"{dic.path}: {len(dic.actors)} actors, {len(keys)} keys "
                   f"({', '.join(f'{k} {n}' for k, n in keys['kind'].value_counts().items())}), "

@@ -18,9 +18,9 @@ companion file ``events/dictionary.yaml`` (``brink.scenario.folder.companion``),
       - {front: LBN, any: [HEZ]}              # actor or target in the list
       - {front: LBN, location: [LBN]}         # event located in one of these ISO3 countries
 
-Actor ids and fronts are checked against the scenario the dictionary serves: the
-one it was found through, else the scenario its ``scenario:`` key names (when that
-scenario can be found), unless the caller gives ``known_actors`` / ``known_fronts``.
+Actor ids and fronts are checked against a scenario when the caller gives one
+(``scenario=``, or the ids as ``known_actors`` / ``known_fronts``): reading a scenario
+costs more than reading its dictionary, so an import does not pay for it.
 
 Matching, in this order of precedence (the first that hits wins):
 
@@ -155,6 +155,24 @@ def dictionary_path(source: str | Path) -> tuple[Path, str | Path | None]:
     return path, source
 
 
+def served_scenario(source: str | Path) -> str | Path | None:
+    """The scenario a dictionary serves: the one it is found through, else the one its
+    ``scenario:`` key names if this machine has it (None otherwise)."""
+    from brink.scenario.folder import scenario_folder
+
+    _path, via = dictionary_path(source)
+    if via is not None:
+        return via
+    named = load_dictionary(source).scenario
+    if not isinstance(named, str) or not named:
+        return None
+    try:
+        scenario_folder(named)
+    except InputError:
+        return None
+    return named
+
+
 def _line(node, key=None) -> int | None:
     """1-based line of a key in a ruamel CommentedMap (or of the node itself)."""
     try:
@@ -172,19 +190,28 @@ def _item_line(seq, i) -> int | None:
         return None
 
 
-def load_dictionary(source: str | Path, *, known_actors=None, known_fronts=None) -> ActorDictionary:
+def load_dictionary(source: str | Path, *, scenario=None, known_actors=None, known_fronts=None) -> ActorDictionary:
     """Read and validate an actor dictionary; raise ``InputError`` naming file, line, field.
 
     ``source`` is a scenario (built-in name or folder: its companion file
     ``events/dictionary.yaml``) or the path of a dictionary YAML file. Actor ids and
-    fronts are checked against ``known_actors`` / ``known_fronts`` when given, else
-    against the scenario the dictionary was found through or names in ``scenario:``.
+    fronts are checked against ``scenario`` (a loaded scenario, a name or a folder)
+    when given, and against ``known_actors`` / ``known_fronts`` (ids), which win.
+    Without either, a dictionary is checked on its own (ids well formed, front
+    rules naming its own actors).
     """
     from ruamel.yaml import YAML
     from ruamel.yaml.error import YAMLError
 
-    path, via = dictionary_path(source)
+    path, _via = dictionary_path(source)
     fname = str(path)
+    if scenario is not None and (known_actors is None or known_fronts is None):
+        if isinstance(scenario, (str, Path)):
+            from brink.scenario import load_scenario
+
+            scenario = load_scenario(scenario)
+        known_actors = {a.id for a in scenario.actors} if known_actors is None else known_actors
+        known_fronts = tuple(f.id for f in scenario.fronts) if known_fronts is None else known_fronts
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
@@ -209,12 +236,7 @@ def load_dictionary(source: str | Path, *, known_actors=None, known_fronts=None)
     did = doc.get("id")
     if not isinstance(did, str) or not did:
         bad(_line(doc, "id") or 1, "id", "required: the dictionary's name")
-    scenario = doc.get("scenario")
-    if known_actors is None or known_fronts is None:
-        sc = _scenario_to_check(via if via is not None else scenario)
-        if sc is not None:
-            known_actors = {a.id for a in sc.actors} if known_actors is None else known_actors
-            known_fronts = tuple(f.id for f in sc.fronts) if known_fronts is None else known_fronts
+    serves = doc.get("scenario")
 
     actors: dict[str, DictActor] = {}
     raw_actors = doc.get("actors")
@@ -328,21 +350,7 @@ def load_dictionary(source: str | Path, *, known_actors=None, known_fronts=None)
 
     if problems:
         raise InputError(problems)
-    return ActorDictionary(id=str(did), path=str(path), scenario=scenario, actors=actors, fronts=fronts)
-
-
-def _scenario_to_check(name_or_path):
-    """The scenario a dictionary serves, loaded, or None when it cannot be found."""
-    if not isinstance(name_or_path, (str, Path)) or not str(name_or_path):
-        return None
-    from brink.scenario import load_scenario
-    from brink.scenario.loader import resolve_path
-
-    try:
-        resolve_path(name_or_path)
-    except InputError:
-        return None
-    return load_scenario(name_or_path)
+    return ActorDictionary(id=str(did), path=str(path), scenario=serves, actors=actors, fronts=fronts)
 
 
 def _norm_py(s: str) -> str:

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pandas as pd
-
 from pathlib import Path
+
+import pandas as pd
 
 from brink.errors import BrinkError
 from brink.events.staging import SCENARIO_SOURCE
@@ -31,21 +31,15 @@ def scenario_dictionary(scenario, sc=None):
     from brink.events.dictionary import load_dictionary
 
     if isinstance(scenario, (str, Path)):
-        return load_dictionary(scenario, **_known(sc))
+        return load_dictionary(scenario, scenario=sc if sc is not None else scenario)
     from brink.scenario.loader import builtin_names
 
     if scenario.meta.id in builtin_names():
-        return load_dictionary(scenario.meta.id, **_known(scenario))
+        return load_dictionary(scenario.meta.id, scenario=scenario)
     raise BrinkError(
         f"scenario {scenario.meta.id}: give its actor dictionary (a loaded scenario does not say where its "
         "folder is; pass the scenario's folder or dictionary=)"
     )
-
-
-def _known(sc) -> dict:
-    if sc is None:
-        return {}
-    return {"known_actors": {a.id for a in sc.actors}, "known_fronts": tuple(f.id for f in sc.fronts)}
 
 
 def timeline_frame(scenario) -> pd.DataFrame:
@@ -108,10 +102,8 @@ def load_timeline(store, scenario, dictionary=None):
 
 def timeline_data(store, scenario=None, *, since=None, until=None, sources=None):
     """(store events per day and front, scenario events) for ``plot_timeline``."""
-    from brink.events.store import event_filter
-
-    rel = store.con.table("events").filter(
-        event_filter(since=since, until=until, source=list(sources) if sources else None, not_source=SCENARIO_SOURCE)
+    rel = store.relation(
+        since=since, until=until, source=list(sources) if sources else None, not_source=SCENARIO_SOURCE
     )
     daily = rel.aggregate(
         "date, front, count(*) AS events, avg(intensity) AS mean_intensity", "date, front"
@@ -128,7 +120,7 @@ def timeline_data(store, scenario=None, *, since=None, until=None, sources=None)
         events = pd.DataFrame(rows, columns=["id", "date", "end_date", "front", "label"])
     else:  # scenario events already in the store
         events = (
-            store.con.table("events").filter(event_filter(source=SCENARIO_SOURCE))
+            store.relation(source=SCENARIO_SOURCE)
             .select("source_id AS id, date, end_date, front, text AS label").order("date").df()
         )
     return daily, events
