@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pandas as pd
-import pytest
 
 from brink.cli import main
 
@@ -64,16 +63,34 @@ def test_cli_errors_exit_2(tmp_path, fixtures, monkeypatch, capsys):
     code, out = run(capsys, "events", "import", str(fixtures / "acled_2024.csv"), "--format", "gdelt")
     assert code == 2 and "no record could be read as GDELT" in out
     code, out = run(capsys, "events", "import", str(fixtures / "acled_2024.csv"), "--format", "xml")
-    assert code == 2 and "unknown event format" in out
+    assert code == 2 and "unknown event format 'xml': choose one of acled, csv, gdelt, icews, plover" in out
     code, out = run(capsys, "events", "series", "--db", "missing.duckdb")
     assert code == 2 and "no event store" in out
     bad = tmp_path / "d.yaml"
     bad.write_text("id: x\nactors:\n  IRN: {name: Iran, aliases: 3}\n")
     code, out = run(capsys, "events", "dictionary", str(bad))
     assert code == 2 and "d.yaml:3" in out and "aliases" in out
+    import shutil
+
+    from brink.scenario.folder import scenario_folder
+
+    folder = tmp_path / "no-dictionary"
+    shutil.copytree(scenario_folder("iran-2024"), folder, ignore=shutil.ignore_patterns("events"))
+    code, out = run(capsys, "events", "load-scenario", str(folder))
+    assert code == 2 and "has no actor dictionary" in out and "dictionary.yaml" in out
 
 
-@pytest.mark.parametrize("name", ["iran-2024"])
-def test_cli_dictionary_check(capsys, name):
-    code, out = run(capsys, "events", "dictionary", name)
-    assert code == 0 and "26 actors" in out and "valid" in out
+def test_cli_dictionary_check(capsys, scenario_id):
+    from brink.events.dictionary import load_dictionary
+
+    n = len(load_dictionary(scenario_id).actors)
+    code, out = run(capsys, "events", "dictionary", scenario_id, "--scenario", scenario_id)
+    assert code == 0 and f"{n} actors" in out and "valid" in out and "events/dictionary.yaml" in out
+
+
+def test_cli_formats_come_from_the_registry(capsys, monkeypatch):
+    from brink.events.importers import formats
+
+    monkeypatch.setenv("COLUMNS", "200")
+    code, out = run(capsys, "events", "import", "--help")
+    assert code == 0 and " | ".join(formats()) in out

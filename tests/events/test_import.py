@@ -57,8 +57,8 @@ GOOD = {"gdelt": 23, "acled": 14, "icews": 12, "plover": 11, "csv": 3}
 
 
 @pytest.mark.parametrize("fmt", list(FILES))
-def test_bad_rows_listed_with_line_and_reason(store, fixtures, fmt):
-    r = store.import_file(fixtures / FILES[fmt], fmt)
+def test_bad_rows_listed_with_line_and_reason(store, fixtures, fmt, dic):
+    r = store.import_file(fixtures / FILES[fmt], fmt, dic)
     got = [(p.line, p.field, p.reason) for p in r.problems]
     assert [(ln, f) for ln, f, _ in got] == [(ln, f) for ln, f, _ in BAD[fmt]]
     for (_, _, reason), (_, _, words) in zip(got, BAD[fmt]):
@@ -70,18 +70,18 @@ def test_bad_rows_listed_with_line_and_reason(store, fixtures, fmt):
 
 
 @pytest.mark.parametrize("fmt", list(FILES))
-def test_reimport_adds_nothing(store, fixtures, fmt):
-    first = store.import_file(fixtures / FILES[fmt], fmt)
+def test_reimport_adds_nothing(store, fixtures, fmt, dic):
+    first = store.import_file(fixtures / FILES[fmt], fmt, dic)
     before = store.sql("SELECT * FROM events ORDER BY source_id")
-    second = store.import_file(fixtures / FILES[fmt], fmt)
+    second = store.import_file(fixtures / FILES[fmt], fmt, dic)
     after = store.sql("SELECT * FROM events ORDER BY source_id")
     assert second.inserted == 0
     assert second.duplicates == first.inserted
     pd.testing.assert_frame_equal(before, after)
 
 
-def test_gdelt_rows_are_coded_and_mapped(store, fixtures):
-    store.import_file(fixtures / FILES["gdelt"], "gdelt")
+def test_gdelt_rows_are_coded_and_mapped(store, fixtures, dic):
+    store.import_file(fixtures / FILES["gdelt"], "gdelt", dic)
     ev = store.events().set_index("source_id")
     nasrallah = ev.loc["1170000117"]
     assert (nasrallah.actor, nasrallah.target, nasrallah.front) == ("ISR", "HEZ", "LBN")
@@ -102,8 +102,8 @@ def test_gdelt_rows_are_coded_and_mapped(store, fixtures):
     assert deny.goldstein == -2 and deny.quad == 1
 
 
-def test_unmapped_actors_are_reported_not_dropped(store, fixtures):
-    r = store.import_file(fixtures / FILES["gdelt"], "gdelt")
+def test_unmapped_actors_are_reported_not_dropped(store, fixtures, dic):
+    r = store.import_file(fixtures / FILES["gdelt"], "gdelt", dic)
     assert r.unmapped_events == 1
     assert r.unmapped[["side", "name", "code"]].values.tolist() == [["actor", "JORDAN", "JOR"]]
     row = store.sql("SELECT actor, actor_name, target FROM events WHERE source_id = '1170000121'")
@@ -112,8 +112,8 @@ def test_unmapped_actors_are_reported_not_dropped(store, fixtures):
     assert um.name.tolist() == ["JORDAN"] and um.events.tolist() == [1]
 
 
-def test_acled_mapping(store, fixtures):
-    store.import_file(fixtures / FILES["acled"], "acled")
+def test_acled_mapping(store, fixtures, dic):
+    store.import_file(fixtures / FILES["acled"], "acled", dic)
     ev = store.events().set_index("source_id")
     r = ev.loc["LBN20002"]  # Israeli air strike on Hezbollah in Lebanon
     assert (r.actor, r.target, r.plover_type, r.plover_mode, r.cameo) == ("ISR", "HEZ", "ASSAULT", "aerial", "195")
@@ -127,8 +127,8 @@ def test_acled_mapping(store, fixtures):
     assert ev.loc["LBN20005", "plover_type"] == "AGREE"
 
 
-def test_icews_mapping(store, fixtures):
-    store.import_file(fixtures / FILES["icews"], "icews")
+def test_icews_mapping(store, fixtures, dic):
+    store.import_file(fixtures / FILES["icews"], "icews", dic)
     ev = store.events().set_index("source_id")
     assert ev.loc["36100001", "actor"] == "ISR" and ev.loc["36100001", "actor_match"] == "country"
     assert ev.loc["36100001", "target"] == "IRN"  # Islamic Revolutionary Guards Corps
@@ -137,8 +137,8 @@ def test_icews_mapping(store, fixtures):
     assert ev.loc["36100007", "target"] == "IRN_PUB"  # Citizen (Iran)
 
 
-def test_plover_mapping(store, fixtures):
-    store.import_file(fixtures / FILES["plover"], "plover")
+def test_plover_mapping(store, fixtures, dic):
+    store.import_file(fixtures / FILES["plover"], "plover", dic)
     ev = store.events().set_index("source_id")
     r = ev.loc["BRINK-PLV-0001"]
     assert (r.actor, r.target, r.plover_type, r.plover_mode) == ("ISR", "IRN", "ASSAULT", "aerial")
@@ -148,30 +148,30 @@ def test_plover_mapping(store, fixtures):
     assert ev.loc["BRINK-PLV-0008", "front"] == "LBN"
 
 
-def test_plover_json_array(store, fixtures, tmp_path):
+def test_plover_json_array(store, fixtures, tmp_path, dic):
     recs = [json.loads(line) for line in (fixtures / FILES["plover"]).read_text().splitlines()[:10]]
     p = tmp_path / "plover.json"
     p.write_text(json.dumps(recs, indent=1))
-    r = store.import_file(p, "plover")
+    r = store.import_file(p, "plover", dic)
     assert r.inserted == 10 and not r.problems
 
 
-def test_csv_mapping(store, fixtures):
-    store.import_file(fixtures / FILES["csv"], "csv")
+def test_csv_mapping(store, fixtures, dic):
+    store.import_file(fixtures / FILES["csv"], "csv", dic)
     ev = store.events().set_index("source_id")
     assert ev.loc["analyst-002", "front"] == "US_REGION"  # given front wins
     assert ev.loc["analyst-002", "cameo"] == "138"  # representative code of THREATEN/violence
     assert ev.loc["analyst-003", "actor"] == "IRN"  # "Islamic Revolutionary Guard Corps"
 
 
-def test_failed_import_leaves_store_unchanged(tmp_path, fixtures):
+def test_failed_import_leaves_store_unchanged(tmp_path, fixtures, dic):
     path = tmp_path / "events.duckdb"
     with EventStore(path) as s:
-        s.import_file(fixtures / FILES["acled"], "acled")
+        s.import_file(fixtures / FILES["acled"], "acled", dic)
         before = s.sql("SELECT * FROM events ORDER BY source_id")
         imports = s.imports()
         with pytest.raises(RuntimeError):
-            s.import_file(fixtures / FILES["gdelt"], "gdelt", _fail_after_insert=True)
+            s.import_file(fixtures / FILES["gdelt"], "gdelt", dic, _fail_after_insert=True)
         pd.testing.assert_frame_equal(before, s.sql("SELECT * FROM events ORDER BY source_id"))
         assert len(s.imports()) == len(imports)
         assert s.problems().import_id.unique().tolist() == [1]
@@ -179,35 +179,35 @@ def test_failed_import_leaves_store_unchanged(tmp_path, fixtures):
     with EventStore(path) as s:
         pd.testing.assert_frame_equal(before, s.sql("SELECT * FROM events ORDER BY source_id"))
         # the store still works after the rollback
-        assert s.import_file(fixtures / FILES["gdelt"], "gdelt").inserted == GOOD["gdelt"]
+        assert s.import_file(fixtures / FILES["gdelt"], "gdelt", dic).inserted == GOOD["gdelt"]
 
 
-def test_wrong_format_is_an_error_and_changes_nothing(store, fixtures):
-    store.import_file(fixtures / FILES["icews"], "icews")
+def test_wrong_format_is_an_error_and_changes_nothing(store, fixtures, dic):
+    store.import_file(fixtures / FILES["icews"], "icews", dic)
     n = store.count()
     with pytest.raises(BrinkError, match="no record could be read as GDELT"):
-        store.import_file(fixtures / FILES["acled"], "gdelt")
+        store.import_file(fixtures / FILES["acled"], "gdelt", dic)
     with pytest.raises(BrinkError, match="lacks column"):
-        store.import_file(fixtures / FILES["gdelt"], "acled")
+        store.import_file(fixtures / FILES["gdelt"], "acled", dic)
     with pytest.raises(BrinkError, match="unknown event format"):
-        store.import_file(fixtures / FILES["gdelt"], "cameo")
+        store.import_file(fixtures / FILES["gdelt"], "cameo", dic)
     with pytest.raises(BrinkError, match="no such file"):
-        store.import_file(fixtures / "nope.csv", "csv")
+        store.import_file(fixtures / "nope.csv", "csv", dic)
     assert store.count() == n
     assert len(store.imports()) == 1
 
 
-def test_all_formats_share_one_store(store, fixtures):
+def test_all_formats_share_one_store(store, fixtures, dic):
     for fmt, f in FILES.items():
-        store.import_file(fixtures / f, fmt)
+        store.import_file(fixtures / f, fmt, dic)
     by = store.sql("SELECT source, count(*) AS n FROM events GROUP BY source ORDER BY source")
     assert dict(zip(by.source, by.n)) == GOOD
     # every stored event has a date, a quad class and an intensity
     assert store.sql("SELECT count(*) AS n FROM events WHERE quad IS NULL OR intensity IS NULL").n[0] == 0
 
 
-def test_export(store, fixtures, tmp_path):
-    store.import_file(fixtures / FILES["gdelt"], "gdelt")
+def test_export(store, fixtures, tmp_path, dic):
+    store.import_file(fixtures / FILES["gdelt"], "gdelt", dic)
     n = store.export(tmp_path / "e.parquet", "parquet")
     df = pd.read_parquet(tmp_path / "e.parquet")
     assert n == len(df) == GOOD["gdelt"]
@@ -216,9 +216,9 @@ def test_export(store, fixtures, tmp_path):
     assert n == len(df) == 2 and set(df.source_id) == {"1170000116", "1170000117"}
 
 
-def test_progress_is_reported_in_order(store, fixtures):
+def test_progress_is_reported_in_order(store, fixtures, dic):
     seen = []
-    store.import_file(fixtures / FILES["gdelt"], "gdelt", progress=lambda stage, frac: seen.append((stage, frac)))
+    store.import_file(fixtures / FILES["gdelt"], "gdelt", dic, progress=lambda stage, frac: seen.append((stage, frac)))
     stages = [s for s, _ in seen]
     assert stages[0] == "reading" and stages[-1] == "done"
     order = ["reading", "checking", "mapping actors", "coding and inserting", "committing", "done"]
@@ -234,14 +234,14 @@ def test_schema_version_is_checked(tmp_path):
         EventStore(path)
 
 
-def test_remap_after_dictionary_change(store, fixtures, tmp_path):
-    from importlib import resources
+def test_remap_after_dictionary_change(store, fixtures, tmp_path, dic):
+    from brink.scenario.folder import companion
 
-    store.import_file(fixtures / FILES["gdelt"], "gdelt")
+    store.import_file(fixtures / FILES["gdelt"], "gdelt", dic)
     before = store.sql("SELECT * FROM events ORDER BY source_id")
     assert store.remap("iran-2024") == 0  # same dictionary: nothing changes
     pd.testing.assert_frame_equal(before, store.sql("SELECT * FROM events ORDER BY source_id"))
-    text = resources.files("brink.events").joinpath("dictionaries", "iran-2024.yaml").read_text()
+    text = companion("iran-2024", "events", "dictionary.yaml").read_text()
     # an analyst decides to fold Jordan into the E3 entry, for the sake of the test
     changed = tmp_path / "d.yaml"
     changed.write_text(text.replace("aliases: [E3,", "aliases: [Jordan, E3,"))
@@ -253,3 +253,46 @@ def test_remap_after_dictionary_change(store, fixtures, tmp_path):
     pd.testing.assert_frame_equal(
         before[before.source_id != "1170000121"].reset_index(drop=True), after.reset_index(drop=True)
     )
+
+
+def test_formats_come_from_the_importer_modules():
+    import pkgutil
+
+    from brink.events import importers
+
+    modules = {m.name for m in pkgutil.iter_modules(importers.__path__) if not m.name.startswith("_")}
+    fmts = importers.formats()
+    # one registered format per importer module, each with its own stager
+    assert len(fmts) == len(modules) and set(FILES) <= set(fmts)
+    assert {f.stage.__module__.rsplit(".", 1)[1] for f in fmts.values()} == modules
+    assert all(f.description for f in fmts.values())
+    with pytest.raises(BrinkError) as e:
+        importers.get("xml")
+    assert all(name in str(e.value) for name in fmts)
+
+
+def test_event_filters(store, fixtures, dic):
+    store.import_file(fixtures / FILES["gdelt"], "gdelt", dic)
+    store.import_file(fixtures / FILES["acled"], "acled", dic)
+    ev = store.events()
+    sub = store.events(actors=["HEZ"], since="2024-09-01", until="2024-09-30", source="gdelt")
+    want = ev[ev.actor.eq("HEZ") | ev.target.eq("HEZ")]
+    want = want[(want.source == "gdelt") & (want.date >= "2024-09-01") & (want.date <= "2024-09-30")]
+    assert not sub.empty and sub.source_id.tolist() == want.source_id.tolist()
+    assert store.events(front="LBN", source=["gdelt", "acled"]).front.eq("LBN").all()
+    assert len(store.events(source=["gdelt", "acled"])) == len(ev) == GOOD["gdelt"] + GOOD["acled"]
+    assert len(store.events(limit=3)) == 3
+    # a value is data, never SQL
+    assert store.events(actors=["HEZ' OR '1'='1"]).empty
+    with pytest.raises(BrinkError, match="since: 'last week' is not a date"):
+        store.events(since="last week")
+
+
+def test_report_to_dict_and_frame(store, fixtures, dic):
+    r = store.import_file(fixtures / FILES["gdelt"], "gdelt", dic)
+    d = json.loads(json.dumps(r.to_dict()))
+    assert (d["inserted"], d["rejected"], d["unmapped_events"]) == (GOOD["gdelt"], len(BAD["gdelt"]), 1)
+    assert [(p["line"], p["field"]) for p in d["problems"]] == [(ln, f) for ln, f, _ in BAD["gdelt"]]
+    assert d["unmapped"] == [{"side": "actor", "name": "JORDAN", "code": "JOR", "events": 1}]
+    f = r.to_frame()
+    assert f.line.tolist() == [ln for ln, _, _ in BAD["gdelt"]] and list(f.columns) == ["line", "field", "reason", "record"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
 import pytest
 
 from brink.errors import BrinkError
@@ -19,10 +20,10 @@ e5,2024-01-02,HEZ,ISR,190
 
 
 @pytest.fixture
-def small(store, tmp_path):
+def small(store, tmp_path, dic):
     p = tmp_path / "small.csv"
     p.write_text(ROWS)
-    r = store.import_file(p, "csv")
+    r = store.import_file(p, "csv", dic)
     assert r.inserted == 5
     return store
 
@@ -80,3 +81,28 @@ def test_bad_arguments(small):
 
 def test_no_events(small):
     assert dyad_series(small, "OMN,QAT", "W").empty
+
+
+def test_plots_draw_on_given_axes_and_leave_the_backend(small, tmp_path):
+    import matplotlib
+    from matplotlib.figure import Figure
+
+    from brink.events.plots import plot_series, plot_timeline
+
+    backend = matplotlib.get_backend()
+    df = dyad_series(small, "IRN,ISR", "W")
+    fig = plot_series(df)
+    assert isinstance(fig, Figure) and len(fig.axes) == 3
+    mine = Figure()
+    axes = mine.subplots(3, 1)
+    assert plot_series(df, tmp_path / "s.png", axes=axes) is mine
+    assert (tmp_path / "s.png").stat().st_size > 5_000
+    assert axes[0].get_ylabel() == "events" and len(axes[2].lines) >= 1
+    daily = small.sql("SELECT date, front, count(*) AS events, avg(intensity) AS mean_intensity FROM events GROUP BY ALL")
+    ax = Figure().subplots()
+    fig = plot_timeline(daily, pd.DataFrame(columns=["id", "date", "end_date", "front", "label"]), ax=ax,
+                        lanes=["B", "A"])
+    assert fig is ax.figure
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels[::-1][:2] == ["B", "A"] and "IRN_ISR" in labels  # given lanes first, then fronts seen
+    assert matplotlib.get_backend() == backend

@@ -2,8 +2,8 @@
 
     from brink.events import EventStore, dyad_series
     store = EventStore("brink.duckdb")
-    store.import_file("20241001.export.CSV", "gdelt")
-    dyad_series(store, "IRN,ISR", "W")
+    store.import_file("20241001.export.CSV", "gdelt", SCENARIO)   # the scenario's actor dictionary
+    dyad_series(store, "A,B", "W")                                # two of its actor ids
 
 See docs/events.md. Names are imported lazily so that ``brink`` starts fast.
 """
@@ -13,6 +13,8 @@ from __future__ import annotations
 _EXPORTS = {
     "EventStore": "brink.events.store",
     "ImportReport": "brink.events.store",
+    "event_filter": "brink.events.store",
+    "formats": "brink.events.importers",
     "dyad_series": "brink.events.series",
     "load_dictionary": "brink.events.dictionary",
     "load_timeline": "brink.events.scenario_link",

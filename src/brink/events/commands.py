@@ -1,6 +1,6 @@
 """``brink events ...``: the event store on the command line.
 
-    brink events import FILE --format gdelt|acled|icews|plover|csv [--db brink.duckdb]
+    brink events import FILE --format FORMAT [--db brink.duckdb]   (formats: brink events import --help)
     brink events series --dyad IRN,ISR --freq W
     brink events timeline [--scenario iran-2024]
     brink events export --format parquet|csv --out FILE
@@ -24,15 +24,23 @@ err = make_console(stderr=True)
 
 events_app = typer.Typer(
     name="events",
-    help="Event store: import GDELT/ACLED/ICEWS/PLOVER/CSV events, dyadic series, timeline, export.",
+    help="Event store: import event data files, dyadic series, timeline, export.",
     no_args_is_help=True,
 )
 
 DbOpt = Annotated[Path, typer.Option("--db", help="event store file (DuckDB)")]
-DictOpt = Annotated[str, typer.Option("--dictionary", help="actor dictionary: built-in name or YAML file")]
+DictOpt = Annotated[
+    str, typer.Option("--dictionary", help="actor dictionary: a scenario (its events/dictionary.yaml) or a YAML file")
+]
 SinceOpt = Annotated[str | None, typer.Option("--since", help="first date, YYYY-MM-DD")]
 UntilOpt = Annotated[str | None, typer.Option("--until", help="last date, YYYY-MM-DD")]
 RESULTS = Path("brink-results") / "events"
+
+
+def _format_help() -> str:
+    from brink.events.importers import formats
+
+    return "event format: " + " | ".join(formats())
 
 
 def register(app: typer.Typer) -> None:
@@ -56,12 +64,15 @@ def _store(db: Path, *, must_exist: bool = False):
 @events_app.command("import")
 def import_cmd(
     file: Annotated[Path, typer.Argument(help="file to import")],
-    fmt: Annotated[str, typer.Option("--format", "-f", help="gdelt | acled | icews | plover | csv")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help=_format_help())],
     db: DbOpt = Path("brink.duckdb"),
     dictionary: DictOpt = "iran-2024",
     show: Annotated[int, typer.Option("--show", help="how many bad rows / unmapped names to list")] = 50,
+    as_json: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False,
 ) -> None:
     """Import events into the store: one transaction per file, idempotent by source id."""
+    import json
+
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from brink.events.dictionary import load_dictionary
@@ -75,6 +86,9 @@ def import_cmd(
             report = store.import_file(
                 file, fmt, dic, progress=lambda stage, frac: bar.update(task, completed=frac, description=stage)
             )
+    if as_json:
+        typer.echo(json.dumps(report.to_dict(), indent=2))
+        return
     _print_report(report, show)
 
 
@@ -145,7 +159,8 @@ def series_cmd(
         console.print(f"series written to {csv}")
     if not no_plot:
         out = plot or RESULTS / f"series_{a}_{b}_{freq.upper()}.png".replace("*", "any").replace("+", "-")
-        console.print(f"plot written to {plot_series(df, out)}")
+        plot_series(df, out)
+        console.print(f"plot written to {out}")
 
 
 @events_app.command("timeline")
@@ -172,9 +187,9 @@ def timeline_cmd(
         daily, events = timeline_data(store, sc, since=since, until=until)
     out = out or RESULTS / f"timeline_{scenario or 'store'}.png"
     title = f"{sc.meta.title if sc else 'Event store'}: events by front"
-    path = plot_timeline(daily, events, out, lanes=lanes, lane_labels=labels, title=title)
+    plot_timeline(daily, events, out, lanes=lanes, lane_labels=labels, title=title)
     console.print(f"{int(daily['events'].sum()) if not daily.empty else 0:,} store events, {len(events)} scenario "
-                  f"events; plot written to {path}")
+                  f"events; plot written to {out}")
 
 
 @events_app.command("export")
@@ -199,14 +214,15 @@ def export_cmd(
 def load_scenario_cmd(
     scenario: Annotated[str, typer.Argument(help="scenario name or folder")] = "iran-2024",
     db: DbOpt = Path("brink.duckdb"),
-    dictionary: DictOpt = "iran-2024",
+    dictionary: Annotated[
+        str | None, typer.Option("--dictionary", help="actor dictionary YAML file (default: the scenario's own)")
+    ] = None,
 ) -> None:
     """Put the scenario's dated timeline into the store (source 'scenario'; idempotent)."""
-    from brink.events.dictionary import load_dictionary
     from brink.events.scenario_link import load_timeline
 
     with _store(db) as store:
-        report = load_timeline(store, scenario, load_dictionary(dictionary))
+        report = load_timeline(store, scenario, dictionary)
     _print_report(report, 50)
 
 
@@ -296,20 +312,16 @@ def info_cmd(db: DbOpt = Path("brink.duckdb")) -> None:
 
 @events_app.command("dictionary")
 def dictionary_cmd(
-    name: Annotated[str, typer.Argument(help="built-in dictionary name or YAML file")] = "iran-2024",
-    scenario: Annotated[str, typer.Option("--scenario", help="check actor ids against this scenario ('' to skip)")] = "iran-2024",
+    name: Annotated[str, typer.Argument(help="a scenario (its events/dictionary.yaml) or a dictionary YAML file")] = "iran-2024",
+    scenario: Annotated[
+        str | None,
+        typer.Option("--scenario", help="check actor ids and fronts against this scenario (default: the dictionary's own)"),
+    ] = None,
 ) -> None:
     """Validate an actor dictionary (errors name file, line and field) and summarise it."""
-    from brink.events.dictionary import load_dictionary
+    from brink.events.dictionary import load_dictionary, served_scenario
 
-    known_actors = known_fronts = None
-    if scenario:
-        from brink.scenario import load_scenario
-
-        sc = load_scenario(scenario)
-        known_actors = {a.id for a in sc.actors}
-        known_fronts = tuple(f.id for f in sc.fronts)
-    dic = load_dictionary(name, known_actors=known_actors, known_fronts=known_fronts)
+    dic = load_dictionary(name, scenario=scenario or served_scenario(name))
     keys = dic.key_rows()
     console.print(f"{dic.path}: {len(dic.actors)} actors, {len(keys)} keys "
                   f"({', '.join(f'{k} {n}' for k, n in keys['kind'].value_counts().items())}), "

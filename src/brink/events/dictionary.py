@@ -1,9 +1,11 @@
 """Actor dictionaries: names and codes found in event data -> scenario actor ids.
 
-A dictionary is a YAML file (``dictionaries/iran-2024.yaml`` ships with brink)::
+A dictionary is a YAML file. A scenario keeps its own in its folder, as the
+companion file ``events/dictionary.yaml`` (``brink.scenario.folder.companion``), so
+``load_dictionary(SCENARIO)`` finds it; any other file is given by its path::
 
-    id: iran-2024
-    scenario: iran-2024
+    id: my-scenario
+    scenario: my-scenario
     actors:
       HEZ:
         name: Hezbollah
@@ -12,9 +14,13 @@ A dictionary is a YAML file (``dictionaries/iran-2024.yaml`` ships with brink)::
         aliases: [Hezbollah, Hizballah, Hassan Nasrallah]   # exact names, compared normalised
         patterns: ['^islamic resistance in lebanon']        # regular expressions on normalised names
     fronts:                     # first matching rule gives an event its front
-      - {front: IRN_ISR, dyad: [IRN, ISR]}   # actor and target both in the list
+      - {front: NORTH, dyad: [AAA, BBB]}     # actor and target both in the list
       - {front: LBN, any: [HEZ]}              # actor or target in the list
       - {front: LBN, location: [LBN]}         # event located in one of these ISO3 countries
+
+Actor ids and fronts are checked against a scenario when the caller gives one
+(``scenario=``, or the ids as ``known_actors`` / ``known_fronts``): reading a scenario
+costs more than reading its dictionary, so an import does not pay for it.
 
 Matching, in this order of precedence (the first that hits wins):
 
@@ -37,17 +43,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 
 import pandas as pd
 
-from brink.errors import InputError, Problem
+from brink.errors import BrinkError, InputError, Problem
 
-# Fronts and actors of iran-2024 as listed in the project notes; used only when the
-# scenario itself cannot be loaded to check against.
-DEFAULT_FRONTS = ("LBN", "YEM", "IRQ_SYR", "PSE", "IRN_ISR", "US_REGION")
-
+COMPANION = ("events", "dictionary.yaml")  # a scenario's dictionary, inside its folder
 _ID_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 _CODE_RE = re.compile(r"^[A-Z0-9]{2,15}$")
 _GROUP_RE = re.compile(r"^[A-Z0-9]{3}$")
@@ -123,36 +125,52 @@ class ActorDictionary:
             return "CAST(NULL AS VARCHAR)"
         return "CASE " + " ".join(whens) + " ELSE NULL END"
 
-    def with_scenario_aliases(self, scenario) -> ActorDictionary:
-        """A copy that also knows each scenario actor's name and aliases."""
-        actors = dict(self.actors)
-        for sa in scenario.actors:
-            base = actors.get(sa.id) or DictActor(id=sa.id, name=sa.name)
-            extra = tuple(x for x in (sa.name, *sa.aliases) if x not in base.aliases and x != base.name)
-            actors[sa.id] = DictActor(
-                id=base.id, name=base.name, codes=base.codes, groups=base.groups,
-                aliases=base.aliases + extra, patterns=base.patterns, line=base.line,
-            )
-        return ActorDictionary(self.id, self.path, self.scenario, actors, list(self.fronts))
 
+def dictionary_path(source: str | Path) -> tuple[Path, str | Path | None]:
+    """(dictionary file, scenario it was found through or None) for ``source``.
 
-def builtin_dictionaries() -> list[str]:
-    d = resources.files("brink.events").joinpath("dictionaries")
-    return sorted(p.name[: -len(".yaml")] for p in d.iterdir() if p.name.endswith(".yaml"))
+    ``source`` is a dictionary YAML file, or a scenario (built-in name or folder),
+    whose ``events/dictionary.yaml`` is used.
+    """
+    from brink.scenario.folder import companion, scenario_folder
+    from brink.scenario.loader import builtin_names
 
-
-def dictionary_path(name_or_path: str | Path) -> Path:
-    p = Path(name_or_path)
-    if p.suffix in (".yaml", ".yml") or p.exists():
-        return p
-    res = resources.files("brink.events").joinpath("dictionaries", f"{name_or_path}.yaml")
-    if not res.is_file():
-        from brink.errors import BrinkError
-
+    p = Path(source)
+    if p.is_file() or (p.suffix in (".yaml", ".yml") and not p.is_dir()):
+        return p, None
+    try:
+        folder = scenario_folder(source)
+    except InputError:
+        with_dic = [n for n in builtin_names() if companion(n, *COMPANION) is not None]
         raise BrinkError(
-            f"no actor dictionary {name_or_path!r}: give a YAML file or one of {', '.join(builtin_dictionaries())}"
+            f"no actor dictionary {str(source)!r}: give a dictionary YAML file or a scenario with one "
+            f"(built-in: {', '.join(with_dic) or 'none'})"
+        ) from None
+    path = companion(source, *COMPANION)
+    if folder is None or path is None:
+        raise BrinkError(
+            f"scenario {str(source)!r} has no actor dictionary: expected {Path(folder or p).joinpath(*COMPANION)} "
+            f"(scenario folder {folder or p})"
         )
-    return Path(str(res))
+    return path, source
+
+
+def served_scenario(source: str | Path) -> str | Path | None:
+    """The scenario a dictionary serves: the one it is found through, else the one its
+    ``scenario:`` key names if this machine has it (None otherwise)."""
+    from brink.scenario.folder import scenario_folder
+
+    _path, via = dictionary_path(source)
+    if via is not None:
+        return via
+    named = load_dictionary(source).scenario
+    if not isinstance(named, str) or not named:
+        return None
+    try:
+        scenario_folder(named)
+    except InputError:
+        return None
+    return named
 
 
 def _line(node, key=None) -> int | None:
@@ -172,17 +190,28 @@ def _item_line(seq, i) -> int | None:
         return None
 
 
-def load_dictionary(name_or_path: str | Path = "iran-2024", *, known_actors=None, known_fronts=None) -> ActorDictionary:
+def load_dictionary(source: str | Path, *, scenario=None, known_actors=None, known_fronts=None) -> ActorDictionary:
     """Read and validate an actor dictionary; raise ``InputError`` naming file, line, field.
 
-    ``known_actors`` / ``known_fronts`` (ids) are checked against when given, e.g. from the
-    scenario the dictionary serves.
+    ``source`` is a scenario (built-in name or folder: its companion file
+    ``events/dictionary.yaml``) or the path of a dictionary YAML file. Actor ids and
+    fronts are checked against ``scenario`` (a loaded scenario, a name or a folder)
+    when given, and against ``known_actors`` / ``known_fronts`` (ids), which win.
+    Without either, a dictionary is checked on its own (ids well formed, front
+    rules naming its own actors).
     """
     from ruamel.yaml import YAML
     from ruamel.yaml.error import YAMLError
 
-    path = dictionary_path(name_or_path)
-    fname = str(name_or_path) if Path(str(name_or_path)).exists() else path.name
+    path, _via = dictionary_path(source)
+    fname = str(path)
+    if scenario is not None and (known_actors is None or known_fronts is None):
+        if isinstance(scenario, (str, Path)):
+            from brink.scenario import load_scenario
+
+            scenario = load_scenario(scenario)
+        known_actors = {a.id for a in scenario.actors} if known_actors is None else known_actors
+        known_fronts = tuple(f.id for f in scenario.fronts) if known_fronts is None else known_fronts
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
@@ -207,7 +236,7 @@ def load_dictionary(name_or_path: str | Path = "iran-2024", *, known_actors=None
     did = doc.get("id")
     if not isinstance(did, str) or not did:
         bad(_line(doc, "id") or 1, "id", "required: the dictionary's name")
-    scenario = doc.get("scenario")
+    serves = doc.get("scenario")
 
     actors: dict[str, DictActor] = {}
     raw_actors = doc.get("actors")
@@ -291,9 +320,12 @@ def load_dictionary(name_or_path: str | Path = "iran-2024", *, known_actors=None
             if k not in _RULE_KEYS:
                 bad(_line(rule, k) or rline, f"{where}.{k}", "unknown key (expected front, dyad, any, location)")
         front = rule.get("front")
-        fronts_ok = known_fronts if known_fronts is not None else DEFAULT_FRONTS
-        if not isinstance(front, str) or front not in fronts_ok:
-            bad(_line(rule, "front") or rline, f"{where}.front", f"must be one of {', '.join(fronts_ok)}")
+        if not isinstance(front, str) or not _ID_RE.match(front):
+            bad(_line(rule, "front") or rline, f"{where}.front", "a front id: letters, digits and _")
+            continue
+        if known_fronts is not None and front not in known_fronts:
+            bad(_line(rule, "front") or rline, f"{where}.front",
+                f"not a front of the scenario (known: {', '.join(known_fronts)})")
             continue
         parts: dict[str, tuple[str, ...]] = {}
         for key in ("dyad", "any", "location"):
@@ -318,7 +350,7 @@ def load_dictionary(name_or_path: str | Path = "iran-2024", *, known_actors=None
 
     if problems:
         raise InputError(problems)
-    return ActorDictionary(id=str(did), path=str(path), scenario=scenario, actors=actors, fronts=fronts)
+    return ActorDictionary(id=str(did), path=str(path), scenario=serves, actors=actors, fronts=fronts)
 
 
 def _norm_py(s: str) -> str:

@@ -1,4 +1,8 @@
-"""Plots of the event store (matplotlib, Agg backend, PNG files).
+"""Plots of the event store (matplotlib).
+
+Each function draws on Axes the caller gives, or on a new ``matplotlib.figure.Figure``
+(never through pyplot, so the caller's backend is left alone), writes a PNG when a
+path is given, and returns the Figure.
 
 * ``plot_series`` — a dyadic series: events by quad class (stacked bars), the
   summed intensity, and the escalation index.
@@ -21,27 +25,32 @@ QUAD_COLOURS = {
     "verbal_conflict": "#fdae6b",
     "material_conflict": "#e6550d",
 }
-DEFAULT_LANES = ["IRN_ISR", "LBN", "YEM", "IRQ_SYR", "PSE", "US_REGION"]
 
 
-def _plt():
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt
+def _save(fig, path: str | Path | None) -> None:
+    if path is not None:
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fig.savefig(path, dpi=110)
 
 
-def plot_series(df: pd.DataFrame, path: str | Path, title: str | None = None) -> Path:
-    """Write the dyadic series ``df`` (from ``dyad_series``) to a PNG file; returns the path."""
-    plt = _plt()
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+def plot_series(df: pd.DataFrame, path: str | Path | None = None, title: str | None = None, *, axes=None):
+    """Draw the dyadic series ``df`` (from ``dyad_series``): events by quad class, the summed
+    score and the escalation index, on three Axes (``axes``, or a new Figure's). Writes a PNG
+    when ``path`` is given; returns the Figure."""
     a, b = df.attrs.get("dyad", ("?", "?"))
     arrow = "→" if df.attrs.get("directed") else "↔"
     title = title or f"{a} {arrow} {b}: conflict–cooperation by {df.attrs.get('freq', 'W')} period"
-    fig, axes = plt.subplots(3, 1, figsize=(11, 8), sharex=True, gridspec_kw={"height_ratios": [2, 2, 1.4]})
+    own = axes is None
+    if own:
+        from matplotlib.figure import Figure
+
+        fig = Figure(figsize=(11, 8))
+        axes = fig.subplots(3, 1, sharex=True, gridspec_kw={"height_ratios": [2, 2, 1.4]})
+    else:
+        if len(axes) != 3:
+            raise ValueError("plot_series draws on three Axes (counts, summed score, escalation)")
+        fig = axes[0].figure
     x = df.index
     width = _bar_width(x)
     bottom = np.zeros(len(df))
@@ -60,11 +69,11 @@ def plot_series(df: pd.DataFrame, path: str | Path, title: str | None = None) ->
     axes[2].axhline(0, color="grey", lw=0.6, ls="--")
     axes[2].set_ylabel("escalation\n(log ratio)")
     axes[2].set_xlabel("period start")
-    fig.autofmt_xdate()
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    if own:
+        fig.autofmt_xdate()
+        fig.tight_layout()
+    _save(fig, path)
+    return fig
 
 
 def _bar_width(x) -> float:
@@ -77,21 +86,21 @@ def _bar_width(x) -> float:
 def plot_timeline(
     store_daily: pd.DataFrame,
     scenario_events: pd.DataFrame,
-    path: str | Path,
+    path: str | Path | None = None,
     *,
     lanes: list[str] | None = None,
     lane_labels: dict[str, str] | None = None,
     title: str = "Events by front",
-) -> Path:
+    ax=None,
+):
     """Draw store events (``store_daily``: date, front, events, mean_intensity) and scenario
     events (``scenario_events``: date, end_date, front, label, id) on one chart, a lane per front.
-    Events without a front go to a lane "other"."""
-    plt = _plt()
+    ``lanes`` orders the lanes (the scenario's fronts); fronts not in it follow, sorted, and
+    events without a front go to a lane "other". Draws on ``ax`` or a new Figure, writes a PNG
+    when ``path`` is given; returns the Figure."""
     from matplotlib.colors import TwoSlopeNorm
 
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    lanes = list(lanes or DEFAULT_LANES)
+    lanes = list(lanes or [])
     fronts_seen = set(store_daily.get("front", pd.Series(dtype=str)).dropna()) | set(
         scenario_events.get("front", pd.Series(dtype=str)).dropna()
     )
@@ -104,7 +113,14 @@ def plot_timeline(
     ypos = {f: i for i, f in enumerate(reversed(lanes))}
     labels = lane_labels or {}
 
-    fig, ax = plt.subplots(figsize=(13, 1.0 + 0.75 * len(lanes)))
+    own = ax is None
+    if own:
+        from matplotlib.figure import Figure
+
+        fig = Figure(figsize=(13, 1.0 + 0.75 * max(len(lanes), 1)))
+        ax = fig.subplots()
+    else:
+        fig = ax.figure
     norm = TwoSlopeNorm(vmin=-10, vcenter=0, vmax=10)
     if not store_daily.empty:
         sd = store_daily.copy()
@@ -131,8 +147,8 @@ def plot_timeline(
     ax.grid(axis="x", color="#dddddd", lw=0.5)
     ax.set_title(title, pad=28)
     ax.legend(loc="lower left", fontsize=8, frameon=False)
-    fig.autofmt_xdate()
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    if own:
+        fig.autofmt_xdate()
+        fig.tight_layout()
+    _save(fig, path)
+    return fig

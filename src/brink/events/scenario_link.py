@@ -10,19 +10,36 @@ from __future__ import annotations
 
 import datetime as dt
 
+from pathlib import Path
+
 import pandas as pd
 
 from brink.errors import BrinkError
-
-SCENARIO_SOURCE = "scenario"
+from brink.events.staging import SCENARIO_SOURCE
 
 
 def _load(scenario):
-    if isinstance(scenario, str):
+    if isinstance(scenario, (str, Path)):
         from brink.scenario import load_scenario
 
         return load_scenario(scenario)
     return scenario
+
+
+def scenario_dictionary(scenario, sc=None):
+    """The actor dictionary of a scenario (name, folder, or a loaded scenario that is built in)."""
+    from brink.events.dictionary import load_dictionary
+
+    if isinstance(scenario, (str, Path)):
+        return load_dictionary(scenario, scenario=sc if sc is not None else scenario)
+    from brink.scenario.loader import builtin_names
+
+    if scenario.meta.id in builtin_names():
+        return load_dictionary(scenario.meta.id, scenario=scenario)
+    raise BrinkError(
+        f"scenario {scenario.meta.id}: give its actor dictionary (a loaded scenario does not say where its "
+        "folder is; pass the scenario's folder or dictionary=)"
+    )
 
 
 def timeline_frame(scenario) -> pd.DataFrame:
@@ -69,12 +86,14 @@ def timeline_frame(scenario) -> pd.DataFrame:
     return df
 
 
-def load_timeline(store, scenario="iran-2024", dictionary=None):
-    """Put the scenario's dated timeline into the store (source ``scenario``); idempotent."""
-    sc = _load(scenario)
-    from brink.events.dictionary import load_dictionary
+def load_timeline(store, scenario, dictionary=None):
+    """Put the scenario's dated timeline into the store (source ``scenario``); idempotent.
 
-    dic = dictionary or load_dictionary("iran-2024")
+    ``scenario`` is a name, a folder or a loaded scenario; ``dictionary`` (an
+    ``ActorDictionary`` or what ``load_dictionary`` takes) defaults to the scenario's own.
+    """
+    sc = _load(scenario)
+    dic = dictionary if dictionary is not None else scenario_dictionary(scenario, sc)
     frame = timeline_frame(sc)
     if frame.empty:
         raise BrinkError(f"scenario {sc.meta.id} has no timeline events")
@@ -83,21 +102,12 @@ def load_timeline(store, scenario="iran-2024", dictionary=None):
 
 def timeline_data(store, scenario=None, *, since=None, until=None, sources=None):
     """(store events per day and front, scenario events) for ``plot_timeline``."""
-    conds, params = ["source <> 'scenario'"], []
-    if since:
-        conds.append("date >= CAST(? AS DATE)")
-        params.append(str(since))
-    if until:
-        conds.append("date <= CAST(? AS DATE)")
-        params.append(str(until))
-    if sources:
-        conds.append("source IN (SELECT unnest(?))")
-        params.append(list(sources))
-    daily = store.con.execute(
-        f"SELECT date, front, count(*) AS events, avg(intensity) AS mean_intensity FROM events "
-        f"WHERE {' AND '.join(conds)} GROUP BY date, front ORDER BY date",
-        params,
-    ).df()
+    rel = store.relation(
+        since=since, until=until, source=list(sources) if sources else None, not_source=SCENARIO_SOURCE
+    )
+    daily = rel.aggregate(
+        "date, front, count(*) AS events, avg(intensity) AS mean_intensity", "date, front"
+    ).order("date").df()
     if scenario is not None:
         sc = _load(scenario)
         rows = [
@@ -109,10 +119,10 @@ def timeline_data(store, scenario=None, *, since=None, until=None, sources=None)
         ]
         events = pd.DataFrame(rows, columns=["id", "date", "end_date", "front", "label"])
     else:  # scenario events already in the store
-        events = store.con.execute(
-            "SELECT source_id AS id, date, end_date, front, text AS label FROM events WHERE source = 'scenario' "
-            "ORDER BY date"
-        ).df()
+        events = (
+            store.relation(source=SCENARIO_SOURCE)
+            .select("source_id AS id, date, end_date, front, text AS label").order("date").df()
+        )
     return daily, events
 
 
@@ -127,7 +137,7 @@ def _action_front(sc, action_id):
 
 def candidate_decision_points(
     store,
-    scenario="iran-2024",
+    scenario,
     *,
     max_intensity: float = -9.0,
     response_days: int = 30,
@@ -150,24 +160,33 @@ def candidate_decision_points(
     """
     sc = _load(scenario)
     deciders = sorted({a.actor for a in sc.actions})
-    conds = ["source <> 'scenario'", "actor IS NOT NULL", "target IS NOT NULL", "actor <> target",
-             "intensity <= ?", "target IN (SELECT unnest(?))"]
-    params: list = [float(max_intensity), deciders]
-    if since:
-        conds.append("date >= CAST(? AS DATE)")
-        params.append(str(since))
-    if until:
-        conds.append("date <= CAST(? AS DATE)")
-        params.append(str(until))
-    trig = store.con.execute(
-        f"""SELECT date, actor, target, arg_min(front, intensity) AS front, count(*) AS n_events,
-                   min(intensity) AS intensity,
-                   arg_min(source || ':' || source_id, intensity) AS example,
-                   arg_min(coalesce(text, plover_type || ' ' || coalesce(plover_mode, '')), intensity) AS text
-            FROM events WHERE {' AND '.join(conds)}
-            GROUP BY date, actor, target ORDER BY date, actor, target""",
-        params,
-    ).df()
+    cols = ["id", "label", "date", "trigger", "trigger_actor", "actor", "front", "trigger_events",
+            "trigger_intensity", "trigger_example", "response", "taken"]
+    if not deciders:
+        return pd.DataFrame([], columns=cols)
+    import duckdb
+
+    from brink.events.store import event_filter
+
+    col, const = duckdb.ColumnExpression, duckdb.ConstantExpression
+    cond = (
+        event_filter(since=since, until=until, not_source=SCENARIO_SOURCE)
+        & col("actor").isnotnull() & col("target").isnotnull() & (col("actor") != col("target"))
+        & (col("intensity") <= const(float(max_intensity)))
+        & col("target").isin(*[const(d) for d in deciders])
+    )
+    trig = (
+        store.con.table("events").filter(cond)
+        .aggregate(
+            """date, actor, target, arg_min(front, intensity) AS front, count(*) AS n_events,
+               min(intensity) AS intensity,
+               arg_min(source || ':' || source_id, intensity) AS example,
+               arg_min(coalesce(text, plover_type || ' ' || coalesce(plover_mode, '')), intensity) AS text""",
+            "date, actor, target",
+        )
+        .order("date, actor, target")
+        .df()
+    )
     known = [(t.date, t.actor, t.target) for t in sc.timeline]
     trig = _merge_reports(trig, merge_days)
     out = []
@@ -177,10 +196,11 @@ def candidate_decision_points(
             continue
         resp = store.con.execute(
             """SELECT date, source || ':' || source_id AS ev, plover_type, plover_mode, intensity, target, front
-               FROM events WHERE source <> 'scenario' AND actor = ? AND date > CAST(? AS DATE)
-                 AND date <= CAST(? AS DATE) + INTERVAL (?) DAY AND (target = ? OR front = ?)
+               FROM events WHERE source <> $scenario AND actor = $actor AND date > $day
+                 AND date <= $day + INTERVAL ($days) DAY AND (target = $after OR front = $front)
                ORDER BY intensity ASC, date ASC LIMIT 1""",
-            [r.target, str(d), str(d), int(response_days), r.actor, r.front],
+            {"scenario": SCENARIO_SOURCE, "actor": r.target, "day": d, "days": int(response_days),
+             "after": r.actor, "front": r.front},
         ).fetchall()
         taken, response = _closest_action(sc, r.target, resp[0] if resp else None)
         slug = f"{d:%Y%m%d}_{r.actor}_{r.target}".lower()
@@ -200,8 +220,6 @@ def candidate_decision_points(
                 "taken": taken,
             }
         )
-    cols = ["id", "label", "date", "trigger", "trigger_actor", "actor", "front", "trigger_events",
-            "trigger_intensity", "trigger_example", "response", "taken"]
     return pd.DataFrame(out, columns=cols)
 
 

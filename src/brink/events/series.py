@@ -23,24 +23,26 @@ from __future__ import annotations
 import pandas as pd
 
 from brink.errors import BrinkError
+from brink.events.staging import SCENARIO_SOURCE
 
 FREQS = {"D": ("day", "1 DAY"), "W": ("week", "1 WEEK"), "M": ("month", "1 MONTH"),
          "Q": ("quarter", "3 MONTH"), "Y": ("year", "1 YEAR")}
 SCORES = ("intensity", "goldstein", "plover_score")
+SERIES_VIEW = "brink_series_events"
 
 
 def parse_dyad(text: str | tuple[str, str] | list[str]) -> tuple[str, str]:
-    """``"IRN,ISR"`` -> ("IRN", "ISR"); ``*`` stands for any actor and ``A+B`` for a group
-    (``IRN+HEZ+HTH+IQM,ISR``: Iran and its partners against Israel)."""
+    """``"A,B"`` -> ("A", "B"); ``*`` stands for any actor and ``A+C`` for a group
+    (``A+C+D,B``: A and its partners against B)."""
     parts = [p.strip() for p in (text.split(",") if isinstance(text, str) else text)]
     if len(parts) != 2 or not all(parts):
-        raise BrinkError(f"a dyad is two actor ids separated by a comma, e.g. IRN,ISR (got {text!r})")
+        raise BrinkError(f"a dyad is two actor ids separated by a comma, e.g. A,B (got {text!r})")
     return parts[0], parts[1]
 
 
 def dyad_series(
     con,
-    dyad: str | tuple[str, str] = ("IRN", "ISR"),
+    dyad: str | tuple[str, str],
     freq: str = "W",
     *,
     directed: bool = False,
@@ -52,7 +54,8 @@ def dyad_series(
 ) -> pd.DataFrame:
     """The dyadic series as a DataFrame indexed by period start (see module docs).
 
-    ``con`` is a DuckDB connection holding an ``events`` table, or an ``EventStore``.
+    ``con`` is a DuckDB connection holding an ``events`` table, or an ``EventStore``;
+    ``dyad`` two actor ids (``"A,B"`` or a pair, see ``parse_dyad``).
     """
     con = getattr(con, "con", con)
     a, b = parse_dyad(dyad)
@@ -67,42 +70,33 @@ def dyad_series(
         raise BrinkError("window must be at least 1 period")
     unit, step = FREQS[f]
 
-    conds, params = [], []
+    import duckdb
 
-    def side(col: str, actor: str) -> str:
+    from brink.events.store import event_filter
+
+    col, const = duckdb.ColumnExpression, duckdb.ConstantExpression
+
+    def side(column: str, actor: str):
         if actor == "*":
-            return "true"
-        group = [x.strip() for x in actor.split("+") if x.strip()]
-        params.extend(group)
-        return f"{col} IN ({', '.join('?' for _ in group)})"
+            return const(True)
+        group = [const(x.strip()) for x in actor.split("+") if x.strip()]
+        return col(column) == group[0] if len(group) == 1 else col(column).isin(*group)
 
-    fwd = f"({side('actor', a)} AND {side('target', b)})"
-    if directed:
-        conds.append(fwd)
-    else:
-        rev = f"({side('actor', b)} AND {side('target', a)})"
-        conds.append(f"({fwd} OR {rev})")
-    if since:
-        conds.append("date >= CAST(? AS DATE)")
-        params.append(str(since))
-    if until:
-        conds.append("date <= CAST(? AS DATE)")
-        params.append(str(until))
-    if source:
-        conds.append("source = ?")
-        params.append(source)
-    else:  # the scenario's own timeline repeats events the data already has
-        conds.append("source <> 'scenario'")
-    where = " AND ".join(conds)
+    pair = side("actor", a) & side("target", b)
+    if not directed:
+        pair = pair | (side("actor", b) & side("target", a))
+    # the scenario's own timeline repeats events the data already has
+    common = event_filter(since=since, until=until, source=source, not_source=None if source else SCENARIO_SOURCE)
+    ev = (
+        con.table("events")
+        .filter(pair & common)
+        .select(f"CAST(date_trunc('{unit}', date) AS DATE) AS period, {score} AS s, quad")
+    )
     lo = f"CAST(date_trunc('{unit}', CAST(? AS DATE)) AS DATE)" if since else "minp"
     hi = f"CAST(date_trunc('{unit}', CAST(? AS DATE)) AS DATE)" if until else "maxp"
     spine_params = ([str(since)] if since else []) + ([str(until)] if until else [])
     sql = f"""
-    WITH ev AS (
-        SELECT CAST(date_trunc('{unit}', date) AS DATE) AS period, {score} AS s, quad
-        FROM events WHERE {where}
-    ),
-    agg AS (
+    WITH agg AS (
         SELECT period, count(*) AS events, sum(s) AS sum_intensity, avg(s) AS mean_intensity,
             count(*) FILTER (WHERE quad = 1) AS verbal_cooperation,
             count(*) FILTER (WHERE quad = 2) AS material_cooperation,
@@ -110,7 +104,7 @@ def dyad_series(
             count(*) FILTER (WHERE quad = 4) AS material_conflict,
             coalesce(sum(greatest(-s, 0)), 0) AS conflict,
             coalesce(sum(greatest(s, 0)), 0) AS cooperation
-        FROM ev GROUP BY period
+        FROM {SERIES_VIEW} GROUP BY period
     ),
     bounds AS (SELECT {lo} AS lo, {hi} AS hi FROM (SELECT min(period) AS minp, max(period) AS maxp FROM agg)),
     spine AS (
@@ -135,7 +129,12 @@ def dyad_series(
             ORDER BY period ROWS BETWEEN {int(window)} PRECEDING AND 1 PRECEDING)) AS escalation
     FROM full_ ORDER BY period
     """
-    df = con.execute(sql, params + spine_params).df()
+    # the filtered events as a temporary view, so the query keeps its own parameters
+    con.register(SERIES_VIEW, ev)
+    try:
+        df = con.execute(sql, spine_params).df()
+    finally:
+        con.unregister(SERIES_VIEW)
     if not df.empty:
         df["period"] = pd.to_datetime(df["period"])
     df = df.set_index("period")

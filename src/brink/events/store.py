@@ -22,21 +22,24 @@ queried with SQL directly.
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import hashlib
+import operator
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 import pandas as pd
 
 from brink.errors import BrinkError
-from brink.events import coding
+from brink.events import coding, importers
 from brink.events.dictionary import NORM_MACRO_SQL, ActorDictionary, load_dictionary
+from brink.events.staging import STAGE_COLUMNS, STAGE_TYPES, Staged, literal, run
 
 DEFAULT_DB = "brink.duckdb"
 SCHEMA_VERSION = "1"
-FORMATS = ("gdelt", "acled", "icews", "plover", "csv")
 
 EVENTS_DDL = """
 CREATE TABLE IF NOT EXISTS events (
@@ -101,55 +104,6 @@ OTHER_DDL = [
     "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
 ]
 
-# Columns every importer's staging query must produce (name, SQL type).
-STAGE_COLUMNS: list[tuple[str, str]] = [
-    # the record's order among those the reader accepted is stg's rowid (insertion order)
-    ("line", "BIGINT"),  # physical line, where the importer knows it (else NULL)
-    ("source_id", "VARCHAR"),
-    ("date", "DATE"),
-    ("end_date", "DATE"),
-    ("date_raw", "VARCHAR"),
-    ("actor_name", "VARCHAR"),
-    ("actor_code", "VARCHAR"),
-    ("actor_group", "VARCHAR"),
-    ("actor_country", "VARCHAR"),
-    ("actor_given", "VARCHAR"),  # a scenario actor id given directly (csv, scenario)
-    ("target_name", "VARCHAR"),
-    ("target_code", "VARCHAR"),
-    ("target_group", "VARCHAR"),
-    ("target_country", "VARCHAR"),
-    ("target_given", "VARCHAR"),
-    ("cameo", "VARCHAR"),
-    ("plover_type", "VARCHAR"),
-    ("plover_mode", "VARCHAR"),
-    ("plover_context", "VARCHAR"),
-    ("native", "VARCHAR"),  # 'cameo' or 'plover': which coding the source itself used
-    ("intensity_given", "DOUBLE"),
-    ("front_given", "VARCHAR"),
-    ("loc_key", "VARCHAR"),  # country of the location, as the source writes it
-    ("loc_kind", "VARCHAR"),  # fips | num | name | iso3
-    ("location", "VARCHAR"),
-    ("lat", "DOUBLE"),
-    ("lon", "DOUBLE"),
-    ("fatalities", "INTEGER"),
-    ("text", "VARCHAR"),
-    ("url", "VARCHAR"),
-]
-
-
-@dataclass
-class Staged:
-    """What an importer hands back after loading a file into the temp table ``stg``."""
-
-    rejects: list[tuple[int | None, str, str, str]] = field(default_factory=list)  # line, field, reason, text
-    # (bad-if SQL, field, reason SQL), checked before the common checks
-    checks: list[tuple[str, str, str]] = field(default_factory=list)
-    constants: dict[str, str] = field(default_factory=dict)  # staging column -> SQL literal
-    header_lines: int = 0
-    quoted: bool = False  # CSV quoting: records may span lines
-    lines_known: bool = False  # stg.line is filled for every record
-
-
 @dataclass
 class Problem:
     line: int | None
@@ -185,6 +139,27 @@ class ImportReport:
     def rows_per_second(self) -> float:
         return self.records / self.seconds if self.seconds > 0 else float("nan")
 
+    def to_frame(self) -> pd.DataFrame:
+        """The bad rows, one per row: line, field, reason, record."""
+        return pd.DataFrame(
+            [(p.line, p.field, p.reason, p.record) for p in self.problems],
+            columns=["line", "field", "reason", "record"],
+        )
+
+    def to_dict(self) -> dict:
+        """JSON-able: counts, bad rows and unmapped sides (what ``brink events import --json`` prints)."""
+        unmapped = [
+            {"side": r["side"], "name": _plain(r["name"]), "code": _plain(r["code"]), "events": int(r["events"])}
+            for r in self.unmapped.to_dict("records")
+        ]
+        return {
+            "import_id": int(self.import_id), "source": self.source, "file": self.file,
+            "records": int(self.records), "inserted": int(self.inserted), "duplicates": int(self.duplicates),
+            "rejected": self.rejected, "unmapped_events": int(self.unmapped_events), "seconds": float(self.seconds),
+            "problems": [{"line": p.line, "field": p.field, "reason": p.reason} for p in self.problems],
+            "unmapped": unmapped,
+        }
+
     def summary(self) -> str:
         return (
             f"{self.file}: {self.records} records, {self.inserted} imported, "
@@ -193,13 +168,9 @@ class ImportReport:
         )
 
 
-def _q(s: str) -> str:
-    return "'" + str(s).replace("'", "''") + "'"
-
-
-def sql_str(s: str) -> str:
-    """Quote a Python string as a SQL literal."""
-    return _q(s)
+def _plain(v):
+    """A missing value (None, NaN) as None, anything else as itself."""
+    return None if v is None or v != v else v
 
 
 class EventStore:
@@ -215,19 +186,19 @@ class EventStore:
             raise BrinkError(f"cannot open event store {self.path}: {exc}") from None
         if not read_only:
             self._ensure_schema()
-        _run(self.con, NORM_MACRO_SQL)
-        _run(self.con, "CREATE OR REPLACE TEMP MACRO brink_quote(s) AS chr(39) || CAST(s AS VARCHAR) || chr(39)")
+        run(self.con, NORM_MACRO_SQL)
+        run(self.con, "CREATE OR REPLACE TEMP MACRO brink_quote(s) AS chr(39) || CAST(s AS VARCHAR) || chr(39)")
         self._load_code_tables()
 
     # ------------------------------------------------------------------ setup
     def _ensure_schema(self) -> None:
-        _run(self.con, EVENTS_DDL)
+        run(self.con, EVENTS_DDL)
         for ddl in OTHER_DDL:
-            _run(self.con, ddl)
+            run(self.con, ddl)
         rows = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
         row = rows[0] if rows else None
         if row is None:
-            _run(self.con, "INSERT INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
+            run(self.con, "INSERT INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
         elif row[0] != SCHEMA_VERSION:
             raise BrinkError(
                 f"{self.path}: event store schema version {row[0]}, this brink reads version {SCHEMA_VERSION}"
@@ -241,9 +212,9 @@ class EventStore:
         self.con.register("_ct", ct)
         self.con.register("_pt", pt)
         self.con.register("_at", at)
-        _run(self.con, "CREATE OR REPLACE TEMP TABLE code_cameo AS SELECT * FROM _ct")
-        _run(self.con, "CREATE OR REPLACE TEMP TABLE code_plover AS SELECT * FROM _pt")
-        _run(self.con, "CREATE OR REPLACE TEMP TABLE code_acled AS SELECT * FROM _at")
+        run(self.con, "CREATE OR REPLACE TEMP TABLE code_cameo AS SELECT * FROM _ct")
+        run(self.con, "CREATE OR REPLACE TEMP TABLE code_plover AS SELECT * FROM _pt")
+        run(self.con, "CREATE OR REPLACE TEMP TABLE code_acled AS SELECT * FROM _at")
         rows = []
         for r in coding.countries_table().itertuples():
             rows.append(("iso3", r.iso3, r.iso3))
@@ -253,7 +224,7 @@ class EventStore:
             rows += [("name", n, r.iso3) for n in r.names]
         cdf = pd.DataFrame(rows, columns=["kind", "key", "iso3"])
         self.con.register("_cc", cdf)
-        _run(self.con, 
+        run(self.con, 
             "CREATE OR REPLACE TEMP TABLE code_country AS "
             "SELECT DISTINCT kind, CASE WHEN kind = 'name' THEN brink_norm(key) ELSE key END AS key, iso3 FROM _cc"
         )
@@ -274,28 +245,27 @@ class EventStore:
         self,
         path: str | Path,
         fmt: str,
-        dictionary: ActorDictionary | str | Path = "iran-2024",
+        dictionary: ActorDictionary | str | Path,
         *,
         progress: Callable[[str, float], None] | None = None,
         _fail_after_insert: bool = False,
     ) -> ImportReport:
         """Import one file in one transaction and return what happened.
 
+        ``fmt`` is a registered format (``brink.events.importers.formats()``);
+        ``dictionary`` an ``ActorDictionary``, a scenario (name or folder: its
+        ``events/dictionary.yaml``) or a dictionary file (see ``load_dictionary``).
         ``progress(stage, fraction)`` is called as the import moves on. Bad rows are
         reported in the result, not raised; a file that cannot be read as ``fmt`` at
         all raises ``BrinkError`` and leaves the store unchanged.
         """
-        from brink.events import importers
-
-        fmt = fmt.lower()
-        if fmt not in FORMATS:
-            raise BrinkError(f"unknown event format {fmt!r}: choose one of {', '.join(FORMATS)}")
+        importer = importers.get(fmt)
         path = Path(path)
         if not path.is_file():
             raise BrinkError(f"{path}: no such file")
         dic = dictionary if isinstance(dictionary, ActorDictionary) else load_dictionary(dictionary)
         return self._import(
-            fmt, str(path), _fingerprint(path), lambda con: importers.stage(fmt, con, path), dic, path,
+            importer.name, str(path), _fingerprint(path), lambda con: importer.stage(con, path), dic, path,
             progress, _fail_after_insert,
         )
 
@@ -304,20 +274,19 @@ class EventStore:
         frame: pd.DataFrame,
         source: str,
         label: str,
-        dictionary: ActorDictionary | str | Path = "iran-2024",
+        dictionary: ActorDictionary | str | Path,
     ) -> ImportReport:
         """Import events already in staging form (columns of ``STAGE_COLUMNS``; ``line`` is
         the record's position for error messages). Used for the scenario's own timeline."""
         dic = dictionary if isinstance(dictionary, ActorDictionary) else load_dictionary(dictionary)
-        types = dict(STAGE_COLUMNS)
-        unknown = set(frame.columns) - set(types)
+        unknown = set(frame.columns) - set(STAGE_TYPES)
         if unknown:
             raise BrinkError(f"unknown staging columns: {', '.join(sorted(unknown))}")
 
         def stage(con) -> Staged:
             con.register("_frame", frame)
-            cols = ", ".join(f"CAST({c} AS {types[c]}) AS {c}" for c in frame.columns)
-            _run(con, f"CREATE OR REPLACE TEMP TABLE stg AS SELECT {cols} FROM _frame")
+            cols = ", ".join(f"CAST({c} AS {STAGE_TYPES[c]}) AS {c}" for c in frame.columns)
+            run(con, f"CREATE OR REPLACE TEMP TABLE stg AS SELECT {cols} FROM _frame")
             con.unregister("_frame")
             return Staged(lines_known="line" in frame.columns)
 
@@ -337,7 +306,7 @@ class EventStore:
         t0 = time.perf_counter()
         started = pd.Timestamp.now()
         con = self.con
-        _run(con, "BEGIN TRANSACTION")
+        run(con, "BEGIN TRANSACTION")
         try:
             import_id = con.execute("SELECT coalesce(max(import_id), 0) + 1 FROM imports").fetchall()[0][0]
             step("reading", 0.05)
@@ -354,7 +323,7 @@ class EventStore:
             if fail_after_insert:  # used by the tests to prove a failed import changes nothing
                 raise RuntimeError("simulated failure after insert")
             seconds = time.perf_counter() - t0
-            _run(
+            run(
                 con,
                 "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [import_id, source, label, fingerprint, dic.id, started.to_pydatetime(), seconds,
@@ -366,18 +335,18 @@ class EventStore:
                     columns=["import_id", "line", "field", "reason", "record"],
                 )
                 con.register("_pp", pdf)
-                _run(con, "INSERT INTO import_problems SELECT * FROM _pp")
+                run(con, "INSERT INTO import_problems SELECT * FROM _pp")
                 con.unregister("_pp")
             step("committing", 0.95)
-            _run(con, "COMMIT")
+            run(con, "COMMIT")
         except BaseException:
-            _run(con, "ROLLBACK")
+            run(con, "ROLLBACK")
             raise
         finally:
             for t in ("VIEW stgv", "TABLE stg", "TABLE bad_ord", "TABLE amap", "TABLE lmap", "TABLE dict_keys", "TABLE lines_map",
                       "TABLE lines_logical"):
                 try:
-                    _run(con, f"DROP {t.split()[0]} IF EXISTS {t.split()[1]}")
+                    run(con, f"DROP {t.split()[0]} IF EXISTS {t.split()[1]}")
                 except Exception:  # pragma: no cover - best effort cleanup
                     pass
         step("done", 1.0)
@@ -399,7 +368,7 @@ class EventStore:
         if "plover_mode" in have:
             # modes named as in the CAMEO2PLOVER table (assassinate...) -> codebook modes
             whens = " ".join(
-                f"WHEN plover_type = {_q(t)} AND plover_mode = {_q(m)} THEN {_q(new) if new else 'NULL'}"
+                f"WHEN plover_type = {literal(t)} AND plover_mode = {literal(m)} THEN {literal(new) if new else 'NULL'}"
                 for (t, m), new in coding.MODE_FIXES.items()
             )
             cols[[c for c, _ in STAGE_COLUMNS].index("plover_mode")] = (
@@ -409,7 +378,7 @@ class EventStore:
         # Rows appended inside a transaction get row ids from a large offset; they are
         # consecutive in insertion (= file) order, so subtract the first one.
         base = self.con.execute("SELECT coalesce(min(rowid), 0) FROM stg").fetchall()[0][0]
-        _run(
+        run(
             self.con,
             f"CREATE OR REPLACE TEMP VIEW stgv AS SELECT stg.rowid - {int(base)} AS ord, "
             + ", ".join(cols) + " FROM stg",
@@ -461,7 +430,7 @@ class EventStore:
             ("fatalities IS NOT NULL AND fatalities < 0", "fatalities", "'negative fatalities'"),
         ]
         parts = [
-            f"SELECT ord, {i} AS prio, {_q(fld)} AS field, {reason} AS reason FROM stgv WHERE {cond}"
+            f"SELECT ord, {i} AS prio, {literal(fld)} AS field, {reason} AS reason FROM stgv WHERE {cond}"
             for i, (cond, fld, reason) in enumerate(checks)
         ]
         # duplicate ids inside the file: every occurrence after the first is bad
@@ -471,14 +440,14 @@ class EventStore:
             "FROM (SELECT ord, source_id, row_number() OVER (PARTITION BY source_id ORDER BY ord) AS k "
             "FROM stgv WHERE source_id IS NOT NULL AND trim(source_id) <> '') WHERE k > 1"
         )
-        _run(con, "CREATE OR REPLACE TEMP TABLE bad_all AS " + " UNION ALL ".join(parts))
+        run(con, "CREATE OR REPLACE TEMP TABLE bad_all AS " + " UNION ALL ".join(parts))
         # one problem per record: the first check that failed
-        _run(con, 
+        run(con, 
             "CREATE OR REPLACE TEMP TABLE bad_ord AS SELECT ord, arg_min(field, prio) AS field, "
             "arg_min(reason, prio) AS reason "
             "FROM bad_all GROUP BY ord"
         )
-        _run(con, "DROP TABLE bad_all")
+        run(con, "DROP TABLE bad_all")
         n_bad = con.execute("SELECT count(*) FROM bad_ord").fetchall()[0][0]
         rejects = staged.rejects
         mapped = False
@@ -508,7 +477,7 @@ class EventStore:
                     "LEFT JOIN lines_map m ON m.ord = b.ord LEFT JOIN stgv s ON s.ord = b.ord ORDER BY b.ord"
                 ).fetchall()
             problems += [Problem(r[0], r[1], r[2], r[3] or "") for r in rows]
-            _run(con, f"DELETE FROM stg WHERE rowid - {self._stg_base} IN (SELECT ord FROM bad_ord)")
+            run(con, f"DELETE FROM stg WHERE rowid - {self._stg_base} IN (SELECT ord FROM bad_ord)")
         problems.sort(key=lambda p: (p.line is None, p.line or 0))
         return problems
 
@@ -531,7 +500,7 @@ class EventStore:
             if staged.quoted
             else "0"
         )
-        _run(
+        run(
             con,
             f"CREATE OR REPLACE TEMP TABLE lines_raw AS SELECT content IS NULL AS blank, {quotes} AS quotes "
             "FROM read_csv(?, delim = chr(1), header = false, quote = '', escape = '', auto_detect = false, "
@@ -543,7 +512,7 @@ class EventStore:
             if staged.quoted
             else "0"
         )
-        _run(
+        run(
             con,
             f"""CREATE OR REPLACE TEMP TABLE lines_logical AS
             WITH l AS (SELECT rowid - (SELECT min(rowid) FROM lines_raw) + 1 AS line, blank, quotes FROM lines_raw),
@@ -552,7 +521,7 @@ class EventStore:
         )
         rej = pd.DataFrame({"logical": pd.Series(rejected, dtype="int64")})
         con.register("_rej", rej)
-        _run(
+        run(
             con,
             f"""CREATE OR REPLACE TEMP TABLE lines_map AS
             SELECT row_number() OVER (ORDER BY logical) - 1 AS ord, line FROM lines_logical
@@ -560,14 +529,14 @@ class EventStore:
               AND logical NOT IN (SELECT logical FROM _rej)""",
         )
         con.unregister("_rej")
-        _run(con, "DROP TABLE lines_raw")
+        run(con, "DROP TABLE lines_raw")
 
     def _map_actors(self, dic: ActorDictionary) -> None:
         """Build temp tables ``amap`` (each distinct side (name, code, group, country) -> actor id)
         and ``lmap`` (each distinct place (kind, key) -> ISO3): matching runs once per distinct
         value, not once per row."""
         con = self.con
-        _run(
+        run(
             con,
             """CREATE OR REPLACE TEMP TABLE lmap AS
             WITH l AS (SELECT DISTINCT loc_kind, loc_key FROM stgv WHERE loc_key IS NOT NULL AND loc_key <> '')
@@ -588,13 +557,13 @@ class EventStore:
         con = self.con
         keys = dic.key_rows()
         con.register("_dk", keys)
-        _run(
+        run(
             con,
             "CREATE OR REPLACE TEMP TABLE dict_keys AS SELECT actor_id, kind, "
             "CASE WHEN kind = 'alias' THEN brink_norm(key) ELSE key END AS key FROM _dk",
         )
         con.unregister("_dk")
-        _run(
+        run(
             con,
             f"""CREATE OR REPLACE TEMP TABLE amap AS
             WITH sides AS (SELECT DISTINCT name, code, grp, ctry FROM ({sides_sql})),
@@ -635,11 +604,11 @@ class EventStore:
         # the order rows land in does not matter (record numbers are computed), so let
         # DuckDB insert in parallel
         keep = con.execute("SELECT current_setting('preserve_insertion_order')").fetchall()[0][0]
-        _run(con, "SET preserve_insertion_order = false")
+        run(con, "SET preserve_insertion_order = false")
         try:
             inserted = con.execute("INSERT INTO events " + self._insert_query(fmt, import_id, dic)).fetchall()[0][0]
         finally:
-            _run(con, f"SET preserve_insertion_order = {'true' if keep else 'false'}")
+            run(con, f"SET preserve_insertion_order = {'true' if keep else 'false'}")
         unmapped = con.execute(
             "SELECT count(*) FROM events WHERE import_id = ? AND ("
             "(actor IS NULL AND (actor_name IS NOT NULL OR actor_code IS NOT NULL)) OR "
@@ -650,7 +619,7 @@ class EventStore:
 
     def _insert_query(self, fmt: str, import_id: int, dic: ActorDictionary) -> str:
         front_sql = dic.front_sql("x.actor", "x.target", "x.country")
-        src = _q(fmt)
+        src = literal(fmt)
         return f"""
             WITH j AS (
                 SELECT s.*,
@@ -712,7 +681,7 @@ class EventStore:
         ).df()
 
     # ------------------------------------------------------------------ remap
-    def remap(self, dictionary: ActorDictionary | str | Path = "iran-2024") -> int:
+    def remap(self, dictionary: ActorDictionary | str | Path) -> int:
         """Re-apply a (changed) dictionary to the stored events' raw names and codes.
 
         A side is re-mapped when the dictionary now matches its name or code at a
@@ -726,7 +695,7 @@ class EventStore:
         con = self.con
         rank = ("CASE {m} WHEN 'given' THEN 0 WHEN 'alias' THEN 1 WHEN 'pattern' THEN 2 WHEN 'group' THEN 3 "
                 "WHEN 'code' THEN 4 WHEN 'country' THEN 5 ELSE 9 END")
-        _run(con, "BEGIN TRANSACTION")
+        run(con, "BEGIN TRANSACTION")
         try:
             self._build_amap(
                 dic,
@@ -736,9 +705,9 @@ class EventStore:
                    SELECT coalesce(target_name, ''), coalesce(target_code, ''), '', '' FROM events
                    WHERE source <> 'scenario'""",
             )
-            _run(con, "CREATE OR REPLACE TEMP TABLE remapped (source VARCHAR, source_id VARCHAR)")
+            run(con, "CREATE OR REPLACE TEMP TABLE remapped (source VARCHAR, source_id VARCHAR)")
             for side in ("actor", "target"):
-                _run(
+                run(
                     con,
                     f"""CREATE OR REPLACE TEMP TABLE remap_side AS
                     SELECT e.source, e.source_id, m.actor_id, m.how FROM events e JOIN amap m
@@ -748,28 +717,28 @@ class EventStore:
                       AND e.{side} IS DISTINCT FROM m.actor_id
                       AND {rank.format(m='m.how')} < {rank.format(m=f'e.{side}_match')}""",
                 )
-                _run(
+                run(
                     con,
                     f"""UPDATE events SET {side} = r.actor_id, {side}_match = r.how FROM remap_side r
                     WHERE events.source = r.source AND events.source_id = r.source_id""",
                 )
-                _run(con, "INSERT INTO remapped SELECT source, source_id FROM remap_side")
+                run(con, "INSERT INTO remapped SELECT source, source_id FROM remap_side")
             front_sql = dic.front_sql("actor", "target", "country")
-            _run(
+            run(
                 con,
                 f"""UPDATE events SET front = {front_sql}
                 WHERE (source, source_id) IN (SELECT (source, source_id) FROM remapped)
                   AND (source <> 'csv' OR front IS NULL)""",
             )
             n = con.execute("SELECT count(DISTINCT (source, source_id)) FROM remapped").fetchall()[0][0]
-            _run(con, "COMMIT")
+            run(con, "COMMIT")
         except BaseException:
-            _run(con, "ROLLBACK")
+            run(con, "ROLLBACK")
             raise
         finally:
             for t in ("amap", "dict_keys", "remapped", "remap_side"):
                 try:
-                    _run(con, f"DROP TABLE IF EXISTS {t}")
+                    run(con, f"DROP TABLE IF EXISTS {t}")
                 except Exception:  # pragma: no cover
                     pass
         return n
@@ -786,18 +755,24 @@ class EventStore:
         self,
         *,
         actors: list[str] | None = None,
-        source: str | None = None,
-        since: str | None = None,
-        until: str | None = None,
+        source: str | list[str] | None = None,
+        since: str | dt.date | None = None,
+        until: str | dt.date | None = None,
         front: str | None = None,
         limit: int | None = None,
     ) -> pd.DataFrame:
-        """Stored events, filtered, as a DataFrame ordered by date."""
-        where, params = _filters(actors=actors, source=source, since=since, until=until, front=front)
-        q = f"SELECT * FROM events {where} ORDER BY date, source, source_id"
+        """Stored events, filtered (see ``event_filter``), as a DataFrame ordered by date."""
+        rel = self.relation(actors=actors, source=source, since=since, until=until, front=front)
+        rel = rel.order("date, source, source_id")
         if limit:
-            q += f" LIMIT {int(limit)}"
-        return self.con.execute(q, params).df()
+            rel = rel.limit(int(limit))
+        return rel.df()
+
+    def relation(self, **filters):
+        """The ``events`` table as a DuckDB relation, filtered by ``event_filter(**filters)``."""
+        rel = self.con.table("events")
+        expr = event_filter(**filters)
+        return rel if expr is None else rel.filter(expr)
 
     def imports(self) -> pd.DataFrame:
         return self.con.execute("SELECT * FROM imports ORDER BY import_id").df()
@@ -822,47 +797,76 @@ class EventStore:
         ).df()
 
     def export(self, out: str | Path, fmt: str = "parquet", **filters) -> int:
-        """Write (filtered) events to a Parquet or CSV file; returns the number of rows."""
+        """Write (filtered, see ``event_filter``) events to a Parquet or CSV file; returns the number of rows."""
         fmt = fmt.lower()
         if fmt not in ("parquet", "csv"):
             raise BrinkError(f"unknown export format {fmt!r}: choose parquet or csv")
-        where, params = _filters(**filters)
+        rel = self.relation(**filters)
         out = Path(out)
         out.parent.mkdir(parents=True, exist_ok=True)
-        opts = "(FORMAT parquet, COMPRESSION zstd)" if fmt == "parquet" else "(FORMAT csv, HEADER true)"
-        n = self.con.execute(f"SELECT count(*) FROM events {where}", params).fetchall()[0][0]
-        _run(self.con, 
-            f"COPY (SELECT * FROM events {where} ORDER BY date, source, source_id) TO {_q(str(out))} {opts}", params
-        )
+        n = rel.aggregate("count(*)").fetchall()[0][0]
+        rel = rel.order("date, source, source_id")
+        if fmt == "parquet":
+            rel.write_parquet(str(out), compression="zstd")
+        else:
+            rel.write_csv(str(out), header=True)
         return n
 
 
-def _filters(
+def _as_date(value, name: str) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise BrinkError(f"{name}: {value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def event_filter(
     *,
     actors: list[str] | None = None,
-    source: str | None = None,
-    since: str | None = None,
-    until: str | None = None,
+    source: str | list[str] | None = None,
+    not_source: str | list[str] | None = None,
+    since: str | dt.date | None = None,
+    until: str | dt.date | None = None,
     front: str | None = None,
-) -> tuple[str, list]:
-    conds, params = [], []
+):
+    """A DuckDB expression selecting stored events, or None for all of them.
+
+    ``actors``: events with one of them on either side; ``source`` / ``not_source``: one
+    source or a list; ``since`` / ``until``: first and last date (inclusive);
+    ``front``: one front. Values go into the expression as constants, never into SQL
+    text, so it is used as ``store.con.table("events").filter(expr)``.
+    """
+    import duckdb
+
+    col, const = duckdb.ColumnExpression, duckdb.ConstantExpression
+
+    def many(values) -> list:
+        return [const(str(v)) for v in ([values] if isinstance(values, str) else values)]
+
+    def one_of(name: str, values, negate: bool = False):
+        vals = many(values)
+        if len(vals) == 1:  # an equality is cheaper for DuckDB than a one-element IN
+            return col(name) != vals[0] if negate else col(name) == vals[0]
+        return col(name).isnotin(*vals) if negate else col(name).isin(*vals)
+
+    conds = []
     if actors:
-        ph = ", ".join("?" for _ in actors)
-        conds.append(f"(actor IN ({ph}) OR target IN ({ph}))")
-        params += list(actors) + list(actors)
+        conds.append(one_of("actor", actors) | one_of("target", actors))
     if source:
-        conds.append("source = ?")
-        params.append(source)
+        conds.append(one_of("source", source))
+    if not_source:
+        conds.append(one_of("source", not_source, negate=True))
     if since:
-        conds.append("date >= CAST(? AS DATE)")
-        params.append(str(since))
+        conds.append(col("date") >= const(_as_date(since, "since")))
     if until:
-        conds.append("date <= CAST(? AS DATE)")
-        params.append(str(until))
+        conds.append(col("date") <= const(_as_date(until, "until")))
     if front:
-        conds.append("front = ?")
-        params.append(front)
-    return ("WHERE " + " AND ".join(conds)) if conds else "", params
+        conds.append(col("front") == const(str(front)))
+    return functools.reduce(operator.and_, conds) if conds else None
 
 
 def _fingerprint(path: Path) -> str:
@@ -896,7 +900,7 @@ class _ProgressPoller:
         try:
             for setting in ("SET enable_progress_bar = true", "SET enable_progress_bar_print = false",
                             "SET progress_bar_time = 0"):
-                _run(con, setting)
+                run(con, setting)
         except Exception:  # pragma: no cover - older DuckDB: stage-level progress only
             return
         self._thread = threading.Thread(target=self._poll, daemon=True)
@@ -923,7 +927,3 @@ class _ProgressPoller:
         if t is not None:
             t.join(timeout=2)
 
-
-def _run(con, sql: str, params: list | None = None) -> None:
-    """Execute a statement and consume its result (DuckDB wants results finished)."""
-    con.execute(sql, params or []).fetchall()

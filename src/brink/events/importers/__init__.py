@@ -2,10 +2,19 @@
 
 Every importer reads its file with DuckDB itself (``read_csv`` with explicit
 column types, or plain lines parsed with DuckDB's JSON functions) and maps the
-source's columns to the common staging columns (``brink.events.store.STAGE_COLUMNS``)
+source's columns to the common staging columns (``brink.events.staging.STAGE_COLUMNS``)
 in SQL. Rows DuckDB's reader rejects come back with their line numbers
 (``store_rejects``); everything after staging - checks, actor mapping, coding,
 insertion - is shared (``brink.events.store``).
+
+Each importer is a module of this package that registers its format::
+
+    @register("gdelt", "GDELT 2.0 event export (61 tab-separated columns)")
+    def stage(con, path) -> Staged: ...
+
+:func:`formats` imports every module here once and returns what registered, so a new
+format is one new module: the store, the CLI's choices and the error messages all
+come from the registry.
 """
 
 from __future__ import annotations
@@ -13,11 +22,14 @@ from __future__ import annotations
 import csv
 import itertools
 import re
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from brink.errors import BrinkError
-from brink.events.store import STAGE_COLUMNS, Staged, _run
+from brink.events.staging import STAGE_COLUMNS, Staged
+from brink.events.staging import literal as q
+from brink.events.staging import run
 
 if TYPE_CHECKING:  # pragma: no cover
     import duckdb
@@ -25,19 +37,57 @@ if TYPE_CHECKING:  # pragma: no cover
 _counter = itertools.count(1)
 
 
+@dataclass(frozen=True)
+class Format:
+    """A registered event-file format: its name (``--format``), what it reads, its stager."""
+
+    name: str
+    description: str
+    stage: Callable[..., Staged]  # (con, path) -> Staged, with ``stg`` created
+
+
+_REGISTRY: dict[str, Format] = {}
+_discovered = False
+
+
+def register(name: str, description: str) -> Callable:
+    """Decorator: register ``stage(con, path) -> Staged`` as the importer of format ``name``."""
+
+    def deco(fn: Callable[..., Staged]) -> Callable[..., Staged]:
+        if name in _REGISTRY and _REGISTRY[name].stage is not fn:  # pragma: no cover - programming error
+            raise ValueError(f"event format {name!r} registered twice")
+        _REGISTRY[name] = Format(name, description, fn)
+        return fn
+
+    return deco
+
+
+def formats() -> dict[str, Format]:
+    """Every registered format by name (the modules of this package register on import)."""
+    global _discovered
+    if not _discovered:
+        import importlib
+        import pkgutil
+
+        for m in pkgutil.iter_modules(__path__):
+            if not m.name.startswith("_"):
+                importlib.import_module(f"{__name__}.{m.name}")
+        _discovered = True
+    return dict(sorted(_REGISTRY.items()))
+
+
+def get(name: str) -> Format:
+    """The format registered as ``name`` (case-insensitive); a clear error naming the others."""
+    known = formats()
+    fmt = known.get(str(name).lower())
+    if fmt is None:
+        raise BrinkError(f"unknown event format {name!r}: choose one of {', '.join(known)}")
+    return fmt
+
+
 def stage(fmt: str, con: duckdb.DuckDBPyConnection, path: Path) -> Staged:
-    import importlib
-
-    mod = importlib.import_module(f"brink.events.importers.{'csvfile' if fmt == 'csv' else fmt}")
-    return mod.stage(con, path)
-
-
-def q(s: str) -> str:
-    return "'" + str(s).replace("'", "''") + "'"
-
-
-def ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
+    """Load ``path`` into ``stg`` with the importer of format ``fmt``."""
+    return get(fmt).stage(con, path)
 
 
 def stage_select(exprs: dict[str, str]) -> str:
@@ -114,14 +164,14 @@ def csv_stage(
     import duckdb
 
     try:
-        _run(con, sql)
+        run(con, sql)
     except duckdb.Error as exc:
         raise BrinkError(f"{path}: cannot be read as {fmt_name}: {str(exc).splitlines()[0]}") from None
     rows = con.execute(
         f"SELECT line, column_name, error_type, csv_line, error_message FROM {table} ORDER BY line"
     ).fetchall()
-    _run(con, f"DROP TABLE IF EXISTS {table}")
-    _run(con, f"DROP TABLE IF EXISTS {scan}")
+    run(con, f"DROP TABLE IF EXISTS {table}")
+    run(con, f"DROP TABLE IF EXISTS {scan}")
     rejects = []
     ncols = len(columns)
     for line, column, etype, text, message in rows:

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from brink.events.importers import csv_stage, read_header, require_columns
-from brink.events.store import Staged
+from brink.events.importers import csv_stage, read_header, require_columns, register
+from brink.events.staging import Staged
 
 # The full export layout (2023-2024); extra or missing optional columns are fine.
 EXPORT_COLUMNS = [
@@ -27,6 +27,7 @@ TYPES = {"latitude": "DOUBLE", "longitude": "DOUBLE", "fatalities": "INTEGER"}
 DATE_FORMATS = ["%Y-%m-%d", "%d %B %Y", "%d-%B-%Y", "%d %b %Y", "%m/%d/%Y"]
 
 
+@register("acled", "ACLED CSV export")
 def stage(con, path: Path) -> Staged:
     header = read_header(path, ",")
     require_columns(path, header, REQUIRED, "ACLED CSV export")

@@ -7,7 +7,7 @@ Required columns: ``id``, ``date`` (YYYY-MM-DD), ``actor``, and an event code:
 ``target_code``, ``country`` (ISO3 or name), ``location``, ``lat``, ``lon``,
 ``fatalities``, ``text`` (or ``label``), ``url``. Other columns are ignored.
 
-``actor`` and ``target`` may be scenario actor ids (``IRN``) or any name the
+``actor`` and ``target`` may be scenario actor ids or any name the
 dictionary knows (``Islamic Revolutionary Guard Corps``).
 """
 
@@ -16,13 +16,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from brink.errors import BrinkError
-from brink.events.importers import csv_stage, read_header, require_columns
-from brink.events.store import Staged
+from brink.events.importers import csv_stage, read_header, require_columns, register
+from brink.events.staging import Staged
 
 TYPES = {"lat": "DOUBLE", "lon": "DOUBLE", "fatalities": "INTEGER", "intensity": "DOUBLE"}
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d %B %Y"]
 
 
+@register("csv", "brink's plain events CSV (id, date, actor, cameo and/or plover_type)")
 def stage(con, path: Path) -> Staged:
     header = read_header(path, ",")
     require_columns(path, header, ["id", "date", "actor"], "brink events CSV")

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from brink.events.importers import csv_stage
-from brink.events.store import Staged
+from brink.events.importers import csv_stage, register
+from brink.events.staging import Staged
 
 COLUMNS: list[str] = [
     "GLOBALEVENTID", "SQLDATE", "MonthYear", "Year", "FractionDate",
@@ -42,6 +42,7 @@ TYPES: dict[str, str] = {
 }
 
 
+@register("gdelt", "GDELT 2.0 event export (61 tab-separated columns, no header)")
 def stage(con, path: Path) -> Staged:
     with open(path, "rb") as f:
         first = f.readline()

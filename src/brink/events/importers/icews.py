@@ -6,11 +6,12 @@ Intensity, Target Name, Target Sectors, Target Country, Story ID, Sentence
 Number, Publisher, City, District, Province, Country, Latitude, Longitude.
 
 Sides are matched by name, then by country name (so "Military (Israel)" with
-Source Country "Israel" maps to ISR when no alias names it). CAMEO codes written
-without their leading zero ("42" for 042, "211" for 0211), as ICEWS files read
-through spreadsheets often are, are restored: ICEWS uses 3- and 4-digit codes,
-so a 2-digit code always lost its zero, and a 3-digit code that is not a CAMEO
-code gets one back when that makes it one. ICEWS's own Intensity column is not used: Goldstein and PLOVER scores
+Source Country "Israel" maps to the actor the dictionary calls "Israel" when no
+alias names it). CAMEO codes written without their leading zero ("42" for 042,
+"211" for 0211), as ICEWS files read through spreadsheets often are, are
+restored: ICEWS uses 3- and 4-digit codes, so a 2-digit code always lost its
+zero, and a 3-digit code that is not a CAMEO code gets one back when that makes
+it one. ICEWS's own Intensity column is not used: Goldstein and PLOVER scores
 come from brink's tables, as for GDELT.
 """
 
@@ -18,8 +19,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from brink.events.importers import csv_stage, read_header, require_columns
-from brink.events.store import Staged
+from brink.events.importers import csv_stage, read_header, require_columns, register
+from brink.events.staging import Staged
 
 COLUMNS = [
     "Event ID", "Event Date", "Source Name", "Source Sectors", "Source Country", "Event Text",
@@ -29,6 +30,7 @@ COLUMNS = [
 TYPES = {"Event Date": "DATE", "Latitude": "DOUBLE", "Longitude": "DOUBLE"}
 
 
+@register("icews", "ICEWS coded event file (20 tab-separated columns)")
 def stage(con, path: Path) -> Staged:
     header = read_header(path, "\t")
     require_columns(path, header, COLUMNS, "ICEWS event file (20 tab-separated columns)")

@@ -21,8 +21,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from brink.errors import BrinkError
-from brink.events.importers import q
-from brink.events.store import Staged, _run
+from brink.events.importers import q, register
+from brink.events.staging import STAGE_TYPES, Staged, run
 
 
 def _first(j: str, path: str) -> str:
@@ -44,6 +44,7 @@ def _entity_any(j: str, side: str, field: str) -> str:
     )
 
 
+@register("plover", "PLOVER JSON records (JSONL or one JSON array)")
 def stage(con, path: Path) -> Staged:
     with open(path, "rb") as f:
         head = f.read(4096).lstrip()
@@ -51,20 +52,20 @@ def stage(con, path: Path) -> Staged:
         head = head[3:].lstrip()
     if head.startswith(b"["):
         return _stage_array(con, path)
-    _run(
+    run(
         con,
         "CREATE OR REPLACE TEMP TABLE plover_lines AS SELECT content FROM read_csv(?, delim = chr(1), "
         "header = false, quote = '', escape = '', auto_detect = false, columns = {'content': 'VARCHAR'}, "
         "max_line_size = 100000000, strict_mode = false)",
         [str(path)],
     )
-    _run(
+    run(
         con,
         "CREATE OR REPLACE TEMP TABLE plover_src AS SELECT rowid - (SELECT min(rowid) FROM plover_lines) + 1 AS line, "
         "CASE WHEN json_valid(content) AND json_type(content) = 'OBJECT' THEN CAST(content AS JSON) END AS j, "
         "content FROM plover_lines WHERE content IS NOT NULL AND trim(content) <> ''",
     )
-    _run(con, "DROP TABLE plover_lines")
+    run(con, "DROP TABLE plover_lines")
     _stage_from(con, "plover_src")
     return Staged(checks=_checks(), lines_known=True)
 
@@ -73,7 +74,7 @@ def _stage_array(con, path: Path) -> Staged:
     import duckdb
 
     try:
-        _run(
+        run(
             con,
             f"CREATE OR REPLACE TEMP TABLE plover_src AS SELECT CAST(NULL AS BIGINT) AS line, "
             f"CAST(json AS JSON) AS j, CAST(json AS VARCHAR) AS content "
@@ -127,10 +128,7 @@ def _stage_from(con, src: str) -> None:
         "text": _first(j, "$.event_text"),
         "url": f"json_extract_string({j}, '$.cite_info.url')",
     }
-    from brink.events.store import STAGE_COLUMNS
-
-    types = dict(STAGE_COLUMNS)
-    cols = [f"CAST({v} AS {types[k]}) AS {k}" for k, v in sel.items()]
+    cols = [f"CAST({v} AS {STAGE_TYPES[k]}) AS {k}" for k, v in sel.items()]
     cols += [
         "p.j IS NOT NULL AS x_json_ok",
         "p.content AS x_content",
@@ -138,8 +136,8 @@ def _stage_from(con, src: str) -> None:
         f"json_extract_string({j}, '$.actor') IS NULL AS x_no_actor",
         f"json_extract_string({j}, '$.event') IS NULL AS x_no_event",
     ]
-    _run(con, f"CREATE OR REPLACE TEMP TABLE stg AS SELECT {', '.join(cols)} FROM {src} p ORDER BY p.rowid")
-    _run(con, f"DROP TABLE {src}")
+    run(con, f"CREATE OR REPLACE TEMP TABLE stg AS SELECT {', '.join(cols)} FROM {src} p ORDER BY p.rowid")
+    run(con, f"DROP TABLE {src}")
 
 
 def _checks() -> list[tuple[str, str, str]]:

@@ -1,1 +1,0 @@
-"""Actor dictionaries shipped with brink (YAML)."""
