@@ -303,11 +303,12 @@ def test_events_cli_uses_the_scenario_dictionary(tmp_path, capsys, monkeypatch):
     (tmp_path / "reports.csv").write_text(REPORTS, encoding="utf-8")
     code, out = run(capsys, "events", "load-scenario", NAME, "--db", str(db))
     assert code == 0, out
-    code, out = run(capsys, "events", "import", str(tmp_path / "reports.csv"), "--format", "csv", "--db", str(db))
+    code, out = run(capsys, "events", "import", str(tmp_path / "reports.csv"), "--format", "csv", "--db", str(db),
+                    "--dictionary", NAME)
     assert code == 0, out
     from brink.events.store import EventStore
 
-    with EventStore(db) as store:  # the invented names are mapped by the scenario's own dictionary
+    with EventStore(db) as store:  # the invented names are mapped by the scenario's dictionary, named by id
         ev = store.events()
     reports = ev[ev["source"] != "scenario"]
     assert len(reports) == 3
@@ -316,7 +317,10 @@ def test_events_cli_uses_the_scenario_dictionary(tmp_path, capsys, monkeypatch):
     code, out = run(capsys, "events", "decision-points", NAME, "--db", str(db), "--yaml", str(snippet))
     assert code == 0, out
     doc = YAML(typ="safe").load(snippet.read_text(encoding="utf-8"))
-    assert [(d["actor"], d.get("taken")) for d in doc["decision_points"]] == [("NRT", "NRT_limited_strike")]
+    # Sothmark's shelling makes Nortia decide (it strikes back); Nortia's strike in turn makes
+    # Sothmark decide, and no Sothmark report follows within 30 days: its "none" action
+    assert [(d["actor"], d.get("taken")) for d in doc["decision_points"]] == [
+        ("NRT", "NRT_limited_strike"), ("STH", "STH_restraint")]
 
 
 # -------------------------------------------------------------------- fit, backtest
