@@ -5,8 +5,9 @@ with ``fit/episode_triggers.csv`` and the mapping rules ``fit/mapping.yaml``)::
 
     from brink.fit import DecisionModelFit, backtest, map_scenario_episodes
 
-    model, episodes, mapping = map_scenario_episodes("iran-2024")   # or any scenario, or episodes=FILE
-    fit = DecisionModelFit("iran-2024", bootstrap=100, seed=0)
+    name = ...                              # a built-in scenario name or a scenario folder
+    model, episodes, mapping = map_scenario_episodes(name)   # or episodes=FILE
+    fit = DecisionModelFit(name, bootstrap=100, seed=0)
     fit.model_ = model                      # optional: reuse the compiled model
     fit.fit(mapping.contexts)
     fit.to_frame()                          # estimates: parameter, scenario value, estimate, se, interval

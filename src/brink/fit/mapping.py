@@ -38,9 +38,9 @@ scenario's ``as_of`` date) are returned in ``unmapped`` with the reason.
 What is particular to a scenario is data in its folder, ``fit/mapping.yaml``
 (read by :func:`read_rules`; a scenario without one has no extra rules)::
 
-    cited_as: episodes_2019_2024.csv      # a source id: decision points cite episode lines as ID:Lnn
+    cited_as: SOURCE_ID                   # a source id: decision points cite episode lines as SOURCE_ID:Lnn
     joint_actors:                         # joint decisions that one scenario actor led
-      - {name: "US+UK", actor: USA, note: "joint US-UK strikes, led by the United States"}
+      - {name: "A+B", actor: A, note: "joint strikes led by A: coded as A's decision"}
 
 :func:`map_scenario_episodes` reads a scenario's episodes and rules and maps them
 in one call.
