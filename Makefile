@@ -1,11 +1,12 @@
 # make run  - set up .venv (if needed) and run the main job on the built-in scenario
 # make test - set up .venv with the dev extras and run the test suite
+# make docs - regenerate the generated numbers in docs/ (model.md, validation.md)
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 SCENARIO ?= iran-2024
 
-.PHONY: run test setup setup-dev clean
+.PHONY: run test docs setup setup-dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +29,10 @@ run: setup
 
 test: setup-dev
 	$(BIN)/python -m pytest -q
+
+docs: setup-dev
+	$(BIN)/python docs/gen/model_doc.py docs/model.md
+	$(BIN)/python docs/gen/validation_doc.py docs/validation.md
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache

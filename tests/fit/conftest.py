@@ -1,9 +1,27 @@
+"""Fixtures of the fit tests.
+
+``scenario``, ``model``, ``episodes`` and ``mapping`` are iran-2024's, for the
+checks of its own numbers and episodes; ``mapped`` gives ``(model, episodes,
+mapping)`` of every built-in scenario (through ``scenario_id``), for the checks
+of general behaviour.
+"""
+
+from functools import lru_cache
+
 import pytest
 
-from brink.fit.episodes import read_episodes
-from brink.fit.mapping import map_episodes
-from brink.model import compile_model
+from brink.fit.mapping import map_scenario_episodes
 from brink.scenario import load_scenario
+
+
+@lru_cache(maxsize=None)
+def _mapped(name: str):
+    return map_scenario_episodes(name)
+
+
+@pytest.fixture
+def mapped(scenario_id):
+    return _mapped(scenario_id)
 
 
 @pytest.fixture(scope="session")
@@ -12,15 +30,15 @@ def scenario():
 
 
 @pytest.fixture(scope="session")
-def model(scenario):
-    return compile_model(scenario)
+def model():
+    return _mapped("iran-2024")[0]
 
 
 @pytest.fixture(scope="session")
 def episodes():
-    return read_episodes()
+    return _mapped("iran-2024")[1]
 
 
 @pytest.fixture(scope="session")
-def mapping(model, episodes):
-    return map_episodes(model, episodes)
+def mapping():
+    return _mapped("iran-2024")[2]

@@ -1,6 +1,7 @@
 """The fast likelihood equals the model's own evaluation; the fit recovers known parameters."""
 
 import datetime as dt
+import json
 
 import numpy as np
 import pytest
@@ -107,6 +108,43 @@ def test_bootstrap_is_reproducible(scenario, mapping):
     c = DecisionModelFit(scenario, bootstrap=5, seed=4).fit(ctx).bootstrap_samples_
     assert np.array_equal(a, b)
     assert not np.array_equal(a, c)
+
+
+def test_fit_runs_on_a_scenarios_episodes(mapped, scenario_id):
+    model, _, mapping = mapped
+    fit = DecisionModelFit(scenario_id)
+    fit.model_ = model
+    fit.fit(mapping.contexts)
+    assert fit.penalised_loglik_ >= fit.loglik_unfitted_ - 1e-9   # the start is a feasible point of the search
+    est = fit.to_frame()
+    assert est.equals(fit.estimates_) and est["parameter"].iloc[0] == "lambda"
+    assert set(est["parameter"]) == set(fit.overrides_)
+    rec = json.loads(json.dumps(fit.to_dict(), allow_nan=False))
+    assert rec["scenario"] == model.scenario.meta.id and rec["n_episodes"] == len(mapping.contexts)
+    assert rec["episode_files"] == ["episodes.csv"]
+    assert [r["parameter"] for r in rec["estimates"]] == list(est["parameter"])
+    refit = compile_model(model.scenario, fit.overrides_)
+    assert refit.params["lambda"] == pytest.approx(fit.overrides_["lambda"])
+    P = fit.predict_proba(mapping.contexts)
+    assert list(P.index) == [c.episode_id for c in mapping.contexts] and np.allclose(P.sum(axis=1), 1)
+    assert fit.score(mapping.contexts) == pytest.approx(fit.loglik_ / len(mapping.contexts))
+
+
+def test_the_estimator_needs_a_scenario():
+    with pytest.raises(TypeError):
+        DecisionModelFit()
+
+
+def test_fast_path_matches_evaluate(mapped):
+    model, _, mapping = mapped
+    P = category_probabilities(precompute(model, mapping.contexts), *model_parameters(model))
+    cats = category_order(model)
+    for i, c in enumerate(mapping.contexts):
+        ev = evaluate(model, c.state, c.actor)
+        q = np.zeros(len(cats))
+        for a, p in zip(ev.actions, ev.probability):
+            q[cats.index(model.scenario.action(a).category)] += p
+        assert np.allclose(q, P[i], atol=1e-12)
 
 
 def test_loglik_is_sum_of_log_category_probabilities(model, mapping):

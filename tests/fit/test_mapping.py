@@ -1,9 +1,12 @@
 import datetime as dt
+import json
 
 import numpy as np
+import pytest
 
+from brink.errors import InputError
 from brink.fit.episodes import Episode
-from brink.fit.mapping import category_order, map_episode, resolve_actor
+from brink.fit.mapping import category_order, citations, map_episode, read_rules, resolve_actor
 from brink.model import evaluate
 
 
@@ -13,12 +16,27 @@ def _by_id(mapping):
     return m, u
 
 
-def test_every_episode_is_mapped_or_listed_with_a_reason(mapping, episodes):
+def test_every_episode_is_mapped_or_listed_with_a_reason(mapped):
+    model, episodes, mapping = mapped
     m, u = _by_id(mapping)
     assert set(m) | set(u) == {e.episode_id for e in episodes}
     assert not set(m) & set(u)
+    assert mapping.contexts, "a scenario's own episodes should map to some decisions of its model"
     assert all(x.reason for x in mapping.unmapped)
-    assert mapping.table().shape[0] == len(episodes)
+    frame = mapping.to_frame()
+    assert frame.shape[0] == len(episodes) and frame["mapped"].sum() == len(mapping.contexts)
+    rec = json.loads(json.dumps(mapping.to_dict(), allow_nan=False))
+    assert rec["mapped"] == len(mapping.contexts) and len(rec["episodes"]) == len(episodes)
+
+
+def test_decision_points_that_cite_an_episode_give_the_models_state(mapped, scenario_id):
+    model, _, mapping = mapped
+    rules = read_rules(scenario_id, model.scenario)
+    for dp in model.scenario.decision_points:
+        for c in mapping.contexts:
+            if dp.actor == c.actor and set(citations(c.episode, rules)) & set(dp.evidence):
+                assert c.source == f"decision_point:{dp.id}"
+                assert np.allclose(c.state, model.state_at(dp.id))
 
 
 def test_specific_rules(mapping, model):
@@ -26,17 +44,16 @@ def test_specific_rules(mapping, model):
     assert "joint" in u["EP14"].reason                  # US+UK+Israel
     assert "not a scenario actor" in u["EP23"].reason   # Pakistan
     assert "no catalogue action of category" in u["EP05"].reason
-    assert m["EP19"].actor == "USA"                     # US+UK led by the US
+    assert m["EP19"].actor == "USA"                     # US+UK led by the US (fit/mapping.yaml)
+    assert "led by the United States" in m["EP19"].note
     assert m["EP17"].actor == "HEZ" and m["EP06"].actor == "IQM"
-    # decision points that cite an episode line give the model's own state there
-    for dp in model.scenario.decision_points:
-        for c in mapping.contexts:
-            if f"episodes_2019_2024.csv:L{c.episode.line}" in dp.evidence and dp.actor == c.actor:
-                assert c.source == f"decision_point:{dp.id}"
-                assert np.allclose(c.state, model.state_at(dp.id))
+    # the decision points cite the source the episodes file copies (cited_as in fit/mapping.yaml)
+    assert m["EP33"].source == "decision_point:after_haniyeh"
+    assert "cites episodes_2019_2024.csv:L34" in m["EP33"].note
 
 
-def test_observed_category_is_always_in_the_choice_set(mapping, model):
+def test_observed_category_is_always_in_the_choice_set(mapped):
+    model, _, mapping = mapped
     for c in mapping.contexts:
         assert c.observed in c.categories
         acts = model.actors[c.actor].actions
@@ -56,11 +73,21 @@ def test_constructed_state_applies_the_trigger(model):
     assert np.allclose(c.state, model.apply(S0, "ISR_assassination"))
 
 
-def test_after_as_of_is_not_used(model):
+def test_after_as_of_is_not_used(mapped):
+    model = mapped[0]
+    decider = next(a for a in model.scenario.actors if a.id in model.actors)
     late = model.scenario.meta.as_of + dt.timedelta(days=3)
-    ep = Episode("X2", late, "t", "Israel", "Iran", late, "none", trigger_category="assassination")
+    ep = Episode("X2", late, "t", "someone", decider.name, late, "none")
     r = map_episode(model, ep)
     assert not hasattr(r, "state") and "as_of" in r.reason
+
+
+def test_every_actor_resolves_by_id_name_and_alias(mapped):
+    model = mapped[0]
+    for a in model.scenario.actors:
+        for name in (a.id, a.name, f"{a.name} (some detail)", *a.aliases):
+            assert resolve_actor(model, name)[0] == a.id, name
+    assert resolve_actor(model, "No Such Actor Anywhere")[0] is None
 
 
 def test_actor_names_resolve_through_aliases(model):
@@ -70,9 +97,44 @@ def test_actor_names_resolve_through_aliases(model):
     assert resolve_actor(model, "Pakistan")[0] is None
 
 
-def test_category_probability_is_the_sum_over_its_actions(mapping, model):
+def test_joint_actors_come_from_the_scenarios_rules(model):
+    rules = read_rules("iran-2024", model.scenario)
+    assert resolve_actor(model, "US + UK", rules)[0] == "USA"
+    assert resolve_actor(model, "US+UK")[0] is None           # no rules, no joint decision
+    assert "joint" in resolve_actor(model, "US+UK+Israel", rules)[1]
+
+
+def _rules_folder(tmp_path, text):
+    (tmp_path / "fit").mkdir(parents=True)
+    (tmp_path / "fit" / "mapping.yaml").write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+def test_rules_errors_name_file_line_and_field(tmp_path, scenario):
+    folder = _rules_folder(tmp_path, "cited_as: no_such_source.csv\nextra: 1\njoint_actors:\n"
+                                     "  - {name: A+B, actor: NOPE}\n  - {name: C+D}\n"
+                                     "  - {name: a + b, actor: USA, colour: red}\n")
+    with pytest.raises(InputError) as exc:
+        read_rules(folder, scenario)
+    got = {(p.line, p.field) for p in exc.value.problems}
+    assert got == {(1, "cited_as"), (2, "extra"), (4, "joint_actors[0].actor"), (5, "joint_actors[1]"),
+                   (6, "joint_actors[2].colour"), (6, "joint_actors[2].name")}
+    assert all(p.file.endswith("mapping.yaml") for p in exc.value.problems)
+    bad = _rules_folder(tmp_path / "b", "joint_actors: [\n")
+    with pytest.raises(InputError) as exc:
+        read_rules(bad)
+    assert exc.value.problems[0].field == "(yaml)" and exc.value.problems[0].line
+
+
+def test_a_scenario_without_rules_has_none(tmp_path):
+    rules = read_rules(tmp_path)
+    assert rules.joint_actors == {} and rules.cited_as is None
+
+
+def test_category_probability_is_the_sum_over_its_actions(mapped):
     from brink.fit.likelihood import category_probabilities, model_parameters, precompute
 
+    model, _, mapping = mapped
     cats = category_order(model)
     pre = precompute(model, mapping.contexts)
     P = category_probabilities(pre, *model_parameters(model))

@@ -6,11 +6,25 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from brink.fit.backtest import MODEL_NAME, backtest
-from brink.fit.baselines import BaseRate, TitForTat, Uniform, category_rungs
+import brink.fit
+from brink.fit import BaseRate, TitForTat, Uniform, backtest
+from brink.fit.backtest import MODEL_NAME
+from brink.fit.baselines import category_rungs
 from brink.fit.episodes import Episode
 from brink.fit.mapping import DecisionContext
 from brink.fit.scores import brier_score, log_score, reliability
+
+
+def test_the_package_exports_the_estimator_baselines_and_backtest():
+    from brink.fit.baselines import ScenarioModel
+    from brink.fit.estimate import DecisionModelFit
+
+    assert brink.fit.DecisionModelFit is DecisionModelFit and brink.fit.ScenarioModel is ScenarioModel
+    assert callable(brink.fit.backtest) and brink.fit.backtest.__module__ == "brink.fit.backtest"
+    for name in brink.fit.__all__:
+        assert getattr(brink.fit, name).__module__.startswith("brink.fit.")
+    for name in ("DecisionModelFit", "backtest", "BaseRate", "TitForTat", "Uniform", "ScenarioModel"):
+        assert name in brink.fit.__doc__
 
 
 def _P():
@@ -76,27 +90,66 @@ def test_uniform():
     assert list(P) == [0.5, 0.0, 0.5]
 
 
-@pytest.mark.parametrize("kw", [{"split": dt.date(2024, 1, 1)}, {"loo": True}])
-def test_every_forecaster_is_scored_on_the_same_episodes(model, mapping, kw):
+def _median_response(mapping):
+    dates = sorted(c.episode.response_date for c in mapping.contexts)
+    return dates[len(dates) // 2]
+
+
+@pytest.mark.parametrize("design", ["split", "loo"])
+def test_every_forecaster_is_scored_on_the_same_episodes(mapped, design):
+    model, _, mapping = mapped
+    kw = {"split": _median_response(mapping)} if design == "split" else {"loo": True}
     res = backtest(model, mapping, **kw)
     ids = None
+    ctx = {c.episode_id: c for c in mapping.contexts}
     for name, P in res.predictions.items():
         assert list(P.index) == res.test_ids
         assert np.allclose(P.sum(axis=1), 1)
         # zero outside each episode's choice set, for every forecaster alike
-        ctx = {c.episode_id: c for c in mapping.contexts}
         for eid, row in P.iterrows():
             assert set(row[row > 0].index) <= set(ctx[eid].categories)
         ids = ids or list(P.index)
         assert list(P.index) == ids
-    t = res.table.set_index("forecaster")
+    t = res.to_frame().set_index("forecaster")
     assert set(t["episodes"]) == {len(res.test_ids)}
     assert MODEL_NAME in t.index and "base rate" in t.index and "tit-for-tat" in t.index
-    if "split" in kw:
+    if design == "split":
         train = set(res.train_ids)
-        by = {c.episode_id: c for c in mapping.contexts}
-        assert all(by[i].episode.response_date < kw["split"] for i in train)
+        assert all(ctx[i].episode.response_date < kw["split"] for i in train)
         assert not train & set(res.test_ids)
+    else:
+        assert sorted(res.test_ids) == sorted(ctx) and len(res.fits) == len(ctx)
+    per = res.per_episode()
+    assert list(per["actor"]) == [ctx[i].actor for i in res.test_ids]
+    assert np.allclose(per[MODEL_NAME].mean(), t.loc[MODEL_NAME, "log_score"])
+    rec = json.loads(json.dumps(res.to_dict(), allow_nan=False))
+    assert rec["test_episodes"] == res.test_ids and rec["design"] == res.design
+    assert {r["forecaster"]: r["log_score"] for r in rec["table"]} == pytest.approx(t["log_score"].to_dict())
+    for name, P in res.predictions.items():
+        for eid in res.test_ids:
+            assert rec["predictions"][name][eid] == pytest.approx({k: v for k, v in P.loc[eid].items() if v > 0})
+
+
+def test_reliability_diagram_draws_into_the_given_axes_and_keeps_the_backend(mapping, model, tmp_path):
+    import matplotlib
+    import matplotlib.pyplot as plt
+
+    from brink.fit.plots import reliability_diagram, save_png
+
+    res = backtest(model, mapping, split=dt.date(2024, 4, 1))
+    backend = matplotlib.get_backend()
+    open_figures = plt.get_fignums()
+    fig = reliability_diagram(res)
+    assert fig.axes and len(fig.axes[0].lines) == 1 + len(res.predictions)
+    assert plt.get_fignums() == open_figures          # no pyplot figure left open
+    from matplotlib.figure import Figure
+
+    outer = Figure()
+    a, b = outer.subplots(1, 2)
+    assert reliability_diagram(res, b, names=[MODEL_NAME]) is outer
+    assert not a.lines and len(b.lines) == 2
+    assert matplotlib.get_backend() == backend
+    assert save_png(fig, tmp_path / "r.png").read_bytes()[:4] == b"\x89PNG"
 
 
 def test_cli_backtest_and_fit(tmp_path, capsys):
@@ -105,11 +158,13 @@ def test_cli_backtest_and_fit(tmp_path, capsys):
     main(["backtest", "iran-2024", "--split", "2024-04-01", "--out", str(tmp_path / "bt"), "--json"])
     rec = json.loads(capsys.readouterr().out)
     assert {r["forecaster"] for r in rec["table"]} >= {MODEL_NAME, "base rate", "tit-for-tat", "scenario (unfitted)"}
+    assert set(rec) >= {"design", "train_episodes", "test_episodes", "observed", "predictions", "written"}
     assert (tmp_path / "bt" / "reliability.png").stat().st_size > 1000
     out = tmp_path / "fitted"
     main(["fit", "iran-2024", "--bootstrap", "0", "--out", str(out), "--json"])
     rec = json.loads(capsys.readouterr().out)
     assert rec["written"] == str(out) and (out / "fit-record.json").exists()
+    assert rec["episode_files"] == ["episodes.csv"] and rec["estimates"][0]["parameter"] == "lambda"
     with pytest.raises(SystemExit) as exc:   # refuses to overwrite without --force
         main(["fit", "iran-2024", "--bootstrap", "0", "--out", str(out)])
     assert exc.value.code == 2

@@ -11,9 +11,7 @@ from brink.scenario.loader import resolve_path
 
 @pytest.fixture(scope="module")
 def fit(scenario, mapping):
-    f = DecisionModelFit("iran-2024").fit(mapping.contexts)
-    f.scenario = "iran-2024"
-    return f
+    return DecisionModelFit("iran-2024").fit(mapping.contexts)
 
 
 def test_written_scenario_loads_with_the_fitted_values(fit, tmp_path):
@@ -27,7 +25,10 @@ def test_written_scenario_loads_with_the_fitted_values(fit, tmp_path):
         assert c.weight.value == pytest.approx(ov[f"weight.IRN.{c.id}"], abs=1e-4)
         assert "Fitted by `brink fit` on 2024-11-15" in c.weight.assumption
         assert c.weight.evidence  # provenance kept
-    assert f"{fit.n_train_} coded episodes" in sc.parameters["lambda"].assumption
+    assert f"{fit.n_train_} coded episodes of episodes.csv" in sc.parameters["lambda"].assumption
+    # the copy is a whole scenario folder: its episodes and mapping rules come along
+    assert (out / "fit" / "episodes.csv").read_bytes() == (src / "fit" / "episodes.csv").read_bytes()
+    assert (out / "fit" / "mapping.yaml").exists()
     rec = json.loads((out / "fit-record.json").read_text())
     assert rec["n_episodes"] == fit.n_train_ and rec["log_likelihood"] == pytest.approx(fit.loglik_)
     # the shipped scenario is untouched; unchanged lines of the copy are byte-identical

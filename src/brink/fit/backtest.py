@@ -11,7 +11,9 @@ Two designs:
 
 Every forecaster — the fitted model, the unfitted scenario, the base rate,
 tit-for-tat and uniform — is fitted on the same training episodes and scored
-on the same test episodes with the same choice sets.
+on the same test episodes with the same choice sets. A ``BacktestResult`` gives
+the scores as ``to_frame()`` (one row per forecaster) and ``to_dict()``
+(JSON-able, what ``brink backtest --json`` prints).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import pandas as pd
 from brink.errors import BrinkError
 from brink.fit.baselines import standard_baselines
 from brink.fit.estimate import DecisionModelFit
+from brink.fit.frames import records
 from brink.fit.mapping import DecisionContext, MappingResult
 from brink.fit.scores import brier_score, brier_scores, log_score, log_scores, reliability
 
@@ -41,8 +44,8 @@ class BacktestResult:
     mapping: MappingResult
     fits: list[DecisionModelFit] = field(default_factory=list)
 
-    @property
-    def table(self) -> pd.DataFrame:
+    def to_frame(self) -> pd.DataFrame:
+        """Mean log score and Brier score of each forecaster over the test episodes."""
         rows = []
         for name, P in self.predictions.items():
             rows.append({"forecaster": name, "episodes": len(P), "log_score": log_score(P, self.observed),
@@ -50,8 +53,10 @@ class BacktestResult:
         return pd.DataFrame(rows)
 
     def per_episode(self) -> pd.DataFrame:
-        """Log score of each forecaster on each test episode."""
-        out = pd.DataFrame({"observed": self.observed}, index=pd.Index(self.test_ids, name="episode_id"))
+        """The deciding actor, the observed category and each forecaster's log and Brier score, per test episode."""
+        actor_of = {c.episode_id: c.actor for c in self.mapping.contexts}
+        out = pd.DataFrame({"actor": [actor_of.get(i) for i in self.test_ids], "observed": self.observed},
+                           index=pd.Index(self.test_ids, name="episode_id"))
         for name, P in self.predictions.items():
             out[name] = log_scores(P, self.observed)
             out[f"{name} brier"] = brier_scores(P, self.observed)
@@ -59,6 +64,18 @@ class BacktestResult:
 
     def reliability(self, name: str, bins: int = 5) -> pd.DataFrame:
         return reliability(self.predictions[name], self.observed, bins)
+
+    def to_dict(self) -> dict:
+        """JSON-able: the design, the episodes, the scores and every forecaster's probabilities."""
+        return {
+            "design": self.design,
+            "train_episodes": list(self.train_ids),
+            "test_episodes": list(self.test_ids),
+            "observed": dict(zip(self.test_ids, self.observed)),
+            "table": records(self.to_frame()),
+            "predictions": {name: {eid: {c: float(p) for c, p in row.items() if p > 0}
+                                   for eid, row in P.iterrows()} for name, P in self.predictions.items()},
+        }
 
 
 def _split(contexts: Sequence[DecisionContext], split: dt.date):

@@ -17,15 +17,10 @@ def register(app: typer.Typer) -> None:
 
 
 def _load(scenario: str, episodes: str | None):
-    from brink.fit.episodes import read_episodes
-    from brink.fit.mapping import map_episodes
-    from brink.model import compile_model
-    from brink.scenario.loader import load_scenario
+    from brink.fit.mapping import map_scenario_episodes
 
-    sc = load_scenario(scenario)
-    model = compile_model(sc)
-    eps = read_episodes(episodes)
-    return sc, model, eps, map_episodes(model, eps)
+    model, eps, mapping = map_scenario_episodes(scenario, episodes)
+    return model.scenario, model, eps, mapping
 
 
 def render_mapping(mapping, n_total: int) -> None:
@@ -38,7 +33,7 @@ def render_mapping(mapping, n_total: int) -> None:
 
 def fit_cmd(
     scenario: Annotated[str, typer.Argument(help="built-in name or path")] = "iran-2024",
-    episodes: Annotated[str | None, typer.Option("--episodes", help="episodes CSV (default: the shipped 2019-2024 file)")] = None,
+    episodes: Annotated[str | None, typer.Option("--episodes", help="episodes CSV (default: the scenario's fit/episodes.csv)")] = None,
     out: Annotated[str | None, typer.Option("--out", help="where to write the fitted scenario (default: ./SCENARIO-fitted)")] = None,
     bootstrap: Annotated[int, typer.Option("--bootstrap", help="bootstrap refits for intervals (0: Hessian only)")] = 200,
     seed: Annotated[int, typer.Option("--seed", help="seed of the bootstrap")] = 0,
@@ -52,18 +47,17 @@ def fit_cmd(
     from brink.fit.estimate import DecisionModelFit
 
     sc, model, eps, mapping = _load(scenario, episodes)
-    fit = DecisionModelFit(sc, bootstrap=bootstrap, seed=seed, lambda_prior_sd=lambda_prior_sd,
+    fit = DecisionModelFit(scenario, bootstrap=bootstrap, seed=seed, lambda_prior_sd=lambda_prior_sd,
                            weight_prior_sd=weight_prior_sd)
-    fit.scenario = scenario
     fit.model_ = model
     fit.fit(mapping.contexts)
     path = None
     if not no_write:
         path = fit.write_scenario(out or f"{sc.meta.id}-fitted", force=force)
     if as_json:
-        rec = fit.summary() | {"unmapped": [{"episode_id": u.episode.episode_id, "reason": u.reason}
+        rec = fit.to_dict() | {"unmapped": [{"episode_id": u.episode.episode_id, "reason": u.reason}
                                             for u in mapping.unmapped], "written": str(path) if path else None}
-        typer.echo(json.dumps(rec, indent=2, default=float))
+        typer.echo(json.dumps(rec, indent=2))
         return
     render_mapping(mapping, len(eps))
     t = Table(title=f"estimates ({fit.n_train_} episodes up to as_of {sc.meta.as_of}; "
@@ -84,7 +78,7 @@ def fit_cmd(
 
 def backtest_cmd(
     scenario: Annotated[str, typer.Argument(help="built-in name or path")] = "iran-2024",
-    episodes: Annotated[str | None, typer.Option("--episodes", help="episodes CSV (default: the shipped 2019-2024 file)")] = None,
+    episodes: Annotated[str | None, typer.Option("--episodes", help="episodes CSV (default: the scenario's fit/episodes.csv)")] = None,
     split: Annotated[str | None, typer.Option("--split", help="DATE: fit on episodes answered before it, test on the rest")] = None,
     loo: Annotated[bool, typer.Option("--loo", help="leave-one-out instead of a date split")] = False,
     out: Annotated[str | None, typer.Option("--out", help="folder for the reliability plot and per-episode CSV")] = None,
@@ -109,20 +103,18 @@ def backtest_cmd(
     sc, model, eps, mapping = _load(scenario, episodes)
     res = backtest(model, mapping, split=split_date, loo=loo and split is None, tft_epsilon=epsilon,
                    lambda_prior_sd=lambda_prior_sd, weight_prior_sd=weight_prior_sd)
-    table = res.table
+    table = res.to_frame()
     written = []
     if out:
-        from brink.fit.plots import reliability_diagram
+        from brink.fit.plots import reliability_diagram, save_png
 
         d = Path(out)
-        written.append(reliability_diagram(res, d / "reliability.png"))
+        written.append(save_png(reliability_diagram(res), d / "reliability.png"))
         per = d / "per_episode.csv"
         res.per_episode().to_csv(per)
         written.append(per)
     if as_json:
-        typer.echo(json.dumps({"design": res.design, "table": table.to_dict(orient="records"),
-                               "test_episodes": res.test_ids, "written": [str(p) for p in written]},
-                              indent=2, default=float))
+        typer.echo(json.dumps(res.to_dict() | {"written": [str(p) for p in written]}, indent=2))
         return
     render_mapping(mapping, len(eps))
     console.print(res.design)

@@ -1,13 +1,15 @@
 """Read coded decision episodes (trigger -> what the deciding actor did).
 
-The format is the one of ``episodes_2019_2024.csv`` (shipped in
-``brink/fit/data``): one row per episode with ``episode_id``, ``trigger_date``,
-``trigger``, ``trigger_actor``, ``decision_actor``, ``response_date``,
+A scenario's episodes live in its folder as ``fit/episodes.csv`` (found by
+:func:`episodes_path`); any other file in the same format can be read too. One
+row per episode with ``episode_id``, ``trigger_date``, ``trigger``,
+``trigger_actor``, ``decision_actor``, ``response_date``,
 ``response_category``, ``response``, ``scale``, ``advance_warning``,
 ``lag_days``, ``source_urls``, ``confidence``, ``notes``. Two optional columns,
 ``trigger_scenario_actor`` and ``trigger_category``, code the trigger in the
-scenario's vocabulary; where they are absent the shipped
-``episode_triggers.csv`` supplies them for the shipped episodes.
+scenario's vocabulary; where they are absent, an ``episode_triggers.csv`` beside
+the episodes file, else the scenario's ``fit/episode_triggers.csv``, supplies
+them for the episodes it lists (same ``episode_id`` and ``trigger_date``).
 
 Every problem is reported at once with file, line and field
 (``brink.errors.InputError``); nothing is half read.
@@ -19,27 +21,37 @@ import csv
 import datetime as dt
 import re
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
-from brink.errors import InputError, Problem
+from brink.errors import BrinkError, InputError, Problem
+from brink.scenario.folder import companion, scenario_folder
 
 REQUIRED = ("episode_id", "trigger_date", "trigger", "trigger_actor", "decision_actor",
             "response_date", "response_category")
 OPTIONAL = ("response", "scale", "advance_warning", "lag_days", "source_urls", "confidence", "notes",
             "trigger_scenario_actor", "trigger_category")
+TRIGGER_COLUMNS = ("episode_id", "trigger_date", "trigger_scenario_actor", "trigger_category")
 CATEGORY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 WARNING_VALUES = {"yes", "no", "unknown", ""}
 CONFIDENCE_VALUES = {"high", "medium", "low", ""}
+EPISODES_FILE = ("fit", "episodes.csv")
+TRIGGERS_FILE = "episode_triggers.csv"
 
 
-def default_episodes_path() -> Path:
-    """The episodes file shipped inside the package."""
-    return Path(str(resources.files("brink.fit") / "data" / "episodes_2019_2024.csv"))
+def episodes_path(scenario: str | Path) -> Path:
+    """The scenario's own episodes file (``fit/episodes.csv`` in its folder).
 
-
-def default_triggers_path() -> Path:
-    return Path(str(resources.files("brink.fit") / "data" / "episode_triggers.csv"))
+    Raises ``BrinkError`` naming the scenario folder when it has none.
+    """
+    path = companion(scenario, *EPISODES_FILE)
+    if path is not None and path.is_file():
+        return path
+    folder = scenario_folder(scenario)
+    if folder is None:
+        raise BrinkError(f"scenario {scenario}: a single-file scenario has no coded episodes; "
+                         f"give an episodes CSV (--episodes FILE)")
+    raise BrinkError(f"scenario {scenario} has no coded episodes: {folder / Path(*EPISODES_FILE)} does not "
+                     f"exist (add it, or give an episodes CSV with --episodes FILE)")
 
 
 @dataclass(frozen=True)
@@ -77,9 +89,16 @@ def _date(text: str, file: str, line: int, field: str, problems: list[Problem]) 
         return None
 
 
-def read_episodes(path: str | Path | None = None) -> list[Episode]:
-    """Read and check an episodes CSV; raise ``InputError`` listing every problem."""
-    p = Path(path) if path is not None else default_episodes_path()
+def read_episodes(path: str | Path | None = None, *, scenario: str | Path | None = None) -> list[Episode]:
+    """Read and check an episodes CSV; raise ``InputError`` listing every problem.
+
+    ``path`` defaults to the scenario's own episodes (:func:`episodes_path`);
+    ``scenario`` (a built-in name or a path) also supplies the trigger coding
+    when neither the file nor its folder has one (see the module docstring).
+    """
+    if path is None and scenario is None:
+        raise BrinkError("read_episodes: give an episodes file or a scenario")
+    p = Path(path) if path is not None else episodes_path(scenario)
     display = str(p)
     try:
         text = p.read_text(encoding="utf-8-sig")
@@ -96,7 +115,7 @@ def read_episodes(path: str | Path | None = None) -> list[Episode]:
     unknown = [c for c in header if c not in REQUIRED and c not in OPTIONAL]
     for c in unknown:
         problems.append(Problem(display, 1, c, f"unknown column (known: {', '.join(REQUIRED + OPTIONAL)})"))
-    triggers = {} if "trigger_category" in header else _shipped_triggers()
+    triggers = {} if "trigger_category" in header else _trigger_coding(p, scenario)
     out: list[Episode] = []
     seen: dict[str, int] = {}
     line = 1
@@ -147,7 +166,7 @@ def read_episodes(path: str | Path | None = None) -> list[Episode]:
         tact = (rec.get("trigger_scenario_actor") or "").strip() or None
         if "trigger_category" not in header and eid in triggers and td is not None:
             t_date, t_act, t_cat = triggers[eid]
-            if t_date == td:  # the shipped coding applies to the shipped episode only
+            if t_date == td:  # the coding applies to the episode it was written for only
                 tact, tcat = t_act, t_cat
         if tcat is not None and not CATEGORY_RE.match(tcat):
             problems.append(Problem(display, line, "trigger_category", f"{tcat!r} is not a category name"))
@@ -173,17 +192,44 @@ def _newlines_inside(rec: dict) -> int:
         sum(x.count("\n") for x in v) for v in rec.values() if isinstance(v, list))
 
 
-def _shipped_triggers() -> dict[str, tuple[dt.date, str | None, str]]:
-    out = {}
-    with open(default_triggers_path(), encoding="utf-8") as fh:
-        for rec in csv.DictReader(fh):
-            out[rec["episode_id"]] = (dt.date.fromisoformat(rec["trigger_date"]),
-                                      rec["trigger_scenario_actor"] or None, rec["trigger_category"])
+def _trigger_coding(path: Path, scenario: str | Path | None) -> dict[str, tuple[dt.date, str | None, str]]:
+    """``episode_id -> (trigger_date, trigger_scenario_actor, trigger_category)`` from the triggers file
+    beside ``path``, else the scenario's (``{}`` when there is none)."""
+    beside = path.with_name(TRIGGERS_FILE)
+    found = beside if beside.is_file() else (companion(scenario, "fit", TRIGGERS_FILE) if scenario else None)
+    return read_trigger_coding(found) if found is not None else {}
+
+
+def read_trigger_coding(path: str | Path) -> dict[str, tuple[dt.date, str | None, str]]:
+    """Read an ``episode_triggers.csv``; raise ``InputError`` naming file, line and field."""
+    p = Path(path)
+    display = str(p)
+    try:
+        text = p.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError([Problem(display, None, "(file)", f"cannot read: {exc}")]) from None
+    reader = csv.DictReader(text.splitlines(keepends=True))
+    missing = [c for c in TRIGGER_COLUMNS if c not in (reader.fieldnames or [])]
+    if missing:
+        raise InputError([Problem(display, 1, c, "required column missing") for c in missing])
+    problems: list[Problem] = []
+    out: dict[str, tuple[dt.date, str | None, str]] = {}
+    for rec in reader:
+        line = reader.line_num - _newlines_inside(rec)
+        if None in rec or any(v is None for v in rec.values()):
+            problems.append(Problem(display, line, "(row)", "number of fields differs from the header"))
+            continue
+        eid = rec["episode_id"].strip()
+        td = _date(rec["trigger_date"], display, line, "trigger_date", problems)
+        cat = rec["trigger_category"].strip()
+        if not CATEGORY_RE.match(cat):
+            problems.append(Problem(display, line, "trigger_category", f"{cat!r} is not a category name"))
+        if not eid:
+            problems.append(Problem(display, line, "episode_id", "empty"))
+        elif eid in out:
+            problems.append(Problem(display, line, "episode_id", f"{eid} listed twice"))
+        elif td is not None:
+            out[eid] = (td, rec["trigger_scenario_actor"].strip() or None, cat)
+    if problems:
+        raise InputError(problems)
     return out
-
-
-def episodes_frame(episodes: list[Episode]):
-    """The episodes as a pandas DataFrame (one row each)."""
-    import pandas as pd
-
-    return pd.DataFrame([e.__dict__ for e in episodes])

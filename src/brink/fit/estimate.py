@@ -1,9 +1,12 @@
 """Penalised maximum-likelihood fit of λ and the concern weights.
 
-``DecisionModelFit`` is a scikit-learn-like estimator: plain constructor
-arguments, ``fit(contexts)``, ``predict_proba(contexts)`` (a DataFrame, one row
-per episode, one column per response category), ``score(contexts)`` (mean log
-score). Free parameters:
+``DecisionModelFit`` is a scikit-learn-like estimator: the scenario (a built-in
+name, a path or a loaded ``Scenario``) and plain keyword arguments,
+``fit(contexts)``, ``predict_proba(contexts)`` (a DataFrame, one row per
+episode, one column per response category), ``score(contexts)`` (mean log
+score). A fitted estimator is its own result: ``to_frame()`` (the estimates,
+one row per parameter) and ``to_dict()`` (JSON-able, what ``brink fit --json``
+prints). Free parameters:
 
 * ``log λ`` — one precision shared by every actor that has no precision of its
   own in the scenario, with a Gaussian prior ``N(log λ0, lambda_prior_sd²)``
@@ -29,9 +32,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
-from scipy.optimize import minimize
 
 from brink.errors import BrinkError
+from brink.fit.frames import records
 from brink.fit.likelihood import Precomputed, category_probabilities, log_likelihood, model_parameters, precompute
 from brink.fit.mapping import DecisionContext
 from brink.model.compiled import Model, compile_model
@@ -45,7 +48,7 @@ def _softmax(z: np.ndarray) -> np.ndarray:
 class DecisionModelFit:
     """Fit the decision model's λ and concern weights to decision contexts (see module doc)."""
 
-    def __init__(self, scenario="iran-2024", *, fit_lambda: bool = True, fit_weights: bool = True,
+    def __init__(self, scenario, *, fit_lambda: bool = True, fit_weights: bool = True,
                  lambda_prior_sd: float = 1.0, weight_prior_sd: float = 0.5, min_episodes: int = 1,
                  bootstrap: int = 0, seed: int = 0):
         self.scenario = scenario
@@ -127,6 +130,8 @@ class DecisionModelFit:
     def _optimise(self, pre, start, sw=None) -> np.ndarray:
         if self._dim == 0:
             return start
+        from scipy.optimize import minimize  # here, so that importing brink.fit stays light
+
         res = minimize(self._objective, start, args=(pre, sw), method="L-BFGS-B", bounds=self._bounds(),
                        options={"maxiter": 2000})
         return res.x
@@ -147,6 +152,7 @@ class DecisionModelFit:
         self.loglik_unfitted_ = log_likelihood(pre, self.base_weights_, self.base_lambdas_)
         self.n_train_ = len(contexts)
         self.episodes_ = tuple(c.episode_id for c in contexts)
+        self.episode_files_ = tuple(sorted({Path(c.episode.file).name for c in contexts if c.episode.file}))
         self.converged_ = True
         self._standard_errors(pre, theta)
         self._bootstrap(pre, contexts, theta)
@@ -245,6 +251,10 @@ class DecisionModelFit:
             draws.append(self._natural(self._optimise(pre, theta.copy(), sw)))
         self.bootstrap_samples_ = np.asarray(draws)
 
+    def to_frame(self):
+        """The estimates (see ``estimates_``)."""
+        return self.estimates_
+
     @property
     def estimates_(self):
         """DataFrame: parameter, scenario value, estimate, standard error, 95 % interval."""
@@ -269,18 +279,20 @@ class DecisionModelFit:
                          else self.n_train_})
         return pd.DataFrame(rows)
 
-    def summary(self) -> dict:
-        """A JSON-able record of the fit."""
+    def to_dict(self) -> dict:
+        """A JSON-able record of the fit (NaN as None)."""
+        self._check_fitted()
         return {
             "scenario": self.model_.scenario.meta.id,
             "episodes": list(self.episodes_),
+            "episode_files": list(self.episode_files_),
             "n_episodes": self.n_train_,
-            "log_likelihood": self.loglik_,
-            "log_likelihood_unfitted": self.loglik_unfitted_,
-            "penalised_log_likelihood": self.penalised_loglik_,
+            "log_likelihood": float(self.loglik_),
+            "log_likelihood_unfitted": float(self.loglik_unfitted_),
+            "penalised_log_likelihood": float(self.penalised_loglik_),
             "prior": {"lambda_sd_log": self.lambda_prior_sd, "weight_sd_logit": self.weight_prior_sd},
             "bootstrap": {"n": self.bootstrap, "seed": self.seed},
-            "estimates": self.estimates_.to_dict(orient="records"),
+            "estimates": records(self.estimates_),
         }
 
     def write_scenario(self, out: str | Path, *, force: bool = False, today=None) -> Path:

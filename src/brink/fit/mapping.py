@@ -8,16 +8,17 @@ turns every episode it can into a ``DecisionContext``:
 
 * **deciding actor** — the episode's ``decision_actor`` matched against the
   scenario actors' ids, names and aliases (case-insensitive, text in brackets
-  ignored), plus ``JOINT_ACTORS`` for joint decisions led by one actor. The
-  actor must have catalogue actions.
+  ignored), plus the scenario's ``joint_actors`` rules for joint decisions led
+  by one actor. The actor must have catalogue actions.
 * **choice set** — the categories of the actor's catalogue actions that are
   feasible in the decision state. The model's probability of a category is the
   sum of the probabilities of the actor's actions in it.
 * **decision state**, by the first rule that applies:
 
   1. ``decision_point`` — a scenario decision point that cites this episode's
-     line (``episodes_2019_2024.csv:L28``) and has the same actor: the state
-     the model itself computes there (timeline replayed to the trigger).
+     line (``FILE:L28``, FILE the episodes file's name or the source id the
+     rules give as ``cited_as``) and has the same actor: the state the model
+     itself computes there (timeline replayed to the trigger).
   2. ``timeline`` — a scenario timeline event on the trigger date by the
      trigger's scenario actor: the state right after that event.
   3. ``constructed`` — the replayed timeline state before the trigger date
@@ -33,6 +34,16 @@ turns every episode it can into a ``DecisionContext``:
 Episodes that cannot be mapped (unknown or non-deciding actor, a category the
 actor's catalogue lacks or cannot take in that state, a response after the
 scenario's ``as_of`` date) are returned in ``unmapped`` with the reason.
+
+What is particular to a scenario is data in its folder, ``fit/mapping.yaml``
+(read by :func:`read_rules`; a scenario without one has no extra rules)::
+
+    cited_as: SOURCE_ID                   # a source id: decision points cite episode lines as SOURCE_ID:Lnn
+    joint_actors:                         # joint decisions that one scenario actor led
+      - {name: "A+B", actor: A, note: "joint strikes led by A: coded as A's decision"}
+
+:func:`map_scenario_episodes` reads a scenario's episodes and rules and maps them
+in one call.
 """
 
 from __future__ import annotations
@@ -43,13 +54,91 @@ from pathlib import Path
 
 import numpy as np
 
-from brink.fit.episodes import Episode
+from brink.errors import InputError, Problem
+from brink.fit.episodes import Episode, read_episodes
 from brink.model.compiled import Model
 
-# Joint decisions that one scenario actor led; anything else with '+' is unmapped.
-JOINT_ACTORS: dict[str, tuple[str, str]] = {
-    "us+uk": ("USA", "joint US-UK strikes, led by the United States: coded as a US decision"),
-}
+RULES_FILE = ("fit", "mapping.yaml")
+
+
+@dataclass(frozen=True)
+class MappingRules:
+    """A scenario's own mapping rules (``fit/mapping.yaml``); empty for a scenario without one."""
+
+    joint_actors: dict[str, tuple[str, str]] = field(default_factory=dict)  # joint key -> (actor, note)
+    cited_as: str | None = None
+    file: str | None = None
+
+
+def _joint_key(name: str) -> str:
+    return _norm(name).replace(" ", "")
+
+
+def read_rules(scenario: str | Path, sc=None) -> MappingRules:
+    """Read the scenario's ``fit/mapping.yaml``; ``InputError`` names file, line and field.
+
+    ``sc`` (the loaded ``Scenario``) lets actor and source ids be checked.
+    """
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    from brink.scenario.folder import companion
+    from brink.scenario.loader import _read_yaml
+
+    path = companion(scenario, *RULES_FILE)
+    if path is None:
+        return MappingRules()
+    display = str(path)
+    problems: list[Problem] = []
+    doc = _read_yaml(path, display, problems)
+    if problems:
+        raise InputError(problems)
+    if doc is None:
+        return MappingRules(file=display)
+    if not isinstance(doc, CommentedMap):
+        raise InputError([Problem(display, 1, "(file)", "must be a mapping with cited_as and joint_actors")])
+
+    def line(node, key=None) -> int | None:
+        try:
+            return (node.lc.key(key)[0] if key is not None else node.lc.line) + 1
+        except (AttributeError, KeyError, TypeError):
+            return None
+
+    for key in doc:
+        if key not in ("cited_as", "joint_actors"):
+            problems.append(Problem(display, line(doc, key), str(key), "unknown key; expected cited_as, joint_actors"))
+    cited = doc.get("cited_as")
+    if cited is not None and not isinstance(cited, str):
+        problems.append(Problem(display, line(doc, "cited_as"), "cited_as", "must be a source id"))
+        cited = None
+    elif cited is not None and sc is not None and cited not in {s.id for s in sc.sources}:
+        problems.append(Problem(display, line(doc, "cited_as"), "cited_as",
+                                f"{cited!r} is not a source of scenario {sc.meta.id}"))
+    joint: dict[str, tuple[str, str]] = {}
+    rules = doc.get("joint_actors") or []
+    if not isinstance(rules, CommentedSeq):
+        problems.append(Problem(display, line(doc, "joint_actors"), "joint_actors",
+                                "must be a list of {name, actor, note}"))
+        rules = []
+    actor_ids = {a.id for a in sc.actors} if sc is not None else None
+    for i, r in enumerate(rules):
+        fld = f"joint_actors[{i}]"
+        ln = rules.lc.item(i)[0] + 1
+        if not isinstance(r, CommentedMap) or not isinstance(r.get("name"), str) or not isinstance(r.get("actor"), str):
+            problems.append(Problem(display, ln, fld, "needs name and actor (and a note saying why)"))
+            continue
+        for key in r:
+            if key not in ("name", "actor", "note"):
+                problems.append(Problem(display, line(r, key), f"{fld}.{key}", "unknown key; expected name, actor, note"))
+        if actor_ids is not None and r["actor"] not in actor_ids:
+            problems.append(Problem(display, line(r, "actor"), f"{fld}.actor",
+                                    f"{r['actor']!r} is not an actor of scenario {sc.meta.id}"))
+        key = _joint_key(r["name"])
+        if key in joint:
+            problems.append(Problem(display, line(r, "name"), f"{fld}.name", f"{r['name']!r} is listed twice"))
+        joint[key] = (r["actor"], str(r.get("note") or f"joint decision coded as {r['actor']}'s"))
+    if problems:
+        raise InputError(problems)
+    return MappingRules(joint_actors=joint, cited_as=cited, file=display)
 
 
 @dataclass(frozen=True)
@@ -81,7 +170,7 @@ class MappingResult:
     contexts: list[DecisionContext] = field(default_factory=list)
     unmapped: list[Unmapped] = field(default_factory=list)
 
-    def table(self):
+    def to_frame(self):
         """One row per episode: mapped or not, actor, state source, reason or note."""
         import pandas as pd
 
@@ -93,6 +182,12 @@ class MappingResult:
                   "observed": u.episode.response_category, "state": None, "choices": 0, "detail": u.reason}
                  for u in self.unmapped]
         return pd.DataFrame(rows).sort_values("episode_id", kind="stable").reset_index(drop=True)
+
+    def to_dict(self) -> dict:
+        """JSON-able: how many episodes were mapped, and each episode's row of ``to_frame()``."""
+        from brink.fit.frames import records
+
+        return {"mapped": len(self.contexts), "unmapped": len(self.unmapped), "episodes": records(self.to_frame())}
 
 
 def category_order(model: Model) -> tuple[str, ...]:
@@ -107,11 +202,12 @@ def _norm(text: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"\([^)]*\)", "", text)).strip().lower()
 
 
-def resolve_actor(model: Model, name: str) -> tuple[str | None, str]:
+def resolve_actor(model: Model, name: str, rules: MappingRules | None = None) -> tuple[str | None, str]:
     """(scenario actor id or None, note or reason) for an episode's free-text actor."""
-    key = _norm(name).replace(" ", "")
-    if key in JOINT_ACTORS:
-        return JOINT_ACTORS[key]
+    joint = (rules or MappingRules()).joint_actors
+    key = _joint_key(name)
+    if key in joint:
+        return joint[key]
     if "+" in name or "/" in name:
         return None, f"joint or alternative actors {name!r}: no single scenario actor decided"
     n = _norm(name)
@@ -121,16 +217,21 @@ def resolve_actor(model: Model, name: str) -> tuple[str | None, str]:
     return None, f"{name!r} is not a scenario actor"
 
 
-def _citation(ep: Episode) -> str:
-    return f"{Path(ep.file).name}:L{ep.line}"
+def citations(ep: Episode, rules: MappingRules | None = None) -> tuple[str, ...]:
+    """How scenario evidence may cite this episode: ``FILE:Lnn`` by file name and by ``cited_as``."""
+    names = [Path(ep.file).name]
+    if rules is not None and rules.cited_as and rules.cited_as not in names:
+        names.append(rules.cited_as)
+    return tuple(f"{n}:L{ep.line}" for n in names)
 
 
-def map_episode(model: Model, ep: Episode, categories: tuple[str, ...] | None = None) -> DecisionContext | Unmapped:
+def map_episode(model: Model, ep: Episode, categories: tuple[str, ...] | None = None,
+                rules: MappingRules | None = None) -> DecisionContext | Unmapped:
     """Map one episode (see the module docstring for the rules)."""
     sc = model.scenario
     if ep.response_date > sc.meta.as_of:
         return Unmapped(ep, f"response on {ep.response_date} is after the scenario's as_of date {sc.meta.as_of}")
-    actor, note = resolve_actor(model, ep.decision_actor)
+    actor, note = resolve_actor(model, ep.decision_actor, rules)
     if actor is None:
         return Unmapped(ep, note)
     if actor not in model.actors:
@@ -142,7 +243,7 @@ def map_episode(model: Model, ep: Episode, categories: tuple[str, ...] | None = 
         have = ", ".join(sorted(set(act_cats.values())))
         return Unmapped(ep, f"{actor} has no catalogue action of category {ep.response_category!r} (has: {have})")
 
-    S, source, how = decision_state(model, ep, actor)
+    S, source, how = decision_state(model, ep, actor, rules)
     feas = dict(zip(acts, model.feasible_mask(S, actor)))
     avail = tuple(c for c in cats if any(feas[a] for a in acts if act_cats[a] == c))
     if ep.response_category not in avail:
@@ -155,14 +256,15 @@ def map_episode(model: Model, ep: Episode, categories: tuple[str, ...] | None = 
     )
 
 
-def decision_state(model: Model, ep: Episode, actor: str) -> tuple[np.ndarray, str, str]:
+def decision_state(model: Model, ep: Episode, actor: str,
+                   rules: MappingRules | None = None) -> tuple[np.ndarray, str, str]:
     """(state, source, how) for an episode decided by ``actor``."""
     from brink.model.history import state_after, state_at
 
     sc = model.scenario
-    cite = _citation(ep)
     for dp in sc.decision_points:
-        if dp.actor == actor and cite in dp.evidence:
+        cite = next((c for c in citations(ep, rules) if c in dp.evidence), None)
+        if dp.actor == actor and cite is not None:
             return state_at(model, dp.id), f"decision_point:{dp.id}", f"scenario decision point {dp.id} cites {cite}"
     tl = sorted(sc.timeline, key=lambda e: e.date)
     if ep.trigger_scenario_actor:
@@ -209,11 +311,26 @@ def trigger_action(model: Model, ep: Episode, decider: str) -> str | None:
     return None
 
 
-def map_episodes(model: Model, episodes: list[Episode]) -> MappingResult:
+def map_episodes(model: Model, episodes: list[Episode], rules: MappingRules | None = None) -> MappingResult:
     """Map every episode; the unmappable ones are kept with their reason."""
     cats = category_order(model)
     res = MappingResult()
     for ep in episodes:
-        m = map_episode(model, ep, cats)
+        m = map_episode(model, ep, cats, rules)
         (res.contexts if isinstance(m, DecisionContext) else res.unmapped).append(m)
     return res
+
+
+def map_scenario_episodes(scenario, episodes: str | Path | None = None, *,
+                          model: Model | None = None) -> tuple[Model, list[Episode], MappingResult]:
+    """Read a scenario's episodes (or ``episodes``) and rules, map them: ``(model, episodes, mapping)``.
+
+    ``scenario`` is a built-in name or a path; ``model`` (compiled from it) saves compiling it again.
+    """
+    from brink.model.compiled import compile_model
+    from brink.scenario.loader import load_scenario
+
+    if model is None:
+        model = compile_model(load_scenario(scenario))
+    eps = read_episodes(episodes, scenario=scenario)
+    return model, eps, map_episodes(model, eps, read_rules(scenario, model.scenario))

@@ -1,19 +1,26 @@
-"""Plots of backtests (matplotlib, Agg backend: files only, no display)."""
+"""Plots of backtests (matplotlib).
+
+Each plot draws into the Axes it is given, or into a new ``matplotlib.figure.Figure``
+(made without pyplot, so no backend is chosen or switched and nothing is left
+open), and returns the Figure. ``save_png`` writes a Figure to a file.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 
-def reliability_diagram(result, path: str | Path, bins: int = 5, names=None) -> Path:
-    """Observed frequency against mean forecast probability, per forecaster, to PNG."""
-    import matplotlib
+def reliability_diagram(result, ax=None, *, bins: int = 5, names=None):
+    """Observed frequency against mean forecast probability, per forecaster; returns the Figure."""
+    if ax is None:
+        from matplotlib.figure import Figure
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+        fig = Figure(figsize=(5.5, 5.0), dpi=110)
+        ax = fig.subplots()
+        own = True
+    else:
+        fig, own = ax.figure, False
     names = names or list(result.predictions)
-    fig, ax = plt.subplots(figsize=(5.5, 5.0), dpi=110)
     ax.plot([0, 1], [0, 1], color="0.6", lw=1, ls="--", label="perfect calibration")
     markers = "osD^v"
     for i, name in enumerate(names):
@@ -29,11 +36,16 @@ def reliability_diagram(result, path: str | Path, bins: int = 5, names=None) -> 
     ax.set_ylabel("observed frequency")
     ax.set_title(f"Reliability ({len(result.test_ids)} test episodes; labels: pairs per bin)", fontsize=9)
     ax.legend(fontsize=7, loc="upper left")
-    fig.tight_layout()
+    if own:
+        fig.tight_layout()
+    return fig
+
+
+def save_png(fig, path: str | Path) -> Path:
+    """Write the Figure to ``path`` as PNG (to a temporary sibling first, then renamed into place)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp.png")
-    fig.savefig(tmp)
-    plt.close(fig)
+    fig.savefig(tmp, format="png")
     tmp.replace(path)
     return path

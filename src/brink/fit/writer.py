@@ -36,9 +36,10 @@ def _yaml() -> YAML:
 
 def _record_text(fit, today: dt.date, old: float, old_assumption: str | None) -> str:
     eps = ", ".join(fit.episodes_)
+    files = f" of {', '.join(fit.episode_files_)}" if fit.episode_files_ else ""
     prev = f" Replaces the scenario value {old:g}" + (f" ({old_assumption.strip()})" if old_assumption else "") + "."
     return (f"Fitted by `brink fit` on {today.isoformat()}: penalised maximum likelihood over {fit.n_train_} "
-            f"coded episodes of episodes_2019_2024.csv ({eps}); log-likelihood {fit.loglik_:.3f} "
+            f"coded episodes{files} ({eps}); log-likelihood {fit.loglik_:.3f} "
             f"(unfitted {fit.loglik_unfitted_:.3f}); prior sd {fit.lambda_prior_sd:g} on log lambda, "
             f"{fit.weight_prior_sd:g} on weight logits; see fit-record.json.{prev}")
 
@@ -100,7 +101,7 @@ def write_fitted_scenario(fit, out: str | Path, *, force: bool = False, today: d
         missing = sorted(set(values) - done)
         if missing:
             raise BrinkError(f"could not find these fitted values in {src} to rewrite: {', '.join(missing)}")
-        summary = fit.summary() | {"date": today.isoformat(), "source_scenario": str(src)}
+        summary = fit.to_dict() | {"date": today.isoformat(), "source_scenario": str(src)}
         record.write_text(json.dumps(summary, indent=2, default=float) + "\n", encoding="utf-8")
         from brink.scenario.loader import load_scenario
 

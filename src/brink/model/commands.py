@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from brink.console import console
+from brink.numfmt import number
 
 
 def register(app: typer.Typer) -> None:
@@ -42,8 +43,8 @@ def render_explanation(ex, model) -> None:
         name = a.action + ("" if a.feasible else " (infeasible)")
         if a.action == ex.taken:
             name = f"[bold]{name}[/] [green]✓[/]"
-        cells = [name, f"{a.probability:.3f}", _bar(a.probability), f"{100 * a.utility:+.2f}"]
-        cells += [f"{100 * a.contributions[c['id']]:+.2f}" for c in ex.concerns]
+        cells = [name, f"{a.probability:.3f}", _bar(a.probability), number(100 * a.utility, "+.2f")]
+        cells += [number(100 * a.contributions[c["id"]], "+.2f") for c in ex.concerns]
         if ex.adversary:
             if a.adversary_response:
                 b, pb = max(a.adversary_response.items(), key=lambda kv: kv[1])

@@ -1,9 +1,10 @@
-"""Generate ``docs/validation.md``: the backtest of the decision model on the shipped episodes.
+"""Generate docs/validation.md: the backtest of the decision model on iran-2024's episodes.
 
-    python -m brink.fit.validation            # print the page
-    python -m brink.fit.validation --write    # write docs/validation.md and docs/img/validation_reliability.png
+    .venv/bin/python docs/gen/validation_doc.py docs/validation.md           # write the page and img/validation_reliability.png beside it
+    .venv/bin/python docs/gen/validation_doc.py docs/validation.md --check   # exit 1 when the page is stale
+    .venv/bin/python docs/gen/validation_doc.py -                            # print the page
 
-Every number on the page is computed here from the shipped scenario and
+Every number on the page is computed here from the built-in scenario and its
 episodes (fits are deterministic; the bootstrap is seeded), so the page can be
 regenerated whenever the scenario changes. The reading of the results is also
 computed from the numbers (who beats whom), next to fixed caveats.
@@ -13,21 +14,21 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import sys
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from doctools import check, md_table, write_text  # noqa: E402
+
+from brink.numfmt import number  # noqa: E402
+
+SCENARIO = "iran-2024"
+COMMAND = ".venv/bin/python docs/gen/validation_doc.py docs/validation.md"
+IMAGE = "img/validation_reliability.png"
 SPLITS = (dt.date(2024, 1, 1), dt.date(2024, 4, 1))
 BOOTSTRAP = 100
 SEED = 0
-
-
-def _md_table(df, floatfmt: str = ".3f") -> str:
-    cols = list(df.columns)
-    lines = ["| " + " | ".join(cols) + " |", "|" + "|".join("---" for _ in cols) + "|"]
-    for _, r in df.iterrows():
-        cells = [str(int(v)) if c in ("n", "episodes") and v == v else
-                 format(v, floatfmt) if isinstance(v, float) else str(v) for c, v in zip(cols, r)]
-        lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines)
 
 
 def _reading(table, label: str) -> str:
@@ -38,49 +39,45 @@ def _reading(table, label: str) -> str:
         o = t.loc[other]
         ls = "better" if m["log_score"] > o["log_score"] else "worse"
         br = "better" if m["brier"] < o["brier"] else "worse"
-        out.append(f"{other}: log score {ls} ({m['log_score']:.3f} vs {o['log_score']:.3f}), "
-                   f"Brier {br} ({m['brier']:.3f} vs {o['brier']:.3f})")
+        out.append(f"{other}: log score {ls} ({number(m['log_score'], '.3f')} vs "
+                   f"{number(o['log_score'], '.3f')}), Brier {br} ({number(m['brier'], '.3f')} vs "
+                   f"{number(o['brier'], '.3f')})")
     best = t["log_score"].idxmax()
     return (f"- **{label}** — fitted model against " + "; ".join(out)
             + f". Best log score: **{best}**.")
 
 
-def generate(root: Path | None = None, write_png: bool = True) -> str:
-    from brink.fit.backtest import backtest
-    from brink.fit.episodes import read_episodes
-    from brink.fit.estimate import DecisionModelFit
-    from brink.fit.plots import reliability_diagram
-    from brink.fit.mapping import map_episodes
-    from brink.model import compile_model
-    from brink.scenario import load_scenario
+def generate(image: Path | None = None) -> str:
+    """The page; with ``image``, the leave-one-out reliability diagram is written there too."""
+    from brink.fit import DecisionModelFit, backtest, map_scenario_episodes, reliability_diagram
+    from brink.fit.episodes import EPISODES_FILE
+    from brink.fit.plots import save_png
 
-    sc = load_scenario("iran-2024")
-    model = compile_model(sc)
-    eps = read_episodes()
-    mapping = map_episodes(model, eps)
-    fit = DecisionModelFit(sc, bootstrap=BOOTSTRAP, seed=SEED)
+    model, eps, mapping = map_scenario_episodes(SCENARIO)
+    sc = model.scenario
+    fit = DecisionModelFit(SCENARIO, bootstrap=BOOTSTRAP, seed=SEED)
     fit.model_ = model
     fit.fit(mapping.contexts)
     results = [(f"split {s}", backtest(model, mapping, split=s)) for s in SPLITS]
     results.append(("leave-one-out", backtest(model, mapping, loo=True)))
 
-    img_rel = "img/validation_reliability.png"
-    if write_png and root is not None:
-        reliability_diagram(results[-1][1], root / "docs" / img_rel,
-                            names=["model (fitted)", "scenario (unfitted)", "base rate", "tit-for-tat"])
+    img_rel = IMAGE
+    if image is not None:
+        save_png(reliability_diagram(results[-1][1],
+                                     names=["model (fitted)", "scenario (unfitted)", "base rate", "tit-for-tat"]),
+                 image)
+    episodes_file = "/".join(EPISODES_FILE)
 
-    mt = mapping.table()
+    mt = mapping.to_frame()
     by_source = mt[mt.mapped].state.str.split(":").str[0].value_counts()
     lam0, lam1 = fit.estimates_.set_index("parameter").loc["lambda", ["scenario", "estimate"]]
-    lam_text = (f"The fitted λ is {lam1:.3g} against the scenario's {lam0:.3g}: "
+    lam_text = (f"The fitted λ is {number(lam1, '.3g')} against the scenario's {number(lam0, '.3g')}: "
                 + ("the data ask for a *less* confident model than the scenario's hand-set λ, which put "
                    "too much probability on choices the actors often did not make." if lam1 < lam0 else
                    "the data ask for a *more* confident model than the scenario's hand-set λ."))
     n_con = int(by_source.get("constructed", 0))
     loo = results[-1][1]
     per = loo.per_episode()
-    actor_of = {c.episode_id: c.actor for c in mapping.contexts}
-    per["actor"] = [actor_of[i] for i in per.index]
     by_actor = per.groupby("actor").agg(episodes=("observed", "size"), model=("model (fitted)", "mean"),
                                         base_rate=("base rate", "mean"), uniform=("uniform", "mean"),
                                         scenario=("scenario (unfitted)", "mean")).reset_index()
@@ -93,10 +90,10 @@ def generate(root: Path | None = None, write_png: bool = True) -> str:
     parts = [
         "# Validation: does the decision model forecast what actors really did?",
         "",
-        "<!-- generated by `python -m brink.fit.validation --write`; do not edit by hand -->",
+        f"<!-- generated by `{COMMAND}`; do not edit by hand -->",
         "",
-        f"Scenario `{sc.meta.id}` (as_of {sc.meta.as_of}), episodes: the shipped "
-        f"`episodes_2019_2024.csv` ({len(eps)} episodes, 2019-06 to 2024-10). Commands that reproduce "
+        f"Scenario `{sc.meta.id}` (as_of {sc.meta.as_of}), episodes: the scenario's "
+        f"`{episodes_file}` ({len(eps)} episodes, 2019-06 to 2024-10). Commands that reproduce "
         "every number below:",
         "",
         "```",
@@ -121,29 +118,29 @@ def generate(root: Path | None = None, write_png: bool = True) -> str:
         "",
         "Not mapped, with the reason:",
         "",
-        _md_table(unm),
+        md_table(unm),
         "",
         "<details><summary>Mapped episodes and how their states were built</summary>",
         "",
-        _md_table(mp),
+        md_table(mp),
         "",
         "</details>",
         "",
         "## Fit on all mapped episodes (in-sample)",
         "",
-        f"Penalised maximum likelihood (prior sd {fit.lambda_prior_sd:g} on log λ, {fit.weight_prior_sd:g} on "
+        f"Penalised maximum likelihood (prior sd {number(fit.lambda_prior_sd, 'g')} on log λ, {number(fit.weight_prior_sd, 'g')} on "
         f"the weight logits), {fit.n_train_} episodes, all answered before as_of. Log-likelihood "
-        f"{fit.loglik_:.3f} fitted against {fit.loglik_unfitted_:.3f} at the scenario's values. "
+        f"{number(fit.loglik_, '.3f')} fitted against {number(fit.loglik_unfitted_, '.3f')} at the scenario's values. "
         f"Intervals: seeded bootstrap ({BOOTSTRAP} refits, seed {SEED}); se from the inverse Hessian. "
         "Actors with one or two episodes are held by the prior: their estimates say nothing new.",
         "",
-        _md_table(est),
+        md_table(est),
         "",
         "## Backtests (out of sample)",
         "",
     ]
     for label, res in results:
-        parts += [f"### {label}", "", res.design + ".", "", _md_table(res.table), ""]
+        parts += [f"### {label}", "", res.design + ".", "", md_table(res.to_frame()), ""]
     parts += [
         "## Reliability (leave-one-out)",
         "",
@@ -154,18 +151,18 @@ def generate(root: Path | None = None, write_png: bool = True) -> str:
         f"{len(results[-1][1].test_ids)} episodes each bin holds a few dozen pairs at most: read it as a "
         "sketch, not a measurement.",
         "",
-        _md_table(results[-1][1].reliability("model (fitted)")),
+        md_table(results[-1][1].reliability("model (fitted)")),
         "",
         "## Reading",
         "",
         "Mean leave-one-out log score by deciding actor (higher is better):",
         "",
-        _md_table(by_actor),
+        md_table(by_actor),
         "",
         f"The fitted model beats the base rate for: {', '.join(better) or 'no actor'}; it does not for: "
         f"{', '.join(worse) or 'no actor'}.",
         "",
-        *[_reading(res.table, label) for label, res in results],
+        *[_reading(res.to_frame(), label) for label, res in results],
         "",
         "What this means, and what it does not:",
         "",
@@ -189,21 +186,22 @@ def generate(root: Path | None = None, write_png: bool = True) -> str:
     return "\n".join(parts)
 
 
-def main(argv: list[str] | None = None) -> None:
+def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--write", action="store_true", help="write docs/validation.md and its image")
+    ap.add_argument("doc", help="the page to write (docs/validation.md), or - to print it")
+    ap.add_argument("--check", action="store_true", help="exit 1 if the page is stale (writes nothing)")
     args = ap.parse_args(argv)
-    root = Path(__file__).resolve().parents[3]
-    text = generate(root if args.write else None, write_png=args.write)
-    if args.write:
-        out = root / "docs" / "validation.md"
-        tmp = out.with_suffix(".md.tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(out)
-        print(f"wrote {out}")
-    else:
-        print(text)
+    if args.doc == "-":
+        sys.stdout.write(generate())
+        return 0
+    doc = Path(args.doc)
+    if args.check:
+        return check(doc, generate(), COMMAND)
+    text = generate(image=doc.parent / IMAGE)
+    write_text(doc, text)
+    print(f"wrote {doc} and {doc.parent / IMAGE}")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
