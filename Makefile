@@ -33,6 +33,7 @@ test: setup-dev
 docs: setup-dev
 	$(BIN)/python docs/gen/model_doc.py docs/model.md
 	$(BIN)/python docs/gen/validation_doc.py docs/validation.md
+	$(BIN)/python docs/gen/bargaining_doc.py docs/bargaining.md
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache
