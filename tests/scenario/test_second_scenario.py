@@ -333,7 +333,7 @@ def test_episodes_map_to_decisions_of_the_model(sc):
     eps = read_episodes(path)
     assert 8 <= len(eps) <= 12
     mapping = map_episodes(compile_model(sc), eps)
-    assert not mapping.unmapped, mapping.table()
+    assert not mapping.unmapped, mapping.to_frame()
     sources = {c.episode_id: c.source for c in mapping.contexts}
     # the three 2023 episodes are the scenario's decision points
     assert sorted(s for s in sources.values() if s.startswith("decision_point:")) == sorted(
@@ -383,7 +383,7 @@ def test_backtest_api_uniform_scores_by_choice_set(sc):
     mapping = map_episodes(model, read_episodes(companion(NAME, "fit", "episodes.csv")))
     res = backtest(model, mapping, split=dt.date(2022, 1, 1))
     test = [c for c in mapping.contexts if c.episode.response_date >= dt.date(2022, 1, 1)]
-    uniform = res.table.set_index("forecaster").loc["uniform", "log_score"]
+    uniform = res.to_frame().set_index("forecaster").loc["uniform", "log_score"]
     assert uniform == pytest.approx(np.mean([-math.log(len(c.categories)) for c in test]))
 
 
