@@ -1,7 +1,8 @@
-"""Time brink's game solvers against pygambit on the iran-2024 games.
+"""Time brink's game solvers against pygambit on a scenario's games (default iran-2024).
 
-For every decision point whose game has all three players moving (Iran first),
-on the same game objects (the pygambit copy is built once, outside the timing):
+For every decision point whose game has every player moving (the decision
+point's actor is the game's first player: Iran in iran-2024), on the same game
+objects (the pygambit copy is built once, outside the timing):
 
 * SPE       — brink backward induction vs Gambit's logit end point
               (``logit_solve``; Gambit has no dedicated SPE solver).
@@ -15,7 +16,7 @@ on the same game objects (the pygambit copy is built once, outside the timing):
 
 Prints seconds (median of repeats) and the ratio pygambit / brink (> 1: brink faster).
 
-    .venv/bin/python benchmarks/games_solve.py [--repeat 5]
+    .venv/bin/python benchmarks/games_solve.py [--repeat 5] [--scenario iran-2024]
 """
 
 from __future__ import annotations
@@ -39,12 +40,13 @@ def timeit(fn, repeat: int) -> float:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--scenario", default="iran-2024")
     args = ap.parse_args()
 
     import pygambit as gbt
 
     from brink.games import gambit_bridge as gb
-    from brink.games.builder import build_game, scale_payoffs
+    from brink.games.builder import build_game, scale_payoffs, scenario_moves
     from brink.games.nash import nash_equilibria
     from brink.games.qre import agent_qre_pi, logit_qre
     from brink.games.spe import subgame_perfect
@@ -52,8 +54,9 @@ def main() -> None:
     from brink.model import compile_model
     from brink.scenario import load_scenario
 
-    model = compile_model(load_scenario("iran-2024"))
-    dps = [d.id for d in model.scenario.decision_points if d.actor == "IRN"]
+    sc = load_scenario(args.scenario)
+    model = compile_model(sc)
+    dps = [d.id for d in sc.decision_points if next(iter(scenario_moves(sc, d.id))) == d.actor]
     rows = []
     for dp in dps:
         seq = build_game(model, dp)
@@ -78,7 +81,7 @@ def main() -> None:
         rq_g = timeit(lambda: gbt.qre.logit_solve_lambda(bn.g, [post.lam], use_strategic=True), r)
         rows.append((dp, seq.game.num_nodes, len(lams), spe_b, spe_g, q_b, q_g, tr_b, tr_g, n_b, n_g, rq_b, rq_g))
 
-    print(f"iran-2024 games, median of {args.repeat} runs; ratio = pygambit time / brink time")
+    print(f"{args.scenario} games, median of {args.repeat} runs; ratio = pygambit time / brink time")
     head = f"{'decision point':22s} {'nodes':>5s} {'λ pts':>5s}"
     for name in ("SPE", "QRE(λ)", "QRE trace", "Nash reduced", "QRE reduced"):
         head += f" | {name:>27s}"

@@ -16,6 +16,24 @@ def test_game_prints_all_three_solutions():
         assert text in r.output
 
 
+def test_game_json_on_every_scenario(scenario_id):
+    """--json prints GameAnalysis.to_dict(); the default decision point is the first player's latest."""
+    from brink.games.analysis import analyse
+    from brink.model import compile_model, latest_decision_point
+    from brink.scenario import load_scenario
+
+    r = runner.invoke(app, ["game", scenario_id, "--json"])
+    assert r.exit_code == 0, r.output
+    d = json.loads(r.output)
+    sc = load_scenario(scenario_id)
+    m = compile_model(sc)
+    first = sc.games.players[0].actor if sc.games is not None else None
+    dp = latest_decision_point(m, first)
+    assert d == json.loads(json.dumps(analyse(m, dp).to_dict()))
+    assert d["decision_point"] == dp
+    assert d["spe"]["path"][0]["mover"] == sc.decision_point(dp).actor
+
+
 def test_game_json_and_export(tmp_path):
     f = tmp_path / "g.efg"
     r = runner.invoke(app, ["game", "iran-2024", "--at", "after_october_26", "--export", str(f), "--json"])

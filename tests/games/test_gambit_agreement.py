@@ -10,6 +10,8 @@ happens every Gambit equilibrium must still be among brink's, and every extra
 one brink reports must pass an independent regret check.
 """
 
+import functools
+
 import numpy as np
 import pygambit  # noqa: F401  (reference; must be installed)
 import pytest
@@ -23,6 +25,7 @@ from brink.games.spe import subgame_perfect
 from brink.games.tree import NormalFormGame, reduced_normal_form
 from brink.model import compile_model
 from brink.scenario import load_scenario
+from brink.scenario.loader import builtin_names
 
 TOL = 1e-6
 
@@ -37,17 +40,18 @@ def _contains(big, small, tol=TOL):
     return all(any(np.abs(e.flat() - f.flat()).max() < tol for f in big) for e in small)
 
 
-@pytest.fixture(scope="module")
-def model():
-    return compile_model(load_scenario("iran-2024"))
+# every decision point of every built-in scenario (overrides the conftest `scenario_id` fixture)
+SCENARIO_DPS = [(s, d.id) for s in builtin_names() for d in load_scenario(s).decision_points]
 
 
-DPS = [d.id for d in load_scenario("iran-2024").decision_points]
+@functools.cache
+def _model(scenario_id: str):
+    return compile_model(load_scenario(scenario_id))
 
 
-@pytest.mark.parametrize("dp", DPS)
-def test_scenario_sequential_game_spe_and_qre(model, dp):
-    dg = build_game(model, dp)
+@pytest.mark.parametrize("scenario_id, dp", SCENARIO_DPS)
+def test_scenario_sequential_game_spe_and_qre(scenario_id, dp):
+    dg = build_game(_model(scenario_id), dp)
     spe = subgame_perfect(dg.game)
     assert not spe.ties
     # Gambit's logit end point selects the SPE on the equilibrium path; off the path it stops
@@ -64,9 +68,9 @@ def test_scenario_sequential_game_spe_and_qre(model, dp):
     assert np.abs(ours - theirs).max() < TOL
 
 
-@pytest.mark.parametrize("dp", DPS)
-def test_scenario_reduced_game_nash_and_qre(model, dp):
-    dg = build_game(model, dp, info="posture")
+@pytest.mark.parametrize("scenario_id, dp", SCENARIO_DPS)
+def test_scenario_reduced_game_nash_and_qre(scenario_id, dp):
+    dg = build_game(_model(scenario_id), dp, info="posture")
     nf, _ = reduced_normal_form(dg.game)
     ours = nash_equilibria(nf)
     theirs = gb.nash_equilibria(nf)

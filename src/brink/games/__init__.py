@@ -10,7 +10,8 @@ of pygambit; pygambit itself is optional (reference and backend, see
 from __future__ import annotations
 
 from brink.games.efg import read_efg, write_efg
-from brink.games.nash import Equilibrium, nash_equilibria
+from brink.games.equilibrium import Equilibrium
+from brink.games.nash import nash_equilibria
 from brink.games.nfg import read_game, read_nfg, write_nfg
 from brink.games.qre import agent_qre_pi, logit_qre, logit_trace
 from brink.games.spe import subgame_perfect

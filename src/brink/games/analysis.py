@@ -12,8 +12,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from brink.games.builder import DecisionGame, build_game, iran_move_probs, outcome_distribution, scale_payoffs
-from brink.games.nash import Equilibrium, nash_equilibria
+from brink.games.builder import DecisionGame, build_game, first_move_probs, outcome_distribution, scale_payoffs
+from brink.games.equilibrium import Equilibrium
+from brink.games.nash import nash_equilibria
 from brink.games.qre import agent_qre_pi, logit_qre
 from brink.games.spe import SPEResult, subgame_perfect
 from brink.games.tree import reduced_normal_form
@@ -21,6 +22,8 @@ from brink.games.tree import reduced_normal_form
 
 @dataclass
 class GameAnalysis:
+    """The solutions of the game at one decision point (see the module docstring)."""
+
     sequential: DecisionGame
     posture: DecisionGame
     spe: SPEResult
@@ -36,32 +39,20 @@ class GameAnalysis:
         players = list(seq.players)
         eqs = []
         for e in self.nash:
-            eqs.append({
-                "kind": "pure" if e.is_pure else "mixed",
-                "strategies": {players[i]: {s: float(p) for s, p in zip(self.nash_strategies[i], e.strategies[i]) if p > 1e-12}
-                               for i in range(len(players)) if len(self.nash_strategies[i]) > 0},
-                "payoff": dict(zip(players, map(float, e.payoff))),
-                "outcomes": outcome_distribution(post, _posture_behaviour(post, e)),
-            })
+            d = e.to_dict()
+            d["outcomes"] = outcome_distribution(post, _posture_behaviour(post, e))
+            eqs.append(d)
         qp = self.qre_posture
         return {
             "decision_point": seq.decision_point,
             "players": players,
             "lambda": {p: float(x) for p, x in zip(players, seq.lams)},
             "sequential_game": {"nodes": g.num_nodes, "infosets": len(g.infosets), "terminals": len(g.terminals)},
-            "spe": {
-                "path": [
-                    {k: v for k, v in step.items() if k in ("mover", "action", "prob", "label", "outcome", "payoff")}
-                    for step in self.spe.path()
-                ],
-                "payoff": dict(zip(players, map(float, self.spe.payoff))),
-                "ties": self.spe.ties,
-                "outcomes": outcome_distribution(seq, self.spe.profile),
-            },
+            "spe": {**self.spe.to_dict(), "outcomes": outcome_distribution(seq, self.spe.profile)},
             "nash_reduced": eqs,
             "qre": {
                 "sequential": {
-                    "first_mover": iran_move_probs(seq, self.qre_sequential),
+                    "first_mover": first_move_probs(seq, self.qre_sequential),
                     "outcomes": outcome_distribution(seq, self.qre_sequential),
                 },
                 "posture": {
@@ -70,6 +61,33 @@ class GameAnalysis:
                 },
             },
         }
+
+
+    def to_frame(self):
+        """Long table of what each solution predicts: one row per solution, kind and label.
+
+        ``solution`` is ``spe``, ``qre_sequential`` or ``nash_reduced_1``, ``nash_reduced_2``...;
+        ``kind`` is ``first_mover`` (probability of each of the first mover's moves) or
+        ``outcome`` (probability of each scenario outcome class).
+        """
+        import pandas as pd
+
+        seq, post = self.sequential, self.posture
+        rows = []
+
+        def add(solution: str, moves: dict[str, float], outcomes: dict[str, float]) -> None:
+            rows.extend({"solution": solution, "kind": "first_mover", "label": k, "probability": v}
+                        for k, v in moves.items())
+            rows.extend({"solution": solution, "kind": "outcome", "label": k, "probability": v}
+                        for k, v in outcomes.items())
+
+        add("spe", first_move_probs(seq, self.spe.profile), outcome_distribution(seq, self.spe.profile))
+        add("qre_sequential", first_move_probs(seq, self.qre_sequential),
+            outcome_distribution(seq, self.qre_sequential))
+        for i, e in enumerate(self.nash, 1):
+            beh = _posture_behaviour(post, e)
+            add(f"nash_reduced_{i}", first_move_probs(post, beh), outcome_distribution(post, beh))
+        return pd.DataFrame(rows, columns=["solution", "kind", "label", "probability"])
 
 
 def _split(flat: np.ndarray, sizes: list[int]) -> list[np.ndarray]:

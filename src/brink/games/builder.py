@@ -1,40 +1,58 @@
 """Scenario → game: the extensive-form game at a decision point.
 
-The deterrence equation of the source documents — answer each strike in
-proportion, because no answer invites harder strikes and too much answer risks
-war, US entry and unrest at home (003_233ca7f52302906b.txt:L27,
-000_a7894964d50ac7ce.txt:L13-L16) — becomes a three-player tree:
+The players move in the order the scenario gives, the decision point's actor
+first (players listed before it receive payoffs but do not move). For the
+built-in scenarios this is the deterrence equation of the source documents —
+answer each strike in proportion, because no answer invites harder strikes and
+too much answer risks war, US entry and unrest at home — as a three-player
+tree (the scenario's ``games.yaml``):
 
-1. **Iran** chooses a response (the decision point's actor moves first).
+1. The decision point's actor chooses a move.
 2. **Chance** resolves the random quantities of that move that the catalogue
    declares (``random:`` in ``actions.yaml``): whether a proxy attack is
-   *attributed* to Iran, whether a salvo is *intercepted*.
-3. **Israel** answers, having seen the move and its result.
-4. **The United States** decides last, having seen everything.
+   *attributed*, whether a salvo is *intercepted*.
+3. The next player answers, having seen the move and its result; and so on,
+   the last player having seen everything.
+
+Players and moves
+-----------------
+They come from the scenario's optional ``games:`` section (schema
+:class:`brink.scenario.schema.Games`, checked by the scenario validator): the
+players in move order and, per player, its moves, each a label and the
+catalogue actions it applies in turn (a player listed without moves gets each
+of its catalogue actions as a move). Without the section they are derived from
+the schedule and the catalogue (:func:`default_players`): the decision point's
+actor first, then its adversary (``adversary:`` in ``actors.yaml``), then the
+actors that follow the decision point's actor in ``schedule.order`` (wrapping
+round to its start; the actors' file order where there is no schedule), up to
+three players, counting only actors with catalogue actions; each player's
+moves are its catalogue actions, one each, in catalogue order
+(:func:`catalogue_moves`). :func:`scenario_moves` applies these rules;
+``build_game(..., moves=)`` takes any other choice (the dict's order is the
+player order).
 
 Moves are catalogue actions applied with :meth:`Model.apply` (a chance branch
 fixes the random quantity with ``draws``); a player's payoff at a terminal node
 is its decision-model utility of the terminal state relative to the state at
 the decision point, ``Model.utility(s0, s_T, actor)`` (weights · change in
 concerns). The terminal is labelled with the scenario outcome its state falls
-in (``Model.outcome_of``).
-
-The issue's move lists map onto catalogue actions as in :data:`ISSUE_MOVES`.
-"Defend and pressure Israel" is one US move made of two catalogue actions,
-applied in turn. A move whose action is not feasible in the state where it
-would be taken (its precondition fails, e.g. talks with every channel closed)
-is left out of the tree at that node.
+in (``Model.outcome_of``). A move whose action is not feasible in the state
+where it would be taken (its precondition fails, e.g. talks with every channel
+closed) is left out of the tree at that node.
 
 Two information structures are built from the same moves and payoffs:
 
 * ``"sequential"`` — perfect information, as above. Solved by backward
   induction (SPE) and by agent QRE.
-* ``"posture"`` — the *reduced game*: Israel and the United States each choose
-  one posture without seeing Iran's move or the chance outcomes (each has a
-  single information set). Its strategic form is small (5 × 3 × 3 for the
-  issue's moves), so **all** of its Nash equilibria, pure and mixed, can be
-  enumerated. Comparing it with the sequential game shows what the followers'
-  ability to watch and respond is worth to deterrence.
+* ``"posture"`` — the *reduced game*: every mover after the first chooses one
+  posture without seeing the earlier moves or the chance outcomes (each has a
+  single information set). A posture is a move the player can take at every
+  node where it would move in the sequential game (where feasibility does not
+  depend on what came before, that is all its feasible moves). Its strategic form is small (5 × 3 × 3 for a first
+  mover with five moves and two followers with three), so **all** of its Nash
+  equilibria, pure and mixed, can be enumerated. Comparing it with the
+  sequential game shows what the followers' ability to watch and respond is
+  worth to deterrence.
 """
 
 from __future__ import annotations
@@ -45,8 +63,9 @@ import numpy as np
 
 from brink.errors import BrinkError
 from brink.games.tree import ExtensiveGame, GameBuilder, NormalFormGame
+from brink.scenario.validate import game_problems
 
-ORDER: tuple[str, ...] = ("IRN", "ISR", "USA")
+MAX_DEFAULT_PLAYERS = 3
 
 
 @dataclass(frozen=True)
@@ -57,25 +76,48 @@ class Move:
     actions: tuple[str, ...]
 
 
-ISSUE_MOVES: dict[str, tuple[Move, ...]] = {
-    "IRN": (
-        Move("no response", ("IRN_hold",)),
-        Move("proxy attack", ("IRN_proxy_attack",)),
-        Move("warned strike", ("IRN_strike_warned",)),
-        Move("unwarned strike", ("IRN_strike_unwarned",)),
-        Move("talks", ("IRN_talks",)),
-    ),
-    "ISR": (
-        Move("restraint", ("ISR_restraint",)),
-        Move("limited precision strike", ("ISR_limited_strike",)),
-        Move("large strike", ("ISR_large_strike",)),
-    ),
-    "USA": (
-        Move("stay out", ("USA_stay_out",)),
-        Move("defend and pressure Israel", ("USA_defend_israel", "USA_pressure_israel")),
-        Move("join strikes", ("USA_join_strikes",)),
-    ),
-}
+def catalogue_moves(scenario, actors) -> dict[str, tuple[Move, ...]]:
+    """Every catalogue action of each actor as its own move, in catalogue order (a bigger game)."""
+    return {a: tuple(Move(x.label, (x.id,)) for x in scenario.actions if x.actor == a) for a in actors}
+
+
+def default_players(scenario, decision_point: str, max_players: int = MAX_DEFAULT_PLAYERS) -> tuple[str, ...]:
+    """The players derived where a scenario has no ``games:`` section (see the module docstring)."""
+    dp = _decision_point(scenario, decision_point)
+    acting = {a.actor for a in scenario.actions}
+    order = [a for a in (scenario.schedule.order if scenario.schedule else [x.id for x in scenario.actors])]
+    if dp.actor in order:
+        k = order.index(dp.actor)
+        order = order[k + 1:] + order[:k]
+    adversary = next((a.adversary for a in scenario.actors if a.id == dp.actor), None)
+    players: list[str] = []
+    for a in [dp.actor, adversary, *order]:
+        if a is not None and a in acting and a not in players and len(players) < max_players:
+            players.append(a)
+    return tuple(players)
+
+
+def scenario_moves(scenario, decision_point: str) -> dict[str, tuple[Move, ...]]:
+    """Players (the dict's order is the move order) and their moves for the game at a decision point.
+
+    From the scenario's ``games:`` section where it has one, else derived from
+    the schedule and the catalogue (module docstring).
+    """
+    if scenario.games is None:
+        return catalogue_moves(scenario, default_players(scenario, decision_point))
+    out: dict[str, tuple[Move, ...]] = {}
+    for p in scenario.games.players:
+        listed = tuple(Move(m.label, tuple(m.actions)) for m in p.moves)
+        out[p.actor] = listed or catalogue_moves(scenario, [p.actor])[p.actor]
+    return out
+
+
+def _decision_point(scenario, decision_point: str):
+    try:
+        return scenario.decision_point(decision_point)
+    except KeyError:
+        known = ", ".join(d.id for d in scenario.decision_points)
+        raise BrinkError(f"unknown decision point {decision_point!r} (known: {known})") from None
 
 
 @dataclass
@@ -115,22 +157,11 @@ def scale_payoffs(game, factors):
                          game.node_label, game.outcome_label, game.title, game.comment)
 
 
-def _check_moves(model, moves: dict[str, tuple[Move, ...]]) -> None:
-    for actor, ms in moves.items():
-        if actor not in model.actors:
-            raise BrinkError(f"game moves: the scenario has no acting actor {actor!r}")
-        for mv in ms:
-            for a in mv.actions:
-                if a not in model.actions:
-                    raise BrinkError(f"game move {mv.label!r} of {actor}: no catalogue action {a!r}")
-                if model.actions[a].actor != actor:
-                    raise BrinkError(f"game move {mv.label!r}: action {a!r} belongs to "
-                                     f"{model.actions[a].actor}, not {actor}")
-
-
-def catalogue_moves(model, actors=ORDER) -> dict[str, tuple[Move, ...]]:
-    """Every catalogue action of each actor as its own move (a bigger game)."""
-    return {a: tuple(Move(model.actions[x].label, (x,)) for x in model.actors[a].actions) for a in actors}
+def _check_moves(scenario, moves: dict[str, tuple[Move, ...]]) -> None:
+    owner = {a.id: a.actor for a in scenario.actions}
+    problems = list(game_problems(list(moves.items()), {a.id for a in scenario.actors}, owner))
+    if problems:
+        raise BrinkError("game moves: " + "; ".join(msg for _, msg in problems))
 
 
 def _random_names(model, action_id: str) -> list[str]:
@@ -145,21 +176,24 @@ def _random_label(model, action_id: str, name: str) -> str:
 
 def build_game(model, decision_point: str, info: str = "sequential",
                moves: dict[str, tuple[Move, ...]] | None = None) -> DecisionGame:
-    """The game at ``decision_point`` of a compiled model (see module docstring)."""
+    """The game at ``decision_point`` of a compiled model (see module docstring).
+
+    ``moves`` maps each player, in move order, to its moves; by default
+    :func:`scenario_moves` of the model's scenario.
+    """
     if info not in ("sequential", "posture"):
         raise BrinkError(f"unknown information structure {info!r} (sequential or posture)")
-    moves = dict(moves or ISSUE_MOVES)
-    _check_moves(model, moves)
     sc = model.scenario
-    try:
-        dp = sc.decision_point(decision_point)
-    except KeyError:
-        known = ", ".join(d.id for d in sc.decision_points)
-        raise BrinkError(f"unknown decision point {decision_point!r} (known: {known})") from None
-    if dp.actor not in ORDER:
-        raise BrinkError(f"decision point {decision_point}: its actor {dp.actor} is not one of {', '.join(ORDER)}")
-    movers = ORDER[ORDER.index(dp.actor):]
-    players = ORDER
+    dp = _decision_point(sc, decision_point)
+    moves = dict(moves) if moves is not None else scenario_moves(sc, decision_point)
+    _check_moves(sc, moves)
+    players = tuple(moves)
+    if dp.actor not in players:
+        raise BrinkError(f"decision point {decision_point}: its actor {dp.actor} is not a player of the game "
+                         f"({', '.join(players)})")
+    movers = players[players.index(dp.actor):]
+    if info == "posture":
+        moves = _posture_moves(build_game(model, decision_point, "sequential", moves), moves, movers)
     s0 = np.asarray(model.state_at(decision_point), dtype=float)
     title = f"{sc.meta.id} at {decision_point} ({info})"
     b = GameBuilder(list(players), title=title,
@@ -217,26 +251,33 @@ def build_game(model, decision_point: str, info: str = "sequential",
             return
         actor = movers[i]
         ms = feasible_moves(S, actor)
-        key = None
-        if info == "posture" and i > 0:
-            key = (actor, "posture")
-            labels = tuple(m.label for m in ms)
-            prev = posture_sets.setdefault(actor, labels)
-            if prev != labels:
-                raise BrinkError(f"posture game: {actor}'s feasible moves differ across nodes "
-                                 f"({list(prev)} vs {list(labels)}); use the sequential game")
+        # posture game: one information set per later mover (its moves are the same at every node, see
+        # _posture_moves)
+        key = (actor, "posture") if info == "posture" and i > 0 else None
         kids = b.move(node, actor, [m.label for m in ms], infoset=key,
                       infoset_label=f"{actor} posture" if key else f"{actor} at node {node}")
         for kid, mv in zip(kids, ms):
             play(kid, S, mv, 0, i + 1)
 
-    posture_sets: dict[str, tuple[str, ...]] = {}
     grow(b.root, s0, 0)
     game = b.build()
     # the builder renumbers nodes; map terminal states by walking the labels' order
     tstate, tout = _terminal_maps(game, b, terminal_state)
     lams = np.array([model.lam(p) if p in model.actors else 1.0 for p in players])
     return DecisionGame(game, decision_point, info, players, moves, lams, s0, tstate, tout)
+
+
+def _posture_moves(seq: DecisionGame, moves: dict[str, tuple[Move, ...]], movers) -> dict[str, tuple[Move, ...]]:
+    """Each later mover keeps the moves it can take at every node where it moves in the sequential game."""
+    g = seq.game
+    out = dict(moves)
+    for actor in movers[1:]:
+        i = g.players.index(actor)
+        sets = [set(info.actions) for info in g.infosets if info.player == i]
+        if sets:
+            common = set.intersection(*sets)
+            out[actor] = tuple(m for m in moves[actor] if m.label in common)
+    return out
 
 
 def _terminal_maps(game: ExtensiveGame, b: GameBuilder, terminal_state: dict[int, np.ndarray]):
@@ -261,7 +302,7 @@ def outcome_distribution(dg: DecisionGame, profile: np.ndarray) -> dict[str, flo
     return dict(sorted(out.items(), key=lambda kv: -kv[1]))
 
 
-def iran_move_probs(dg: DecisionGame, profile: np.ndarray) -> dict[str, float]:
+def first_move_probs(dg: DecisionGame, profile: np.ndarray) -> dict[str, float]:
     """The first mover's probabilities over its moves under a behaviour profile."""
     g = dg.game
     k = int(g.node_infoset[0])
@@ -270,6 +311,6 @@ def iran_move_probs(dg: DecisionGame, profile: np.ndarray) -> dict[str, float]:
     return {a: float(x) for a, x in zip(info.actions, p)}
 
 
-__all__ = ["ISSUE_MOVES", "ORDER", "DecisionGame", "Move", "build_game", "catalogue_moves",
-           "iran_move_probs", "outcome_distribution", "scale_payoffs"]
+__all__ = ["DecisionGame", "Move", "build_game", "catalogue_moves", "default_players", "first_move_probs",
+           "outcome_distribution", "scale_payoffs", "scenario_moves"]
 

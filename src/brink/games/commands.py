@@ -22,7 +22,7 @@ def _fmt_prob(p: float) -> str:
 
 def game_cmd(
     scenario: Annotated[str, typer.Argument(help="built-in scenario name or path, or a Gambit .efg/.nfg file")] = "iran-2024",
-    at: Annotated[str | None, typer.Option("--at", help="decision point id (default: the latest one of Iran)")] = None,
+    at: Annotated[str | None, typer.Option("--at", help="decision point id (default: the latest one of the game's first player)")] = None,
     sweep_: Annotated[str | None, typer.Option("--sweep", help="NAME=LO:HI:N: trace equilibria over a parameter or state variable")] = None,
     export: Annotated[Path | None, typer.Option("--export", help="write the game to this .efg (or the reduced game to .nfg)")] = None,
     info: Annotated[str, typer.Option("--info", help="game exported: sequential (perfect information) or posture (reduced)")] = "sequential",
@@ -33,7 +33,7 @@ def game_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False,
 ) -> None:
     """Equilibria of the game at a decision point: subgame-perfect path, all Nash equilibria of the
-    reduced game, logit QRE at the scenario's λ; --sweep finds where Iran's best response flips."""
+    reduced game, logit QRE at the scenario's λ; --sweep finds where the first mover's best response flips."""
     from brink.errors import BrinkError
 
     if backend not in ("brink", "gambit"):
@@ -49,7 +49,8 @@ def game_cmd(
     sc = load_scenario(scenario)
     overrides = parse_set(set_)
     model = compile_model(sc, overrides)
-    dp = at or latest_decision_point(model, "IRN" if "IRN" in model.actors else None)
+    # default: the latest decision point of the first player the scenario's games: section lists
+    dp = at or latest_decision_point(model, sc.games.players[0].actor if sc.games is not None else None)
 
     if sweep_:
         return _sweep(sc, dp, sweep_, overrides, plot_path, as_json)
@@ -88,7 +89,7 @@ def _render(d: dict, sc, dp_id: str) -> None:
     sg = d["sequential_game"]
     console.rule(f"[bold]{sc.meta.id}[/] — game at [bold]{dp_id}[/] ({dp.date}): {dp.label}")
     console.print(
-        f"Sequential game: {' → '.join(d['players'])}, chance nodes for interception/attribution; "
+        f"Sequential game: {' → '.join(d['players'])}, chance nodes for the random quantities of the moves; "
         f"{sg['nodes']} nodes, {sg['terminals']} terminal. Payoffs: each actor's decision-model utility "
         "of the end state relative to the decision point.", highlight=False)
 
@@ -105,7 +106,7 @@ def _render(d: dict, sc, dp_id: str) -> None:
     if d["spe"]["ties"]:
         console.print(f"[yellow]ties at information sets {d['spe']['ties']}: the SPE is not unique[/]")
 
-    t = Table(title="Nash equilibria of the reduced game (posture game: Israel and the US commit without observing)")
+    t = Table(title="Nash equilibria of the reduced game (posture game: the later players commit without observing)")
     t.add_column("#"); t.add_column("kind")
     for p in d["players"]:
         t.add_column(p)
@@ -156,7 +157,7 @@ def _sweep(sc, dp: str, spec: str, overrides: dict, plot_path: Path | None, as_j
     res = sw.SweepResult(name, dp, pts, thr)
     out = plot_path or Path("brink-results") / f"game-sweep-{name.replace('.', '_')}.png"
     out.parent.mkdir(parents=True, exist_ok=True)
-    sw.plot(res, out)
+    sw.plot(res).savefig(out)
     d = res.to_dict()
     d["plot"] = str(out)
     if as_json:
@@ -205,13 +206,11 @@ def _game_file(path: Path, lam: float | None, backend: str, export: Path | None,
             out["nash_skipped"] = str(exc)
         if g.is_perfect_information:
             s = subgame_perfect(g)
-            out["spe"] = {"path": [{k: v for k, v in st.items() if k in ("mover", "action", "prob", "payoff")}
-                                   for st in s.path()], "payoff": s.payoff.tolist(), "ties": s.ties}
+            out["spe"] = s.to_dict()
     eqs = nash_equilibria(nf, backend=backend) if nf is not None else []
     if nf is not None:
         out["strategies"] = nf.strategies
-    out["nash"] = [{"strategies": [x.tolist() for x in e.strategies], "payoff": e.payoff.tolist(),
-                    "kind": "pure" if e.is_pure else "mixed"} for e in eqs]
+    out["nash"] = [e.to_dict() for e in eqs]
     if lam is not None:
         if lam < 0:
             raise BrinkError("--lambda must be non-negative")

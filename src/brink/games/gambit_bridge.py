@@ -16,16 +16,8 @@ import io
 import numpy as np
 
 from brink.errors import BrinkError
-from brink.games.nash import Equilibrium, _dedupe
+from brink.games.equilibrium import Equilibrium, dedupe
 from brink.games.tree import ExtensiveGame, NormalFormGame
-
-
-def available() -> bool:
-    try:
-        import pygambit  # noqa: F401
-    except ImportError:
-        return False
-    return True
 
 
 def _gbt():
@@ -139,14 +131,6 @@ def logit_at(game: ExtensiveGame | NormalFormGame, lams) -> np.ndarray:
     return out
 
 
-def logit_branch(game: ExtensiveGame | NormalFormGame) -> tuple[np.ndarray, np.ndarray]:
-    """Gambit's whole principal logit branch: (lams, profiles)."""
-    gbt = _gbt()
-    b = Bridged(game)
-    res = gbt.qre.logit_solve_branch(b.g, use_strategic=isinstance(game, NormalFormGame))
-    return np.array([p.lam for p in res]), np.array([b.behaviour(p) for p in res])
-
-
 def nash_equilibria(game: NormalFormGame) -> list[Equilibrium]:
     """All equilibria by Gambit: ``enummixed`` for two players, ``enumpoly`` for more."""
     gbt = _gbt()
@@ -162,5 +146,5 @@ def nash_equilibria(game: NormalFormGame) -> list[Equilibrium]:
     out = []
     for eq in res.equilibria:
         prof = [np.array([float(eq[s]) for s in pl.strategies]) for pl in b.g.players]
-        out.append(Equilibrium(prof, game.expected_payoffs(prof), game.max_regret(prof)))
-    return _dedupe(out)
+        out.append(Equilibrium.of(game, prof))
+    return dedupe(out)

@@ -26,33 +26,18 @@ Methods, and when each is used:
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
 
 import numpy as np
 
 from brink.errors import BrinkError
-from brink.games.tree import ExtensiveGame, NormalFormGame, mixed_to_behaviour, reduced_normal_form
-
-
-@dataclass
-class Equilibrium:
-    """A Nash equilibrium: one mixed strategy per player, and its payoffs."""
-
-    strategies: list[np.ndarray]
-    payoff: np.ndarray
-    regret: float
-
-    @property
-    def is_pure(self) -> bool:
-        return all(np.isclose(s.max(), 1.0, atol=1e-9) for s in self.strategies)
-
-    def flat(self) -> np.ndarray:
-        return np.concatenate(self.strategies)
+from brink.games.equilibrium import Equilibrium, dedupe
+from brink.games.tree import ExtensiveGame, NormalFormGame, reduced_normal_form
 
 
 def _make(game: NormalFormGame, prof: list[np.ndarray]) -> Equilibrium:
+    """An equilibrium from a numerical solution: tiny negative round-off clipped, each strategy renormalised."""
     prof = [np.clip(p, 0.0, None) / np.clip(p, 0.0, None).sum() for p in prof]
-    return Equilibrium(prof, game.expected_payoffs(prof), game.max_regret(prof))
+    return Equilibrium.of(game, prof)
 
 
 def pure_equilibria(game: NormalFormGame, tol: float = 1e-9) -> list[Equilibrium]:
@@ -126,17 +111,7 @@ def enum_mixed_2p(game: NormalFormGame, max_combos: int = 2_000_000) -> list[Equ
         for y, ly in Q:
             if lx | ly == full:
                 out.append(_make(game, [x / x.sum(), y / y.sum()]))
-    return _dedupe(out)
-
-
-def _dedupe(eqs: list[Equilibrium], tol: float = 1e-7) -> list[Equilibrium]:
-    out: list[Equilibrium] = []
-    for e in eqs:
-        f = e.flat()
-        if not any(np.abs(f - o.flat()).max() < tol for o in out):
-            out.append(e)
-    out.sort(key=lambda e: tuple(-e.flat()))
-    return out
+    return dedupe(out)
 
 
 # ------------------------------------------------------------------ N players
@@ -236,7 +211,7 @@ def enum_support(game: NormalFormGame, starts: int = 24, seed: int = 0, tol: flo
                 p[keep[i]] = s
                 prof.append(p)
             out.append(_make(game, prof))
-        return _dedupe(out)
+        return dedupe(out)
     N = game.num_players
     rng = np.random.default_rng(seed)
     subsets = [
@@ -288,7 +263,7 @@ def enum_support(game: NormalFormGame, starts: int = 24, seed: int = 0, tol: flo
                 continue
             if game.max_regret(prof) < 1e-8 * max(1.0, float(np.ptp(game.payoffs))):
                 found.append(_make(game, prof))
-    return _dedupe(found)
+    return dedupe(found)
 
 
 # ------------------------------------------------------------------ front door
@@ -312,9 +287,3 @@ def nash_equilibria(game, backend: str = "brink") -> list[Equilibrium]:
     if game.num_players == 2:
         return enum_mixed_2p(game)
     return enum_support(game)
-
-
-def equilibrium_behaviour(tree: ExtensiveGame, eq: Equilibrium) -> np.ndarray:
-    """Behaviour profile of a tree equivalent to an equilibrium of its reduced strategic form."""
-    _, strats = reduced_normal_form(tree)
-    return mixed_to_behaviour(tree, strats, eq.strategies)

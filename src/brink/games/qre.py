@@ -246,6 +246,27 @@ class QRETrace:
     profiles: np.ndarray
     requested: np.ndarray
 
+    def labels(self) -> list[str]:
+        """A name for each profile entry: ``player:strategy``, or ``player:infoset:action`` on a tree."""
+        g = self.game
+        if isinstance(g, NormalFormGame):
+            return [f"{p}:{s}" for p, ss in zip(g.players, g.strategies) for s in ss]
+        return [f"{p}:{info}:{a}" for p, info, a in g.action_labels()]
+
+    def to_dict(self) -> dict:
+        """λ of every point, whether it was asked for, and the profiles (entries named by ``labels``)."""
+        return {"labels": self.labels(), "lambda": self.lams.tolist(), "requested": self.requested.tolist(),
+                "profiles": self.profiles.tolist()}
+
+    def to_frame(self):
+        """One row per point on the branch: ``lambda``, ``requested``, then one column per profile entry."""
+        import pandas as pd
+
+        df = pd.DataFrame(self.profiles, columns=self.labels())
+        df.insert(0, "requested", self.requested)
+        df.insert(0, "lambda", self.lams)
+        return df
+
     def at(self, lam: float) -> np.ndarray:
         hit = np.flatnonzero(self.requested & np.isclose(self.lams, lam, rtol=0, atol=1e-12))
         if len(hit) == 0:
@@ -352,11 +373,3 @@ def logit_trace(game, lams=None, lam_max: float | None = None, tol: float = 1e-1
 def logit_qre(game, lam: float, tol: float = 1e-12) -> np.ndarray:
     """The logit QRE at precision ``lam`` on the principal branch (flat profile)."""
     return logit_trace(game, lams=[lam], tol=tol).at(lam)
-
-
-def split_profile(game, profile: np.ndarray) -> list[np.ndarray]:
-    """Cut a flat profile into blocks: per player (strategic form) or per infoset (tree)."""
-    if isinstance(game, NormalFormGame):
-        off = np.concatenate([[0], np.cumsum(game.shape)])
-        return [profile[off[i] : off[i + 1]] for i in range(game.num_players)]
-    return [profile[game.action_offset[k] : game.action_offset[k + 1]] for k in range(len(game.infosets))]

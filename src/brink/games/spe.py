@@ -74,6 +74,23 @@ class SPEResult:
         return out
 
 
+    def to_dict(self) -> dict:
+        """The equilibrium path (mover, action, probability, labels, end payoffs), payoffs by player, ties."""
+        keep = ("mover", "action", "prob", "label", "outcome", "payoff")
+        return {
+            "path": [{k: v for k, v in step.items() if k in keep} for step in self.path()],
+            "payoff": dict(zip(self.game.players, map(float, self.payoff))),
+            "ties": list(self.ties),
+        }
+
+    def to_frame(self):
+        """The equilibrium path as a table, one row per step of :meth:`path`."""
+        import pandas as pd
+
+        cols = ["node", "depth", "mover", "action", "prob", "label", "outcome", "payoff", "values"]
+        return pd.DataFrame(self.path(), columns=cols)
+
+
 def subgame_perfect(game: ExtensiveGame, tol: float = 1e-9) -> SPEResult:
     """Subgame-perfect equilibrium of a perfect-information game (with chance) by backward induction."""
     if not game.is_perfect_information:

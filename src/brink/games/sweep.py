@@ -2,8 +2,8 @@
 
 :func:`sweep` rebuilds the sequential game at a decision point for each value
 of a parameter or state variable (anything ``compile_model`` accepts as an
-override: ``legitimacy``, ``IRN.legitimacy``, ``interception_warned``,
-``weight.IRN.us_entry``...), and records the first mover's subgame-perfect
+override: a parameter, ``ACTOR.variable``, ``weight.ACTOR.concern``, a
+precision...), and records the first mover's subgame-perfect
 move, its agent-QRE probabilities at the scenario's λ, and the outcome-class
 probabilities under the QRE.
 
@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from brink.errors import BrinkError
-from brink.games.builder import build_game, iran_move_probs, outcome_distribution
+from brink.games.builder import build_game, first_move_probs, outcome_distribution
 from brink.games.qre import agent_qre_pi
 from brink.games.spe import subgame_perfect
 
@@ -64,7 +64,7 @@ def _solve(scenario, decision_point: str, name: str, value: float, base: dict, m
     k = int(dg.game.node_infoset[0])
     move = dg.game.infosets[k].actions[int(spe.choice[k])]
     q = agent_qre_pi(dg.scaled(), [dg.lam])[0][0]
-    return Point(float(value), move, spe.payoff, iran_move_probs(dg, q), outcome_distribution(dg, q))
+    return Point(float(value), move, spe.payoff, first_move_probs(dg, q), outcome_distribution(dg, q))
 
 
 @dataclass
@@ -82,6 +82,19 @@ class SweepResult:
                 if m not in seen:
                     seen.append(m)
         return seen
+
+    def to_frame(self):
+        """One row per grid value: the SPE move, then ``qre:MOVE`` and ``outcome:CLASS`` probabilities."""
+        import pandas as pd
+
+        outcomes: list[str] = []
+        for p in self.points:
+            outcomes.extend(o for o in p.outcomes if o not in outcomes)
+        rows = [{self.name: p.value, "spe_move": p.spe_move,
+                 **{f"qre:{m}": p.qre.get(m, 0.0) for m in self.moves},
+                 **{f"outcome:{o}": p.outcomes.get(o, 0.0) for o in outcomes}} for p in self.points]
+        return pd.DataFrame(rows, columns=[self.name, "spe_move", *(f"qre:{m}" for m in self.moves),
+                                           *(f"outcome:{o}" for o in outcomes)])
 
     def to_dict(self) -> dict:
         return {
@@ -124,20 +137,27 @@ def thresholds(scenario, decision_point, name, pts: list[Point], base, moves, to
     return out
 
 
-def plot(result: SweepResult, path) -> str:
-    """QRE probabilities of the first mover's moves against the parameter, SPE flips marked."""
-    import matplotlib
+def plot(result: SweepResult, ax=None):
+    """QRE probabilities of the first mover's moves against the parameter, SPE flips marked.
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    Draws on ``ax`` if given (else on a new figure) and returns the Figure;
+    the caller saves or shows it. The matplotlib backend is left alone.
+    """
+    from matplotlib import colormaps
+    from matplotlib.figure import Figure
 
+    own = ax is None
+    if own:
+        fig = Figure(figsize=(8, 4.5), dpi=120)
+        ax = fig.add_subplot()
+    else:
+        fig = ax.figure
     xs = np.array([p.value for p in result.points])
-    fig, ax = plt.subplots(figsize=(8, 4.5), dpi=120)
     for m in result.moves:
         ax.plot(xs, [p.qre.get(m, 0.0) for p in result.points], label=f"QRE: {m}", lw=2)
     # SPE move as a band along the top
     moves = result.moves
-    cmap = plt.get_cmap("tab10")
+    cmap = colormaps["tab10"]
     for p0, p1 in zip(result.points, result.points[1:] + [result.points[-1]]):
         c = cmap(moves.index(p0.spe_move) % 10) if p0.spe_move in moves else "grey"
         ax.axvspan(p0.value, p1.value if p1 is not p0 else p0.value, ymin=0.96, ymax=1.0, color=c, lw=0)
@@ -153,7 +173,6 @@ def plot(result: SweepResult, path) -> str:
                  "(lines: agent QRE at the scenario's λ; top band: subgame-perfect move; dashed: SPE flip)",
                  fontsize=9)
     ax.legend(fontsize=8, loc="center right")
-    fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
-    return str(path)
+    if own:
+        fig.tight_layout()
+    return fig

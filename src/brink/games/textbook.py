@@ -14,8 +14,8 @@
 * :func:`selten_horse` — Selten's horse: a three-player tree with imperfect
   information (player 3 does not know whether 1 or 2 moved last).
 * :func:`deterrence_tree` — a small three-player perfect-information
-  deterrence game with chance interception, shaped like brink's iran-2024
-  games, with hand-checkable payoffs.
+  deterrence game with chance interception, shaped like the games brink
+  builds from a scenario, with hand-checkable payoffs.
 """
 
 from __future__ import annotations

@@ -26,7 +26,6 @@ information sets their own earlier moves rule out are merged, as in Gambit).
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -190,9 +189,6 @@ class ExtensiveGame:
             val[inner] = np.einsum("km,kmn->kn", np.where(kids >= 0, w, 0.0), cv)
         return val
 
-    def expected_payoff(self, profile: np.ndarray) -> np.ndarray:
-        return self.node_values(profile)[0]
-
     def action_values(self, profile: np.ndarray) -> np.ndarray:
         """Conditional expected payoff of each action to its mover, given its infoset is reached.
 
@@ -211,15 +207,6 @@ class ExtensiveGame:
             kids = self.first_child[nodes][:, None] + np.arange(m)[None, :]
             out[self.action_offset[k] : self.action_offset[k + 1]] = w @ val[kids, info.player]
         return out
-
-    def max_regret(self, profile: np.ndarray) -> float:
-        """Largest gain any agent (player at one information set) gets by switching action."""
-        av = self.action_values(profile)
-        worst = 0.0
-        for k in range(len(self.infosets)):
-            sl = slice(self.action_offset[k], self.action_offset[k + 1])
-            worst = max(worst, float(av[sl].max() - profile[sl] @ av[sl]))
-        return worst
 
     def __repr__(self) -> str:
         return (
@@ -596,7 +583,3 @@ def _plan_reaches(choices: dict[int, int], k: int, parent) -> bool:
             return False
         p = parent[p[0]]
     return k in choices
-
-
-def all_pure_profiles(shape: tuple[int, ...]):
-    return itertools.product(*[range(m) for m in shape])

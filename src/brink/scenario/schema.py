@@ -337,6 +337,7 @@ class Scenario(Strict):
     outcomes: list[Outcome] = Field(default_factory=list)
     schedule: Schedule | None = None
     bargaining: list[BargainingIssue] = Field(default_factory=list)
+    games: Games | None = Field(None, description="players and moves of the game at a decision point")
 
     # --- convenient look-ups (the model compiles its own arrays from these) ---
     def actor(self, actor_id: str) -> Actor:
@@ -370,3 +371,27 @@ class Scenario(Strict):
         names += [f"front.{f.id}" for f in self.fronts]
         names += [f"channel.{c.id}" for c in self.channels]
         return names
+
+
+class GameMove(Strict):
+    """One move of a player in the game: a label and the catalogue actions it applies, in turn."""
+
+    label: str
+    actions: list[str] = Field(min_length=1)
+
+
+class GamePlayer(Strict):
+    """A player of the game and its moves (none listed: each of its catalogue actions is a move)."""
+
+    actor: str
+    moves: list[GameMove] = Field(default_factory=list)
+
+
+class Games(Sourced):
+    """Who plays the game at a decision point, in the order they move, and what each may do.
+
+    Without this section the game builder derives players and moves from the
+    schedule and the catalogue (see :mod:`brink.games.builder`).
+    """
+
+    players: list[GamePlayer] = Field(min_length=1)

@@ -8,7 +8,7 @@ file and line. All checks run, so the analyst sees every problem at once.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -203,6 +203,12 @@ def _checks(sc: Scenario, known: KnownNames) -> Iterator[tuple[Loc, str]]:
             if aid in actors and aid not in acting:
                 yield ("schedule", "order", j), f"{aid} has no actions in the catalogue"
 
+    if sc.games is not None:
+        owner = {a.id: a.actor for a in sc.actions}
+        players = [(p.actor, p.moves) for p in sc.games.players]
+        for loc, msg in game_problems(players, actors, owner, known.actions):
+            yield ("games",) + loc, msg
+
     for i, issue in enumerate(sc.bargaining):
         for j, p in enumerate(issue.positions):
             base = ("bargaining", i, "positions", j)
@@ -217,6 +223,40 @@ def _checks(sc: Scenario, known: KnownNames) -> Iterator[tuple[Loc, str]]:
         m = CITATION_RE.match(cite)
         if m and m.group("file") not in sources:
             yield loc, f"citation {cite!r} names a file that is not in `sources`"
+
+
+def game_problems(players: Iterable[tuple[str, Sequence[Any]]], actors: Collection[str],
+                  owner: Mapping[str, str], known_actions: Collection[str] = frozenset()) -> Iterator[tuple[Loc, str]]:
+    """Problems of a game's players and moves, located below ``games`` (``("players", i, ...)``).
+
+    ``players`` is ``(actor, moves)`` in move order, each move having ``label``
+    and ``actions``; ``owner`` maps each catalogue action to its actor;
+    ``known_actions`` are ids declared in items that failed their own shape
+    check (not reported again). The scenario cross-check and the game builder
+    (for moves given in code) both use this.
+    """
+    seen: dict[str, int] = {}
+    acting = set(owner.values())
+    for i, (actor, moves) in enumerate(players):
+        if actor not in actors:
+            yield ("players", i, "actor"), f"unknown actor {actor!r}"
+        elif actor in seen:
+            yield ("players", i, "actor"), f"{actor} is already player {seen[actor] + 1}"
+        elif not moves and actor not in acting:
+            yield ("players", i), f"{actor} has no moves here and no actions in the catalogue"
+        seen.setdefault(actor, i)
+        labels: set[str] = set()
+        for j, mv in enumerate(moves):
+            if mv.label in labels:
+                yield ("players", i, "moves", j, "label"), f"move label {mv.label!r} is used twice by {actor}"
+            labels.add(mv.label)
+            for k, aid in enumerate(mv.actions):
+                loc = ("players", i, "moves", j, "actions", k)
+                if aid not in owner:
+                    if aid not in known_actions:
+                        yield loc, f"unknown action {aid!r}: no catalogue action has that id"
+                elif owner[aid] != actor:
+                    yield loc, f"action {aid!r} belongs to {owner[aid]}, not {actor}"
 
 
 def iter_citations(obj: Any, loc: Loc = ()) -> Iterator[tuple[Loc, str]]:
