@@ -165,7 +165,7 @@ def _check_moves(scenario, moves: dict[str, tuple[Move, ...]]) -> None:
 
 
 def _random_names(model, action_id: str) -> list[str]:
-    return [n for n, _ in model.actions[action_id].random_means]
+    return list(model.actions[action_id].random_names)
 
 
 def _random_label(model, action_id: str, name: str) -> str:
@@ -200,7 +200,7 @@ def build_game(model, decision_point: str, info: str = "sequential",
                     comment=f"Built by brink from scenario {sc.meta.id}, decision point {decision_point}: "
                             f"{dp.label}. Payoffs: decision-model utility relative to the decision point.")
     terminal_state: dict[int, np.ndarray] = {}
-    outcome_names = [o for o, _ in model.outcomes]
+    outcome_names = [o.id for o in model.outcomes]
 
     def feasible_moves(S: np.ndarray, actor: str) -> list[Move]:
         out = []
