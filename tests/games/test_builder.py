@@ -62,7 +62,7 @@ def test_every_decision_point_gives_the_model_s_game(scenario_id):
                 assert np.isclose(g.chance_prob[child, 0], live[0])
         # every terminal: payoffs are the model's utilities of the terminal state, labelled with its outcome
         assert set(dg.terminal_state) == set(g.terminals.tolist())
-        outcome_names = [o for o, _ in m.outcomes]
+        outcome_names = [o.id for o in m.outcomes]
         for v, S in dg.terminal_state.items():
             assert g.node_player[v] == TERMINAL
             assert np.allclose(g.payoff[v], [m.utility(s0, S, a) for a in dg.players])

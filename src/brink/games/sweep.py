@@ -58,7 +58,7 @@ class Point:
 def _solve(scenario, decision_point: str, name: str, value: float, base: dict, moves) -> Point:
     from brink.model.compiled import compile_model
 
-    model = compile_model(scenario, overrides={**base, name: float(value)})
+    model = compile_model(scenario, {**base, name: float(value)})
     dg = build_game(model, decision_point, "sequential", moves=moves)
     spe = subgame_perfect(dg.game)
     k = int(dg.game.node_infoset[0])
