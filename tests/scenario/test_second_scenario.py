@@ -414,3 +414,14 @@ def test_questions_name_what_the_scenario_has(sc):
             assert ev["outcome"] in outcomes
         if "given" in q:
             assert q["given"] in {x["id"] for x in qs}
+
+
+def test_run_explains_the_latest_decision_then_forecasts(sc, capsys, tmp_path, monkeypatch):
+    from brink.model import compile_model, latest_decision_point
+
+    monkeypatch.chdir(tmp_path)  # the forecast writes its results folder here
+    code, out = run(capsys, "run", NAME, "--runs", "2000")
+    assert code == 0, out
+    assert latest_decision_point(compile_model(sc)) in out and "Outcome probabilities" in out
+    assert all(o.id in out for o in sc.outcomes)
+    assert (tmp_path / f"brink-results/simulate-{NAME}-baseline-seed7/report.html").is_file()
