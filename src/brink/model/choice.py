@@ -76,27 +76,27 @@ def anticipate(model: Model, S: np.ndarray, actor: str, with_adversary: bool = T
     am = model.actors[actor]
     adversary = am.adversary if with_adversary else None
     shape = S.shape[:-1]
-    Ms, Ds, AFs = [], [], []
-    for a in am.actions:
+    A, C = len(am.actions), len(am.concern_ids)
+    answers = model.actors[adversary].actions if adversary else (None,)
+    Cj = len(model.actors[adversary].concern_ids) if adversary else 1
+    M = np.empty(shape + (A, len(answers), C))
+    D = np.zeros(shape + (A, len(answers), Cj))
+    AF = np.ones(shape + (A, len(answers)), dtype=bool)
+    for ja, a in enumerate(am.actions):
         Sa = model.apply(S, a)
         if adversary is None:
-            Ms.append(model.concern_values(Sa, actor)[..., None, :])
-            Ds.append(np.zeros(shape + (1, 1)))
-            AFs.append(np.ones(shape + (1,), dtype=bool))
+            model.concern_values(Sa, actor, out=M[..., ja, 0, :])
             continue
         mj0 = model.concern_values(Sa, adversary)
-        Mb, Db = [], []
-        for b in model.actors[adversary].actions:
+        for jb, b in enumerate(answers):
             Sab = model.apply(Sa, b)
-            Mb.append(model.concern_values(Sab, actor))
-            Db.append(model.concern_values(Sab, adversary) - mj0)
-        Ms.append(np.stack(Mb, axis=-2))
-        Ds.append(np.stack(Db, axis=-2))
-        AFs.append(model.feasible_mask(Sa, adversary))
+            model.concern_values(Sab, actor, out=M[..., ja, jb, :])
+            np.subtract(model.concern_values(Sab, adversary), mj0, out=D[..., ja, jb, :])
+        AF[..., ja, :] = model.feasible_mask(Sa, adversary)
     return Anticipation(
         actor=actor, actions=am.actions, adversary=adversary,
         feasible=model.feasible_mask(S, actor), m0=model.concern_values(S, actor),
-        M=np.stack(Ms, axis=-3), adv_feasible=np.stack(AFs, axis=-2), D=np.stack(Ds, axis=-3),
+        M=M, adv_feasible=AF, D=D,
     )
 
 

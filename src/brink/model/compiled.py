@@ -384,11 +384,14 @@ class Model:
     def lam(self, actor: str) -> float:
         return self.actors[actor].precision
 
-    def concern_values(self, S: np.ndarray, actor: str) -> np.ndarray:
-        """Concern measures (..., C) of an actor in state(s) S."""
-        shape = S.shape[:-1]
-        cols = [np.broadcast_to(np.asarray(m(S), dtype=float), shape) for m in self.actors[actor].measures]
-        return np.stack(cols, axis=-1)
+    def concern_values(self, S: np.ndarray, actor: str, out: np.ndarray | None = None) -> np.ndarray:
+        """Concern measures (..., C) of an actor in state(s) S (written into ``out`` when given)."""
+        measures = self.actors[actor].measures
+        if out is None:
+            out = np.empty(S.shape[:-1] + (len(measures),))
+        for k, m in enumerate(measures):
+            out[..., k] = m.fn(S, _NO_DRAWS)
+        return out
 
     def utility(self, S0: np.ndarray, S1: np.ndarray, actor: str) -> np.ndarray:
         """Weighted change in the actor's concerns from S0 to S1."""
