@@ -6,17 +6,7 @@ import json
 
 import pytest
 
-from brink.cli import main
-
-
-def run(capsys, *argv) -> tuple[int, str]:
-    code = 0
-    try:
-        main(list(argv))
-    except SystemExit as exc:
-        code = exc.code or 0
-    out = capsys.readouterr()
-    return code, out.out + out.err
+from tests.cli import run
 
 
 def test_validate_builtin_ok(capsys):

@@ -12,7 +12,6 @@ hand-written and left alone.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
@@ -20,7 +19,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from doctools import check, replace_blocks, write_text  # noqa: E402
+from doctools import blocks_main  # noqa: E402
 
 from brink.bargain.forecast import MODEL_NAMES, forecast  # noqa: E402
 from brink.bargain.readers import read_table  # noqa: E402
@@ -85,17 +84,7 @@ def scenario_section(name: str) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("doc", type=Path, help="the doc to update (docs/bargaining.md)")
-    ap.add_argument("--check", action="store_true", help="exit 1 if the doc's generated block is stale")
-    args = ap.parse_args(argv)
-    text = args.doc.read_text(encoding="utf-8")
-    fresh = replace_blocks(text, {BLOCK: generate()}, args.doc)
-    if args.check:
-        return check(args.doc, fresh, COMMAND)
-    write_text(args.doc, fresh)
-    print(f"wrote {args.doc}")
-    return 0
+    return blocks_main(argv, __doc__.splitlines()[0], lambda: {BLOCK: generate()}, COMMAND)
 
 
 if __name__ == "__main__":

@@ -90,3 +90,23 @@ def write_text(path: Path, text: str) -> None:
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(path)
+
+
+def blocks_main(argv, description: str, blocks, command: str) -> int:
+    """The command line of a generator that rewrites named blocks of one page (``DOC [--check]``).
+
+    ``blocks()`` returns ``{name: text}``; ``--check`` compares without writing.
+    """
+    import argparse
+
+    ap = argparse.ArgumentParser(description=description)
+    ap.add_argument("doc", type=Path, help="the page to update")
+    ap.add_argument("--check", action="store_true", help="exit 1 if the page's generated blocks are stale")
+    args = ap.parse_args(argv)
+    text = args.doc.read_text(encoding="utf-8")
+    fresh = replace_blocks(text, blocks(), args.doc)
+    if args.check:
+        return check(args.doc, fresh, command)
+    write_text(args.doc, fresh)
+    print(f"wrote {args.doc}")
+    return 0

@@ -11,13 +11,12 @@ page is hand-written and left alone. The page is about the built-in scenario
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from doctools import check, replace_blocks, write_text  # noqa: E402
+from doctools import blocks_main  # noqa: E402
 
 from brink.model import compile_model, explain_at, replay  # noqa: E402
 from brink.model.explain import log_score  # noqa: E402
@@ -71,17 +70,7 @@ def blocks() -> dict[str, str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("doc", type=Path, help="the doc to update (docs/model.md)")
-    ap.add_argument("--check", action="store_true", help="exit 1 if the doc's generated blocks are stale")
-    args = ap.parse_args(argv)
-    text = args.doc.read_text(encoding="utf-8")
-    fresh = replace_blocks(text, blocks(), args.doc)
-    if args.check:
-        return check(args.doc, fresh, COMMAND)
-    write_text(args.doc, fresh)
-    print(f"wrote {args.doc}")
-    return 0
+    return blocks_main(argv, __doc__.splitlines()[0], blocks, COMMAND)
 
 
 if __name__ == "__main__":

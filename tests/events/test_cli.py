@@ -4,17 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from brink.cli import main
-
-
-def run(capsys, *argv) -> tuple[int, str]:
-    try:
-        main(list(argv))
-        code = 0
-    except SystemExit as e:
-        code = e.code or 0
-    out = capsys.readouterr()
-    return code, out.out + out.err
+from tests.cli import run
 
 
 def test_cli_round_trip(tmp_path, fixtures, monkeypatch, capsys):

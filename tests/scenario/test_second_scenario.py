@@ -18,22 +18,12 @@ import pandas as pd
 import pytest
 from ruamel.yaml import YAML
 
-from brink.cli import main
+from tests.cli import run
 from brink.scenario import load_scenario
 from brink.scenario.folder import companion, companion_files, scenario_folder
 from brink.scenario.loader import builtin_names
 
 NAME = "synthetic-standoff"
-
-
-def run(capsys, *argv) -> tuple[int, str]:
-    code = 0
-    try:
-        main(list(argv))
-    except SystemExit as exc:
-        code = exc.code or 0
-    out = capsys.readouterr()
-    return code, out.out + out.err
 
 
 def run_json(capsys, *argv):
