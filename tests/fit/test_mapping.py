@@ -4,6 +4,7 @@ import json
 import numpy as np
 import pytest
 
+from brink.model.history import state_at
 from brink.errors import InputError
 from brink.fit.episodes import Episode
 from brink.fit.mapping import category_order, citations, map_episode, read_rules, resolve_actor
@@ -36,7 +37,7 @@ def test_decision_points_that_cite_an_episode_give_the_models_state(mapped, scen
         for c in mapping.contexts:
             if dp.actor == c.actor and set(citations(c.episode, rules)) & set(dp.evidence):
                 assert c.source == f"decision_point:{dp.id}"
-                assert np.allclose(c.state, model.state_at(dp.id))
+                assert np.allclose(c.state, state_at(model, dp.id))
 
 
 def test_specific_rules(mapping, model):

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from brink.model.history import state_at
 from brink.errors import BrinkError
 from brink.games.builder import Move, build_game, catalogue_moves, default_players, scenario_moves
 from brink.games.spe import subgame_perfect
@@ -49,7 +50,7 @@ def test_every_decision_point_gives_the_model_s_game(scenario_id):
         assert dg.players == tuple(moves) and dp.actor in dg.players
         root = g.infosets[g.node_infoset[0]]
         assert g.players[root.player] == dp.actor
-        s0 = m.state_at(dp.id)
+        s0 = state_at(m, dp.id)
         assert root.actions == _feasible_labels(m, s0, moves[dp.actor])
         # a chance node after each move with a Bernoulli quantity strictly between 0 and 1, at the model's mean
         for a_i, label in enumerate(root.actions):
@@ -125,7 +126,7 @@ def test_derived_default_without_games_section(scenario_id):
     assert dg.players == default_players(sc, dp.id)
     g = dg.game
     assert g.players[g.node_player[0]] == dp.actor
-    assert g.infosets[g.node_infoset[0]].actions == _feasible_labels(m, m.state_at(dp.id), scenario_moves(sc, dp.id)[dp.actor])
+    assert g.infosets[g.node_infoset[0]].actions == _feasible_labels(m, state_at(m, dp.id), scenario_moves(sc, dp.id)[dp.actor])
     assert subgame_perfect(g).profile.shape == (g.num_actions,)
 
 
@@ -160,7 +161,7 @@ def test_tree_shape_payoffs_and_chance(model):
     root = g.infosets[g.node_infoset[0]]
     assert g.players[root.player] == "IRN"
     assert root.actions == [m.label for m in scenario_moves(model.scenario, "after_october_26")["IRN"]]
-    s0 = model.state_at("after_october_26")
+    s0 = state_at(model, "after_october_26")
     # proxy attack: a chance node for attribution with the model's mean
     proxy = g.first_child[0] + root.actions.index("proxy attack")
     assert g.node_player[proxy] == CHANCE

@@ -27,7 +27,7 @@ import pandas as pd
 from brink.errors import BrinkError
 from brink.fit.baselines import standard_baselines
 from brink.fit.estimate import DecisionModelFit
-from brink.fit.frames import records
+from brink.frames import records
 from brink.fit.mapping import DecisionContext, MappingResult
 from brink.fit.scores import brier_score, brier_scores, log_score, log_scores, reliability
 

@@ -34,7 +34,7 @@ from pathlib import Path
 import numpy as np
 
 from brink.errors import BrinkError
-from brink.fit.frames import records
+from brink.frames import records
 from brink.fit.likelihood import Precomputed, category_probabilities, log_likelihood, model_parameters, precompute
 from brink.fit.mapping import DecisionContext
 from brink.model.compiled import Model, compile_model

@@ -185,7 +185,7 @@ class MappingResult:
 
     def to_dict(self) -> dict:
         """JSON-able: how many episodes were mapped, and each episode's row of ``to_frame()``."""
-        from brink.fit.frames import records
+        from brink.frames import records
 
         return {"mapped": len(self.contexts), "unmapped": len(self.unmapped), "episodes": records(self.to_frame())}
 

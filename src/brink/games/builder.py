@@ -63,6 +63,7 @@ import numpy as np
 
 from brink.errors import BrinkError
 from brink.games.tree import ExtensiveGame, GameBuilder, NormalFormGame
+from brink.model.history import state_at
 from brink.scenario.validate import game_problems
 
 MAX_DEFAULT_PLAYERS = 3
@@ -194,7 +195,7 @@ def build_game(model, decision_point: str, info: str = "sequential",
     movers = players[players.index(dp.actor):]
     if info == "posture":
         moves = _posture_moves(build_game(model, decision_point, "sequential", moves), moves, movers)
-    s0 = np.asarray(model.state_at(decision_point), dtype=float)
+    s0 = np.asarray(state_at(model, decision_point), dtype=float)
     title = f"{sc.meta.id} at {decision_point} ({info})"
     b = GameBuilder(list(players), title=title,
                     comment=f"Built by brink from scenario {sc.meta.id}, decision point {decision_point}: "

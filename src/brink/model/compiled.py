@@ -317,12 +317,6 @@ class Model:
     def week_of(self, date: dt.date) -> float:
         return (date - self.scenario.meta.as_of).days / 7.0
 
-    def state_at(self, decision_point_id: str) -> np.ndarray:
-        """The state at a decision point (replays the timeline; see ``history``)."""
-        from brink.model.history import state_at
-
-        return state_at(self, decision_point_id)
-
     # ---------------------------------------------------------------- actions
     def feasible_mask(self, S: np.ndarray, actor: str) -> np.ndarray:
         """Boolean array (..., A) over the actor's catalogue actions (disabled ones are never feasible)."""
