@@ -139,3 +139,11 @@ def test_explain_set_prints_the_what_if(capsys):
     assert "what-if" not in out
     _, out = run(capsys, "explain", "iran-2024", "--replay", "--set", "lambda=3")
     assert "what-if applied: lambda=3" in out
+
+
+@pytest.mark.parametrize("argv", [("simulate", "--no-such-option"), ("simulate", "--seed", "abc"),
+                                  ("explain", "iran-2024", "--at")])
+def test_usage_errors_are_one_message_and_exit_2(capsys, argv):
+    code, out = run(capsys, *argv)
+    assert code == 2 and "Traceback" not in out
+    assert "Error" in out or "error" in out

@@ -50,15 +50,16 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(2)
     except typer.Exit as exc:  # raised by commands that want a specific status
         sys.exit(exc.exit_code)
-    except Exception as exc:  # click usage errors and aborts
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
+    except typer.Abort:
+        err.print("aborted")
+        sys.exit(1)
+    except Exception as exc:
+        # Usage errors (unknown option, bad value, missing argument) are click's
+        # ClickException, which typer vendors (typer._click) and no longer installs
+        # as `click`: recognise them by what they can do, not by importing click.
+        if callable(getattr(exc, "show", None)) and isinstance(getattr(exc, "exit_code", None), int):
             exc.show()
             sys.exit(exc.exit_code)
-        if isinstance(exc, click.exceptions.Abort):
-            err.print("aborted")
-            sys.exit(1)
         raise
     # In non-standalone mode click returns the code of a typer.Exit instead of raising it.
     if isinstance(rc, int) and rc != 0:
