@@ -26,6 +26,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from brink.errors import BrinkError
+from brink.scenario.schema import parse_rounds
 
 
 @dataclass(frozen=True)
@@ -94,22 +95,6 @@ def parse_set(items: list[str] | None) -> dict[str, float]:
     return out
 
 
-def parse_rounds(spec: str | int, what: str) -> tuple[int, ...]:
-    """``3``, ``"3-6"`` or ``"2,4,6"`` -> the rounds, in order."""
-    out: list[int] = []
-    for part in str(spec).split(","):
-        lo, dash, hi = part.strip().partition("-")
-        try:
-            a = int(lo)
-            b = int(hi) if dash else a
-        except ValueError:
-            raise BrinkError(f"{what}: rounds {spec!r} must be like 3, 3-6 or 2,4,6") from None
-        if b < a:
-            raise BrinkError(f"{what}: round range {part!r} is reversed")
-        out.extend(range(a, b + 1))
-    return tuple(out)
-
-
 def parse_force(items: list[str]) -> tuple[Force, ...]:
     """``["ACTOR:ACTION@ROUNDS", ...]`` (ROUNDS like 3, 3-6 or 2,4,6)."""
     out = []
@@ -118,15 +103,23 @@ def parse_force(items: list[str]) -> tuple[Force, ...]:
         actor, colon, action = head.partition(":")
         if not (at and colon and actor and action):
             raise BrinkError(f"--force {item!r}: expected ACTOR:ACTION@ROUND")
-        out.append(Force(actor.strip(), action.strip(), parse_rounds(rounds, f"--force {item}")))
+        try:
+            out.append(Force(actor.strip(), action.strip(), parse_rounds(rounds, f"--force {item}")))
+        except ValueError as exc:
+            raise BrinkError(str(exc)) from None
     return tuple(out)
 
 
-def from_options(set_items: list[str] | None = None, force_items: list[str] | None = None,
+def from_options(set_items: list[str] | Mapping[str, float] | None = None, force_items: list[str] | None = None,
                  close: list[str] | None = None, disable: list[str] | None = None) -> Intervention:
-    """The intervention that command-line options (or the same shorthands in Python) describe."""
+    """The intervention that command-line options (or the same shorthands in Python) describe.
+
+    ``set_items`` is ``["NAME=VALUE", ...]`` as typed, or already a ``{NAME: VALUE}`` mapping.
+    """
+    sets = ({k: float(v) for k, v in set_items.items()} if isinstance(set_items, Mapping)
+            else parse_set(set_items or []))
     iv = Intervention(
-        set=parse_set(set_items or []), force=parse_force(force_items or []),
+        set=sets, force=parse_force(force_items or []),
         close_channels=tuple(close or ()), disable=tuple(disable or ()),
     )
     if iv.is_baseline():

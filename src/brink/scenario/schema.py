@@ -277,6 +277,25 @@ SetValue = Annotated[
 ROUNDS_RE = r"^\s*\d+(\s*-\s*\d+)?(\s*,\s*\d+(\s*-\s*\d+)?)*\s*$"
 
 
+def parse_rounds(spec: str | int, what: str) -> tuple[int, ...]:
+    """``3``, ``"3-6"`` or ``"2,4,6"`` -> the rounds, in order (``ValueError`` naming ``what``).
+
+    The one reader of round lists: intervention files (``ForceSpec``) and ``--force``.
+    """
+    out: list[int] = []
+    for part in str(spec).split(","):
+        lo, dash, hi = part.strip().partition("-")
+        try:
+            a = int(lo)
+            b = int(hi) if dash else a
+        except ValueError:
+            raise ValueError(f"{what}: rounds {spec!r} must be like 3, 3-6 or 2,4,6") from None
+        if b < a:
+            raise ValueError(f"{what}: round range {part.strip()!r} is reversed")
+        out.extend(range(a, b + 1))
+    return tuple(out)
+
+
 class ForceSpec(Strict):
     """A forced move: in the given rounds (from 1) the actor takes the action wherever feasible."""
 
@@ -290,12 +309,9 @@ class ForceSpec(Strict):
     def _one_of(self):
         if (self.round is None) == (self.rounds is None):
             raise ValueError("needs exactly one of `round` or `rounds` ('6-9')")
-        if isinstance(self.rounds, str):
-            for part in self.rounds.split(","):
-                lo, _, hi = part.partition("-")
-                if hi and int(hi) < int(lo):
-                    raise ValueError(f"round range {part.strip()!r} is reversed")
-        elif isinstance(self.rounds, int) and self.rounds < 1:
+        spec = self.rounds if self.rounds is not None else self.round
+        rounds = parse_rounds(spec, "rounds")
+        if min(rounds) < 1:
             raise ValueError("rounds count from 1")
         return self
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from brink.errors import BrinkError, InputError, Problem
+from brink.errors import InputError, Problem
 from brink.model.intervention import Force, Intervention, from_options, parse_force, parse_rounds, parse_set
 
 __all__ = ["Force", "Intervention", "parse_set", "parse_force", "from_options", "load_intervention",
@@ -34,13 +34,9 @@ def load_intervention(path: str | Path) -> Intervention:
 
     p = Path(path)
     spec = load_document(p, InterventionFile, "an intervention").intervention
-    forces = []
-    for i, f in enumerate(spec.force):
-        rounds = f.rounds if f.rounds is not None else f.round
-        try:
-            forces.append(Force(f.actor, f.action, parse_rounds(rounds, f"intervention.force[{i}]")))
-        except BrinkError as exc:
-            raise InputError([Problem(str(p), None, f"intervention.force[{i}]", str(exc))]) from None
+    # the rounds were checked by the schema (ForceSpec); this is the same reader
+    forces = [Force(f.actor, f.action, parse_rounds(f.rounds if f.rounds is not None else f.round, "rounds"))
+              for f in spec.force]
     return Intervention(
         id=spec.id or p.stem, label=spec.label or p.stem,
         description=" ".join(spec.description.split()),

@@ -75,8 +75,8 @@ def what_if(
     if isinstance(intervention, (str, Path)):
         name = str(scenario) if isinstance(scenario, (str, Path)) else scenario.meta.id
         intervention = resolve_intervention(str(intervention), name)
-    items = [f"{k}={float(v)!r}" for k, v in set.items()] if isinstance(set, Mapping) else list(set or ())
-    flags = from_options(items, list(force or ()), list(close_channel or ()), list(disable or ()))
+    sets = set if isinstance(set, Mapping) else list(set or ())
+    flags = from_options(sets, list(force or ()), list(close_channel or ()), list(disable or ()))
     base = intervention or Intervention()
     return base if flags.is_baseline() else base.merged(flags)
 
