@@ -101,11 +101,18 @@ class ActorModel:
 
 @dataclass(frozen=True)
 class CompiledOutcome:
-    """An outcome predicate (None for the default outcome, which holds when no other does)."""
+    """An episode: its start predicate, its end predicate and whether it is absorbing.
+
+    ``when`` is None for the default outcome (the state in which no episode is
+    under way). ``ends_when`` None means the episode ends when ``when`` stops
+    holding; an absorbing episode never ends.
+    """
 
     id: str
     label: str
     when: Formula | None
+    ends_when: Formula | None = None
+    absorbing: bool = False
 
 
 class Model:
@@ -203,7 +210,9 @@ class Model:
                 adversary=a.adversary if a.adversary in {x.actor for x in scenario.actions} else None,
             )
         self.outcomes: tuple[CompiledOutcome, ...] = tuple(
-            CompiledOutcome(o.id, o.label, None if o.default else self.formula(o.when)) for o in scenario.outcomes
+            CompiledOutcome(o.id, o.label, None if o.default else self.formula(o.when),
+                            self.formula(o.ends_when) if o.ends_when else None, o.absorbing)
+            for o in scenario.outcomes
         )
         defaults = [i for i, o in enumerate(self.outcomes) if o.when is None]
         self.default_outcome: int | None = defaults[0] if defaults else None

@@ -24,16 +24,17 @@ def ordered_timeline(model: Model):
     return sorted(model.scenario.timeline, key=lambda e: e.date)
 
 
-def state_after(model: Model, event_id: str | None) -> tuple[np.ndarray, dt.date]:
-    """The state right after ``event_id`` (None: after the whole timeline, at as_of)."""
+def _replay(model: Model, stop_event: str | None, until: dt.date | None) -> tuple[np.ndarray, dt.date]:
+    """Replay events in date order; stop right after ``stop_event``, or after the last event
+    dated on or before ``until`` and then run the dynamics of the whole rounds up to ``until``."""
     sc = model.scenario
-    if event_id is not None and event_id not in {e.id for e in sc.timeline}:
-        raise BrinkError(f"unknown timeline event {event_id!r}")
     round_days = 7.0 * sc.schedule.round_weeks.value if sc.schedule else 14.0
     S = model.initial_state()
     week = model.var_index.get("world.week")
     last: dt.date | None = None
     for e in ordered_timeline(model):
+        if until is not None and e.date > until:
+            break
         if last is not None:
             S = model.step_dynamics(S, int((e.date - last).days // round_days))
         last = e.date
@@ -44,13 +45,36 @@ def state_after(model: Model, event_id: str | None) -> tuple[np.ndarray, dt.date
         for name, p in e.set.items():
             S[model.var_index[name]] = p.value
         model.pin(S)
-        if e.id == event_id:
+        if stop_event is not None and e.id == stop_event:
             return S, e.date
+    end = sc.meta.as_of if until is None else until
     if last is not None:
-        S = model.step_dynamics(S, int((sc.meta.as_of - last).days // round_days))
+        S = model.step_dynamics(S, int((end - last).days // round_days))
     if week is not None:
-        S[week] = 0.0
-    return model.pin(S), sc.meta.as_of
+        S[week] = model.week_of(end)
+    return model.pin(S), end
+
+
+def state_after(model: Model, event_id: str | None) -> tuple[np.ndarray, dt.date]:
+    """The state right after ``event_id`` (None: after the whole timeline, at as_of)."""
+    if event_id is not None and event_id not in {e.id for e in model.scenario.timeline}:
+        raise BrinkError(f"unknown timeline event {event_id!r}")
+    return _replay(model, event_id, None)
+
+
+def state_on(model: Model, date: dt.date) -> np.ndarray:
+    """The state on ``date``: every timeline event dated on or before it replayed, then the
+    dynamics of the whole rounds since the last one (the origin of a forecast ``--as-of date``).
+
+    Only what the scenario knew by ``date`` enters: later events are not replayed. A date
+    after the scenario's own ``as_of`` is an error (the scenario does not know that future).
+    """
+    as_of = model.scenario.meta.as_of
+    if date > as_of:
+        raise BrinkError(f"--as-of {date}: after the scenario's as_of date {as_of}; "
+                         "a scenario knows nothing after its as_of date")
+    S, _ = _replay(model, None, date)
+    return S
 
 
 def state_at(model: Model, decision_point_id: str) -> np.ndarray:

@@ -224,15 +224,31 @@ class DecisionPoint(Sourced):
 
 
 class Outcome(Sourced):
+    """An episode of the world (a war, a crisis, a deal), or the default state in which none is under way.
+
+    An episode starts in the first round whose end-of-round state satisfies
+    ``when`` and is then under way until ``ends_when`` holds (when that is not
+    given: until ``when`` no longer holds); it can start again later, any number
+    of times. ``absorbing: true`` says that, once started, it never ends (a
+    nuclear test cannot be undone). The ``default`` outcome has no predicate: it
+    is the state "no episode under way" (mutual deterrence), measured at any round.
+    """
+
     id: str = Field(pattern=ID_RE)
     label: str
     when: FormulaStr | None = None
+    ends_when: FormulaStr | None = None
+    absorbing: bool = False
     default: bool = False
 
     @model_validator(mode="after")
     def _when_or_default(self):
         if (self.when is None) == (not self.default):
             raise ValueError("an outcome has either a `when` predicate or `default: true`, not both")
+        if self.default and (self.ends_when is not None or self.absorbing):
+            raise ValueError("the default outcome is a state, not an episode: it takes no `ends_when` or `absorbing`")
+        if self.absorbing and self.ends_when is not None:
+            raise ValueError("an absorbing outcome never ends: give `ends_when` or `absorbing: true`, not both")
         return self
 
 

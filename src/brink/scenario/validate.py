@@ -195,6 +195,8 @@ def _checks(sc: Scenario, known: KnownNames) -> Iterator[tuple[Loc, str]]:
     for i, o in enumerate(sc.outcomes):
         if o.when:
             yield from formula(("outcomes", i, "when"), o.when)
+        if o.ends_when:
+            yield from formula(("outcomes", i, "ends_when"), o.ends_when)
 
     if sc.schedule is not None:
         acting = {a.actor for a in sc.actions}
