@@ -67,14 +67,14 @@ def test_run_prints_the_explanation_for_iran_then_the_forecast(capsys, tmp_path,
     monkeypatch.chdir(tmp_path)  # the forecast writes its results folder here
     code, out = run(capsys, "run", "iran-2024", "--runs", "2000")
     assert code == 0 and "after_october_26" in out and "Most likely" in out
-    assert "Outcome probabilities" in out and "iran_israel_war" in out
+    assert "Episodes" in out and "iran_israel_war" in out and "Probability by week" in out
     assert (tmp_path / "brink-results/simulate-iran-2024-baseline-seed7/report.html").is_file()
 
 
 def test_run_without_forecast(capsys, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     code, out = run(capsys, "run", "iran-2024", "--runs", "0")
-    assert code == 0 and "Most likely" in out and "Outcome probabilities" not in out
+    assert code == 0 and "Most likely" in out and "Probability by week" not in out
     assert not (tmp_path / "brink-results").exists()
 
 

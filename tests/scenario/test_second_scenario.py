@@ -412,6 +412,6 @@ def test_run_explains_the_latest_decision_then_forecasts(sc, capsys, tmp_path, m
     monkeypatch.chdir(tmp_path)  # the forecast writes its results folder here
     code, out = run(capsys, "run", NAME, "--runs", "2000")
     assert code == 0, out
-    assert latest_decision_point(compile_model(sc)) in out and "Outcome probabilities" in out
+    assert latest_decision_point(compile_model(sc)) in out and "Episodes" in out and "Probability by week" in out
     assert all(o.id in out for o in sc.outcomes)
     assert (tmp_path / f"brink-results/simulate-{NAME}-baseline-seed7/report.html").is_file()
