@@ -91,6 +91,10 @@ def _f(x, spec=".3f") -> str:
 
 def print_scores(sr) -> None:
     d = sr.to_dict()
+    if sr.n == 0:
+        console.print("No resolved question to score (give resolutions with --resolutions FILE.csv).")
+        _print_unscored(sr)
+        return
     t = Table(title=f"Scores on {sr.n} resolved question{'s' if sr.n != 1 else ''} "
                     "(Brier: lower is better; log: higher is better)")
     for c in ("forecaster", "Brier", "log score"):
@@ -113,12 +117,16 @@ def print_scores(sr) -> None:
     for r in sr.reliability.itertuples():
         rel.add_row(r.bin, str(r.n), _pct(r.mean_forecast) if r.n else "—", _pct(r.observed) if r.n else "—")
     console.print(rel)
+    _print_unscored(sr)
+    for note in sr.meta.get("notes", []):
+        console.print(f"[dim]note: {note}[/]")
+
+
+def _print_unscored(sr) -> None:
     if sr.unresolved:
         console.print("[bold]Not scored:[/]")
         for u in sr.unresolved:
-            console.print(f"  {u['id']}: {u['reason']} — {u['text']}", highlight=False)
-    for note in sr.meta.get("notes", []):
-        console.print(f"[dim]note: {note}[/]")
+            console.print(f"  {u['id']}: {u['reason']} — {u['text']}", highlight=False, markup=False)
 
 
 def score_cmd(

@@ -67,7 +67,7 @@ class ForecastResult:
         folder.mkdir(parents=True, exist_ok=True)
         frame = self.rows.copy()
         frame["as_of"] = frame["as_of"].map(lambda d: d.isoformat() if hasattr(d, "isoformat") else d)
-        _atomic(folder / "forecast.csv", frame.to_csv(index=False, float_format="%.10g"))
+        _atomic(folder / "forecast.csv", frame.to_csv(index=False))
         _atomic(folder / "forecast.json", json.dumps(self.to_dict(), indent=2) + "\n")
         return folder
 
