@@ -5,12 +5,13 @@ actor is a Mesa ``Agent`` whose ``step`` asks the decision model for its choice
 probabilities in the current (1-D) state, samples an action with the model's
 ``numpy`` generator, draws the action's random quantities and applies it. The
 model's ``step`` is one round: agents in the schedule's order, then the
-per-round dynamics, the week clock and the outcome check.
+per-round dynamics, the week clock and the episodes (which start and end; the run
+goes on to the horizon), with the run's event history kept in plain dicts.
 
 It shares only the decision model (``brink.model``: ``evaluate``, ``apply``,
-``step_dynamics``, ``outcome_of``) with the vectorised engine, never the
+``step_dynamics``, ``episode_step``) with the vectorised engine, never the
 engine's code, so comparing the two tests the engine's sampling, draws,
-ordering, absorption and bookkeeping. Used by tests/sim/test_equivalence.py and
+ordering, episode and event-history bookkeeping. Used by tests/sim/test_equivalence.py and
 benchmarks/sim_speed.py; Mesa is a benchmark-only dependency (the ``bench`` extra).
 
 Two sources of randomness:
@@ -69,7 +70,7 @@ class ActorAgent(mesa.Agent):
                 mean = min(max(mean, 1e-9), 1 - 1e-9)
                 draws[rq.name] = float(betaincinv(mean * conc, (1 - mean) * conc, u_q))
         m.state = m.brink.pin(m.brink.apply(S, action, draws))
-        m.taken[action] = m.taken.get(action, 0) + 1
+        m.happened(action)
 
 
 class DeterrenceModel(mesa.Model):
@@ -89,12 +90,16 @@ class DeterrenceModel(mesa.Model):
             self.state[self.week] = 0.0
         self.order = list(brink_model.order)
         self.deciders = [ActorAgent(self, a, k) for k, a in enumerate(self.order)]
-        self.default = brink_model.default_outcome
+        self.episodes = [o.id for o in brink_model.episodes]
         self.round = 0
-        self.taken: dict[str, int] = {}
-        self.outcome = int(brink_model.outcome_of(self.state))
-        self.finished_round = 0 if self.outcome != self.default else horizon
-        self.running = self.outcome == self.default
+        self.first: dict[str, int] = {}   # event id -> first round it happened
+        self.count: dict[str, int] = {}   # event id -> rounds it happened
+        self.active = brink_model.episode_holds(self.state)
+        self.running = True
+
+    def happened(self, event: str) -> None:
+        self.first.setdefault(event, self.round)
+        self.count[event] = self.count.get(event, 0) + 1
 
     def step(self) -> None:
         self.round += 1
@@ -104,30 +109,34 @@ class DeterrenceModel(mesa.Model):
         if self.week is not None:
             self.state[self.week] += self.round_weeks
         self.brink.pin(self.state)
-        o = int(self.brink.outcome_of(self.state))
-        if o != self.default:
-            self.outcome, self.finished_round, self.running = o, self.round, False
-        elif self.round >= self.horizon:
+        self.active, started = self.brink.episode_step(self.state, self.active)
+        for k in np.flatnonzero(started):
+            self.happened("outcome:" + self.episodes[k])
+        if self.round >= self.horizon:
             self.running = False
 
 
 def run_reference(brink_model: BrinkModel, runs: int, horizon: int = 26, seed: int = 0,
-                  uniforms_for=None, forced: dict | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Outcome index and absorption round of ``runs`` trajectories, one Mesa model each.
+                  uniforms_for=None, forced: dict | None = None,
+                  event_ids: tuple[str, ...] = ()) -> tuple[np.ndarray, np.ndarray]:
+    """Event histories of ``runs`` trajectories, one Mesa model each: per run and event of
+    ``event_ids`` the first round it happened (-1 never) and how many rounds it happened.
 
     ``uniforms_for(i)`` gives trajectory i's uniform function (common random numbers);
     without it, trajectory i uses an independent generator seeded from (seed, i).
     """
     start = state_after(brink_model, None)[0]
-    outcome = np.empty(runs, dtype=np.int64)
-    rnd = np.empty(runs, dtype=np.int64)
+    first = np.full((runs, len(event_ids)), -1, dtype=np.int64)
+    count = np.zeros((runs, len(event_ids)), dtype=np.int64)
     for i in range(runs):
         m = DeterrenceModel(brink_model, horizon, seed=np.random.SeedSequence([seed, i]).generate_state(1)[0],
                             uniforms=uniforms_for(i) if uniforms_for else None, forced=forced, start=start)
         while m.running:
             m.step()
-        outcome[i], rnd[i] = m.outcome, m.finished_round
-    return outcome, rnd
+        for k, e in enumerate(event_ids):
+            first[i, k] = m.first.get(e, -1)
+            count[i, k] = m.count.get(e, 0)
+    return first, count
 
 
 def engine_uniforms(seed: int, n_deciders: int, n_slots: int, horizon: int):

@@ -164,7 +164,7 @@ def _simulate_cli(capsys, out: Path, seed: int, *extra) -> pd.DataFrame:
                      "--out", str(out), *extra)
     assert code == 0, text
     p = pd.read_parquet(out / "probabilities.parquet")
-    assert p["probability"].sum() == pytest.approx(1)
+    assert p["probability"].between(0, 1).all()
     assert list(p["outcome"]) == ["border_war", "strait_closed", "settlement", "armed_standoff"]
     return pd.read_parquet(out / "runs.parquet")
 
@@ -175,7 +175,7 @@ def test_simulate_numpy_is_reproducible_and_seeded(tmp_path, capsys):
     c = _simulate_cli(capsys, tmp_path / "c", 4, "--backend", "numpy")
     pd.testing.assert_frame_equal(a, b)
     assert not a.equals(c)
-    assert a["outcome"].nunique() >= 2
+    assert a["first_outcome"].nunique() >= 2
 
 
 def test_simulate_compiled_backend_matches_numpy(tmp_path, capsys):
@@ -197,8 +197,8 @@ def test_compare_with_each_shipped_intervention(tmp_path, capsys):
     assert code == 0, out
     diffs = {iv: pd.read_parquet(tmp_path / iv / "differences.parquet").set_index("outcome") for iv in shipped}
     for d in diffs.values():
-        assert d["difference"].sum() == pytest.approx(0, abs=1e-9)
-        assert d["baseline"].sum() == pytest.approx(1) and d["variant"].sum() == pytest.approx(1)
+        assert (d["difference"] - (d["variant"] - d["baseline"])).abs().max() < 1e-12
+        assert d["baseline"].between(0, 1).all() and d["variant"].between(0, 1).all()
     # without the blockade the Narrows cannot close
     nb = diffs["no-blockade"]
     assert nb.loc["strait_closed", "variant"] == 0 and nb.loc["strait_closed", "baseline"] > 0

@@ -142,7 +142,8 @@ def test_results_to_dict_round_trips_and_to_frame_is_one_row_per_outcome(scenari
         d = res.to_dict()
         assert json.loads(json.dumps(d)) == d
         assert [o["outcome"] for o in d["outcomes"]] == list(res.outcome_ids)
-        assert sum(o["count"] for o in d["outcomes"]) == res.n == d["runs"]
+        assert res.n == d["runs"] and all(0 <= o["count"] <= res.n for o in d["outcomes"])
+        assert {e["kind"] for e in d["events"]} == {"action", "category", "episode"}
         f = res.to_frame()
         assert list(f["outcome"]) == list(res.outcome_ids)
         assert f["probability"].tolist() == [o["probability"] for o in d["outcomes"]]

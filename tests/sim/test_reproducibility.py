@@ -12,6 +12,9 @@ def test_same_seed_same_result_any_batch_size_or_workers(scenario):
     c = simulate(scenario, runs=4200, horizon=6, seed=11, batch_size=4096, workers=2)
     for other in (b, c):
         assert a.runs.equals(other.runs)
+        assert np.array_equal(a.history.first, other.history.first)
+        assert np.array_equal(a.history.count, other.history.count)
+        assert a.under_way.equals(other.under_way)
         assert a.action_counts.equals(other.action_counts)
         assert a.fronts.equals(other.fronts)
 
@@ -20,9 +23,10 @@ def test_prefix_of_runs_does_not_depend_on_total(scenario):
     small = simulate(scenario, runs=300, horizon=5, seed=3)
     large = simulate(scenario, runs=4200, horizon=5, seed=3)
     assert small.runs.equals(large.runs.iloc[:300])
+    assert np.array_equal(small.history.first, large.history.first[:300])
 
 
 def test_different_seed_differs(scenario):
     a = simulate(scenario, runs=2000, horizon=10, seed=1)
     b = simulate(scenario, runs=2000, horizon=10, seed=2)
-    assert not np.array_equal(a.runs["outcome"].to_numpy(), b.runs["outcome"].to_numpy())
+    assert not np.array_equal(a.history.first, b.history.first)

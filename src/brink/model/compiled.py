@@ -255,9 +255,10 @@ class Model:
         if problems:
             raise InputError(problems)
 
-    def formula(self, text: str, random_names: frozenset[str] = frozenset()) -> Formula:
-        """Compile one formula against this model's indices and parameter values."""
-        expr = parse(text)
+    def formula(self, text: str, random_names: frozenset[str] = frozenset(), literals: bool = False) -> Formula:
+        """Compile one formula against this model's indices and parameter values
+        (``literals``: admit number literals, for question formulas; see ``expr.parse``)."""
+        expr = parse(text, literals)
         index, params = self.var_index, self.params
 
         def resolve(sym: str) -> Fn:
@@ -415,6 +416,44 @@ class Model:
             out = np.where(hit, i, out)
             decided |= hit
         return out
+
+
+    # -------------------------------------------------------------- episodes
+    @property
+    def episodes(self) -> tuple[CompiledOutcome, ...]:
+        """The outcomes that are episodes (every outcome but the default state), in file order."""
+        return tuple(o for o in self.outcomes if o.when is not None)
+
+    def episode_holds(self, S: np.ndarray) -> np.ndarray:
+        """(..., K) bool: whether each episode's start predicate holds in S."""
+        shape = S.shape[:-1]
+        eps = self.episodes
+        out = np.empty(shape + (len(eps),), dtype=bool)
+        for k, o in enumerate(eps):
+            out[..., k] = np.broadcast_to(np.asarray(o.when(S), dtype=bool), shape)
+        return out
+
+    def episode_step(self, S: np.ndarray, active: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The episodes under way after a round that ended in state S, and those that started.
+
+        ``active`` (..., K) says which were under way before. An episode that is not
+        under way starts when its ``when`` holds; one under way ends when its
+        ``ends_when`` holds (or, without one, when ``when`` no longer holds), unless it
+        is absorbing. An episode that ends cannot restart in the same round.
+        Returns ``(active_after, started)``.
+        """
+        shape = S.shape[:-1]
+        holds = self.episode_holds(S)
+        ends = np.empty_like(holds)
+        for k, o in enumerate(self.episodes):
+            if o.absorbing:
+                ends[..., k] = False
+            elif o.ends_when is not None:
+                ends[..., k] = np.broadcast_to(np.asarray(o.ends_when(S), dtype=bool), shape)
+            else:
+                ends[..., k] = ~holds[..., k]
+        started = ~active & holds
+        return (active & ~ends) | started, started
 
 
 def compile_model(scenario: Scenario, intervention: Intervention | Mapping[str, float] | None = None) -> Model:

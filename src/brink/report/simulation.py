@@ -1,14 +1,15 @@
 """The forecast report of a simulation: one self-contained HTML file.
 
-Sections: outcome probabilities with 95 % intervals; the cumulative probability
-of each outcome round by round; an escalation fan chart per front; how often
+Sections: episode probabilities with 95 % intervals; episodes over time (started
+by, and under way at, each round); time-to-event curves of the actors' categories of
+action; an escalation fan chart per front; how often
 each actor took each action; the assumptions the numbers rest on
 (``brink.scenario.provenance.assumptions``). Figures are PNG, base64-embedded.
 
 The figures are plain ``matplotlib.figure.Figure`` objects, made without pyplot,
 so writing a report never switches the caller's backend. ``fig_probabilities``,
-``fig_cumulative`` and ``fig_differences`` draw on a given Axes (``ax=``) or a
-new Figure; ``fig_fans`` and ``fig_actions`` (several panels) on a given Figure
+``fig_event_curves`` and ``fig_differences`` draw on a given Axes (``ax=``) or a
+new Figure; ``fig_over_time``, ``fig_fans`` and ``fig_actions`` (several panels) on a given Figure
 (``fig=``) or a new one. Each returns its Figure.
 """
 
@@ -70,22 +71,59 @@ def fig_probabilities(res, ax=None) -> Figure:
                 fmt="none", ecolor="k", capsize=3)
     ax.set_yticks(list(y), p["label"])
     ax.invert_yaxis()
-    ax.set_xlabel(f"probability within {res.horizon} rounds ({res.horizon * res.round_weeks:g} weeks), 95 % interval")
+    ax.set_xlabel(f"probability within {res.horizon} rounds ({res.horizon * res.round_weeks:g} weeks), 95 % interval\n"
+                  "(episodes: starts at least once; default state: no episode under way at the horizon)")
     ax.set_xlim(0, 1)
     return fig
 
 
-def fig_cumulative(res, ax=None) -> Figure:
-    c = res.cumulative()
-    fig, ax = _axes(ax, (8, 3.5))
-    for o, label in zip(res.outcome_ids[:-1], res.outcome_labels[:-1]):
+def fig_over_time(res, fig=None) -> Figure:
+    """Two panels: P(each episode has started by week w), and the share of runs in which each
+    episode is under way at week w (with the default state: no episode under way)."""
+    c = res.over_time()
+    fig = fig or Figure(figsize=(10, 3.6))
+    a1, a2 = fig.subplots(1, 2, sharex=True)
+    for o, label in zip(res.outcome_ids, res.outcome_labels):
         s = c[c["outcome"] == o]
-        ax.step(s["week"], s["probability"], where="post", label=label)
-    ax.set_xlabel("weeks after the as_of date")
-    ax.set_ylabel("P(outcome reached)")
-    ax.legend(fontsize=8, loc="upper left")
+        if o != res.default_outcome:
+            a1.step(s["week"], s["started_by"], where="post", label=label)
+        a2.plot(s["week"], s["under_way"], label=label, lw=2 if o == res.default_outcome else 1.2,
+                color="k" if o == res.default_outcome else None)
+    a1.set_ylabel("P(started by then)")
+    a2.set_ylabel("share of runs: under way")
+    for ax in (a1, a2):
+        ax.set_ylim(0, 1)
+        ax.grid(alpha=0.3)
+    a2.legend(fontsize=7, loc="upper right")
+    fig.supxlabel(f"weeks after the forecast origin ({res.meta.get('origin', '')})")
+    fig.tight_layout()
+    return fig
+
+
+def fig_event_curves(res, top: int = 10, ax=None) -> Figure:
+    """P(event by week w) for the ``top`` most likely actor categories of action other than
+    doing nothing (``category`` none), as time-to-event curves."""
+    ev = res.events()
+    cats = ev[(ev["kind"] == "category") & ~ev["event"].str.endswith(":none")]
+    cats = cats.sort_values("probability", ascending=False).head(top)
+    fig, ax = _axes(ax, (8, 4))
+    for e in cats["event"]:
+        actor, cat = e.split(":", 1)
+        cur = res.event_curve(res.event_ids(actor=actor, category=cat))
+        ax.step(cur["week"], cur["probability"], where="post", label=e)
+    ax.set_ylim(0, 1)
+    ax.set_xlabel(f"weeks after the forecast origin ({res.meta.get('origin', '')})")
+    ax.set_ylabel("P(at least once by then)")
+    ax.legend(fontsize=7, loc="lower right")
     ax.grid(alpha=0.3)
     return fig
+
+
+def _event_table(res) -> str:
+    ev = res.events()
+    ev = ev[ev["kind"] != "action"].sort_values(["kind", "probability"], ascending=[False, False])
+    return _table(ev[["kind", "event", "probability", "lo95", "hi95", "median_week", "mean_count"]],
+                  pct=("probability", "lo95", "hi95"))
 
 
 def fig_fans(res, fig=None) -> Figure:
@@ -145,7 +183,7 @@ def _page(title: str, parts: list[str]) -> str:
 
 def _header(res, scenario) -> str:
     return (f"<h1>{html.escape(scenario.meta.title)}</h1>"
-            f"<p>Forecast from {scenario.meta.as_of}: {res.n:,} simulated trajectories of {res.horizon} rounds "
+            f"<p>Forecast from {res.meta.get('origin', scenario.meta.as_of)}: {res.n:,} simulated trajectories of {res.horizon} rounds "
             f"of {res.round_weeks:g} weeks, seed {res.seed}; intervention: <b>{html.escape(res.intervention)}</b> "
             f"({html.escape(res.meta.get('intervention_detail', ''))}). "
             "Intervals are 95 % Wilson intervals for the Monte Carlo error only: they do not include "
@@ -156,12 +194,20 @@ def simulation_report(res, scenario, path: str | Path) -> Path:
     """Write the forecast report of one simulation to ``path`` (an .html file)."""
     parts = [
         _header(res, scenario),
-        "<h2>Outcome probabilities</h2>", _png(fig_probabilities(res)),
-        _table(res.probabilities()[["outcome", "label", "count", "probability", "lo95", "hi95"]],
-               pct=("probability", "lo95", "hi95")),
-        "<h2>Cumulative probability over time</h2>", _png(fig_cumulative(res)),
-        "<h2>Escalation per front</h2><p class='small'>Quantiles over all trajectories; a trajectory that "
-        "reached an outcome keeps its last state.</p>", _png(fig_fans(res)),
+        "<h2>Episodes</h2><p class='small'>Every trajectory runs the whole horizon; an episode (a war, a "
+        "crisis, a deal) can start, end and start again. For each episode: the probability that it starts "
+        "within the horizon; for the default state: the probability that no episode is under way at the "
+        "horizon.</p>", _png(fig_probabilities(res)),
+        _table(res.probabilities()[["outcome", "label", "measure", "count", "probability", "lo95", "hi95",
+                                    "at_end", "mean_starts"]],
+               pct=("probability", "lo95", "hi95", "at_end")),
+        "<h2>Episodes over time</h2>", _png(fig_over_time(res)),
+        "<h2>Events over time</h2><p class='small'>Probability that an actor takes a category of action at "
+        "least once by each week (time-to-event curves), and the table of every category and episode "
+        "(median week of the first occurrence among the runs where it happens).</p>",
+        _png(fig_event_curves(res)), _event_table(res),
+        "<h2>Escalation per front</h2><p class='small'>Quantiles over all trajectories.</p>",
+        _png(fig_fans(res)),
         "<h2>Actions taken</h2>", _png(fig_actions(res)),
         "<h2>Assumptions</h2>", _assumption_rows(scenario),
     ]
@@ -196,7 +242,7 @@ def comparison_report(cmp, scenario, path: str | Path) -> Path:
         _png(fig_differences(cmp)),
         _table(cmp.differences()[["outcome", "label", "baseline", "variant", "difference", "lo95", "hi95"]],
                pct=("baseline", "variant", "difference", "lo95", "hi95")),
-        "<h2>Cumulative probability over time (intervention)</h2>", _png(fig_cumulative(v)),
+        "<h2>Episodes over time (intervention)</h2>", _png(fig_over_time(v)),
         "<h2>Escalation per front (intervention)</h2>", _png(fig_fans(v)),
         "<h2>Actions taken (intervention)</h2>", _png(fig_actions(v)),
         "<h2>Assumptions</h2>", _assumption_rows(scenario),

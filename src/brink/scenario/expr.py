@@ -76,35 +76,39 @@ class Expr:
         return _compile(self.tree.body, resolve)
 
 
-def parse(source: str) -> Expr:
+def parse(source: str, literals: bool = False) -> Expr:
     """Parse and check a formula; raise ``ExprError`` naming what is wrong.
 
     This is the one place a formula is parsed. Schema validation, the
     cross-checks, the compiled model and the kernel generator all call it, and
     the parsed ``Expr`` (immutable) is remembered by its text, so each distinct
     formula is parsed once per process however often it is read.
+
+    ``literals=True`` admits any number: for formulas that are not part of a
+    scenario but define a question about it (``front.IRN_ISR >= 0.9`` in a
+    forecast question), where the number is the question's own, stated in its file.
     """
     if not isinstance(source, str) or not source.strip():
         raise ExprError("empty formula")
-    return _parse(source.strip())
+    return _parse(source.strip(), bool(literals))
 
 
 @functools.lru_cache(maxsize=65536)
-def _parse(source: str) -> Expr:
+def _parse(source: str, literals: bool = False) -> Expr:
     try:
         tree = ast.parse(source, mode="eval")
     except SyntaxError as exc:
         raise ExprError(f"cannot parse {source!r}: {exc.msg}") from None
     symbols: set[str] = set()
-    _check(tree.body, symbols, source)
+    _check(tree.body, symbols, source, literals)
     return Expr(source=source, tree=tree, symbols=frozenset(symbols))
 
 
-def _check(node: ast.AST, symbols: set[str], source: str) -> None:
+def _check(node: ast.AST, symbols: set[str], source: str, literals: bool = False) -> None:
     if isinstance(node, ast.Constant):
         if isinstance(node.value, bool):
             return
-        if isinstance(node.value, (int, float)) and node.value in ALLOWED_LITERALS:
+        if isinstance(node.value, (int, float)) and (literals or node.value in ALLOWED_LITERALS):
             return
         raise ExprError(
             f"literal {node.value!r} in {source!r}: put the number in `parameters` "
@@ -115,26 +119,26 @@ def _check(node: ast.AST, symbols: set[str], source: str) -> None:
         symbols.add(name)
         return
     if isinstance(node, ast.BinOp) and type(node.op) in _BINOPS:
-        _check(node.left, symbols, source)
-        _check(node.right, symbols, source)
+        _check(node.left, symbols, source, literals)
+        _check(node.right, symbols, source, literals)
         return
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd, ast.Not)):
-        _check(node.operand, symbols, source)
+        _check(node.operand, symbols, source, literals)
         return
     if isinstance(node, ast.BoolOp):
         for v in node.values:
-            _check(v, symbols, source)
+            _check(v, symbols, source, literals)
         return
     if isinstance(node, ast.Compare) and all(type(o) in _CMPOPS for o in node.ops):
-        _check(node.left, symbols, source)
+        _check(node.left, symbols, source, literals)
         for c in node.comparators:
-            _check(c, symbols, source)
+            _check(c, symbols, source, literals)
         return
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in FUNCTIONS:
         if node.keywords or len(node.args) != FUNCTIONS[node.func.id]:
             raise ExprError(f"{node.func.id}() takes {FUNCTIONS[node.func.id]} arguments in {source!r}")
         for a in node.args:
-            _check(a, symbols, source)
+            _check(a, symbols, source, literals)
         return
     raise ExprError(f"{type(node).__name__} is not allowed in a formula ({source!r})")
 

@@ -30,6 +30,9 @@ CloseOpt = Annotated[list[str] | None, typer.Option("--close-channel", help="cha
 DisableOpt = Annotated[list[str] | None, typer.Option("--disable", help="action id to remove from its actor's choices")]
 BackendOpt = Annotated[str, typer.Option("--backend", help="auto | numba (compiled kernel) | numpy (reference); same results")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="print the results as JSON instead of tables")]
+AsOfOpt = Annotated[str | None, typer.Option(
+    "--as-of", help="forecast origin YYYY-MM-DD: replay the timeline up to this date and simulate from there "
+                    "(default: the scenario's as_of date)")]
 
 
 def register(app: typer.Typer) -> None:
@@ -45,25 +48,56 @@ def _progress(total: int, label: str):
     return bar, bar.add_task(label, total=total)
 
 
-def _run(scenario, runs, horizon, seed, iv, round_weeks, batch_size, workers, label, backend="auto"):
+def _run(scenario, runs, horizon, seed, iv, round_weeks, batch_size, workers, label, backend="auto", as_of=None):
     from brink.sim import simulate
 
     bar, task = _progress(runs, label)
     with bar:
         res = simulate(scenario, runs, horizon, seed, iv, round_weeks=round_weeks, batch_size=batch_size,
-                       workers=workers, backend=backend, progress=lambda k: bar.advance(task, k))
+                       workers=workers, backend=backend, as_of=as_of, progress=lambda k: bar.advance(task, k))
     if res.meta.get("backend_note"):
         make_console(stderr=True).print(f"[yellow]note:[/] NumPy backend ({res.meta['backend_note']})")
     return res
 
 
 def print_probabilities(res, title: str | None = None) -> None:
-    t = Table(title=title or f"Outcome probabilities — {res.n:,} runs, {res.horizon} rounds of "
-              f"{res.round_weeks:g} weeks, seed {res.seed} (95 % interval)")
+    t = Table(title=title or f"Episodes — {res.n:,} runs from {res.meta.get('origin', '')}, {res.horizon} rounds "
+              f"of {res.round_weeks:g} weeks, seed {res.seed} (95 % interval)")
     t.add_column("outcome"); t.add_column("P", justify="right"); t.add_column("95 % interval", justify="right")
-    t.add_column("label", style="dim")
+    t.add_column("under way at end", justify="right"); t.add_column("starts/run", justify="right")
+    t.add_column("measure", style="dim")
     for r in res.probabilities().itertuples():
-        t.add_row(r.outcome, f"{r.probability:.1%}", f"[{r.lo95:.1%}, {r.hi95:.1%}]", r.label)
+        t.add_row(r.outcome, f"{r.probability:.1%}", f"[{r.lo95:.1%}, {r.hi95:.1%}]", f"{r.at_end:.1%}",
+                  "" if r.mean_starts != r.mean_starts else f"{r.mean_starts:.2f}", r.measure)
+    console.print(t)
+
+
+def _checkpoints(res, weeks=(4, 13, 26, 52)) -> list[int]:
+    """Rounds nearest to the given weeks that the horizon reaches (and the horizon itself)."""
+    rounds = sorted({min(res.horizon, max(1, round(w / res.round_weeks))) for w in weeks} | {res.horizon})
+    return rounds
+
+
+def print_over_time(res, top: int = 8) -> None:
+    """Event probabilities over time: P(by week w) for each episode and the most likely categories
+    of action, and the share of runs with no episode under way (the default state)."""
+    rounds = _checkpoints(res)
+    t = Table(title="Probability by week (episodes: started; actions: taken at least once)")
+    t.add_column("event")
+    for r in rounds:
+        t.add_column(f"wk {r * res.round_weeks:g}", justify="right")
+    ot = res.over_time()
+    for o in res.episode_ids:
+        s = ot[ot["outcome"] == o].set_index("round")["started_by"]
+        t.add_row(o, *[f"{s[r]:.1%}" for r in rounds])
+    ev = res.events()
+    cats = ev[(ev["kind"] == "category") & ~ev["event"].str.endswith(":none")]
+    for e in cats.sort_values("probability", ascending=False).head(top)["event"]:
+        actor, cat = e.split(":", 1)
+        cur = res.event_curve(res.event_ids(actor=actor, category=cat)).set_index("round")["probability"]
+        t.add_row(e, *[f"{cur[r]:.1%}" for r in rounds])
+    quiet = ot[ot["outcome"] == res.default_outcome].set_index("round")["under_way"]
+    t.add_row(f"[dim]{res.default_outcome} (no episode under way)[/]", *[f"[dim]{quiet[r]:.1%}[/]" for r in rounds])
     console.print(t)
 
 
@@ -95,7 +129,9 @@ def forecast_summary(scenario, runs: int = 20_000, horizon: int = 26, seed: int 
     res.write(out)
     simulation_report(res, sc, out / "report.html")
     print_probabilities(res)
-    console.print(f"results: {out}/ (runs.parquet, probabilities.parquet, ...), report: {out / 'report.html'}")
+    print_over_time(res)
+    console.print(f"results: {out}/ (runs.parquet, history.parquet, events.parquet, ...), "
+                  f"report: {out / 'report.html'}")
     return res
 
 
@@ -105,23 +141,25 @@ def simulate_cmd(
     out: OutOpt = None, workers: WorkersOpt = 1, batch_size: BatchOpt = 4 * 4096,
     intervention: Annotated[str | None, typer.Option("--intervention", help="YAML file or shipped name")] = None,
     set_: SetOpt = None, force: ForceOpt = None, close_channel: CloseOpt = None, disable: DisableOpt = None,
-    backend: BackendOpt = "auto", as_json: JsonOpt = False,
+    backend: BackendOpt = "auto", as_of: AsOfOpt = None, as_json: JsonOpt = False,
 ) -> None:
-    """Monte Carlo forecast: outcome probabilities with 95 % intervals, Parquet tables and report.html."""
+    """Monte Carlo forecast: episodes and events over time with 95 % intervals, Parquet tables and report.html."""
     from brink.report import simulation_report
     from brink.scenario.loader import load_scenario
     from brink.sim import what_if
 
     sc = load_scenario(scenario)
     iv = what_if(scenario, intervention, set=set_, force=force, close_channel=close_channel, disable=disable)
-    res = _run(sc, runs, horizon, seed, iv, round_weeks, batch_size, workers, "simulating", backend)
-    folder = out or Path(f"brink-results/simulate-{sc.meta.id}-{iv.id}-seed{seed}")
+    res = _run(sc, runs, horizon, seed, iv, round_weeks, batch_size, workers, "simulating", backend, as_of)
+    folder = out or Path(f"brink-results/simulate-{sc.meta.id}-{iv.id}-seed{seed}"
+                         + (f"-from{as_of}" if as_of else ""))
     res.write(folder)
     simulation_report(res, sc, Path(folder) / "report.html")
     if as_json:
         typer.echo(json.dumps(res.to_dict(), indent=2))
         return
     print_probabilities(res)
+    print_over_time(res)
     console.print(f"results: {folder}/  report: {Path(folder) / 'report.html'}")
 
 
@@ -133,7 +171,7 @@ def compare_cmd(
     set_: SetOpt = None, force: ForceOpt = None, close_channel: CloseOpt = None, disable: DisableOpt = None,
     runs: RunsOpt = 10_000, horizon: HorizonOpt = 26, seed: SeedOpt = 0, round_weeks: WeeksOpt = None,
     out: OutOpt = None, workers: WorkersOpt = 1, batch_size: BatchOpt = 4 * 4096, backend: BackendOpt = "auto",
-    as_json: JsonOpt = False,
+    as_of: AsOfOpt = None, as_json: JsonOpt = False,
 ) -> None:
     """Intervention vs baseline on common random numbers: the change in each outcome's probability."""
     from brink.errors import BrinkError
@@ -155,12 +193,12 @@ def compare_cmd(
         shipped = ", ".join(builtin_interventions(scenario)) or "none"
         raise BrinkError(f"nothing to compare: give --intervention FILE|NAME (shipped: {shipped}), --all, "
                          "--set, --force, --close-channel or --disable")
-    base = _run(sc, runs, horizon, seed, None, round_weeks, batch_size, workers, "baseline", backend)
+    base = _run(sc, runs, horizon, seed, None, round_weeks, batch_size, workers, "baseline", backend, as_of)
     if not as_json:
         print_probabilities(base, "Baseline")
     summary, comparisons = [], []
     for iv in ivs:
-        var = _run(sc, runs, horizon, seed, iv, round_weeks, batch_size, workers, iv.id, backend)
+        var = _run(sc, runs, horizon, seed, iv, round_weeks, batch_size, workers, iv.id, backend, as_of)
         cmp = Comparison(base, var)
         comparisons.append(cmp)
         d = cmp.differences()

@@ -5,14 +5,16 @@ scenario's schedule gives, and it is meant to read like a Mesa model's
 ``step`` even though the state of every trajectory lives in one array
 ``S`` of shape (n, V) (one row per trajectory, one column per state variable)::
 
-    start: S = the state at the scenario's as_of date, for every trajectory
-    each round r = 1 .. horizon, for the trajectories still running:
+    start: S = the state at the forecast origin (the scenario's as_of date, or --as-of),
+           for every trajectory; episodes already under way there are noted
+    each round r = 1 .. horizon, for every trajectory (none stops early):
         for actor in schedule.order:            # sequential: later actors see earlier moves
             P      = decision model's logit probabilities in S      (n, A)
             choice = one action per trajectory, sampled from P     (forced moves override)
             S      = apply the chosen action, random quantities DRAWN (interception, attribution...)
         S = per-round dynamics (grievances fade, fronts cool, ...); week += round length
-        outcome check: the first outcome predicate that holds absorbs the trajectory
+        episodes: each starts when its `when` holds and ends when its `ends_when` holds
+        event history: first round and count of every action, episode start and watched state
 
 With ``backend="numpy"`` (``_round_numpy``) the decision rule is
 ``brink.model.choice.evaluate`` itself (vectorised over the batch), and
@@ -28,14 +30,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import datetime as dt
+from collections.abc import Mapping
+
 import numpy as np
 
 from brink.errors import BrinkError
 from brink.model.choice import evaluate
 from brink.model.compiled import Model, RandomSlot
-from brink.model.history import state_after
+from brink.model.history import state_after, state_on
 from brink.model.intervention import Intervention
 from brink.scenario.schema import Scenario
+from brink.sim.event_history import OUTCOME, STATE, EventHistory
 from brink.sim.rng import BLOCK, BatchStreams
 
 FRONT_BINS = 200  # resolution of the per-round front-level histograms (fan charts)
@@ -75,8 +81,10 @@ def draw_quantities(slots: tuple[RandomSlot, ...], S: np.ndarray, U: np.ndarray)
 class BatchResult:
     """What one batch of trajectories produced (every field sums or concatenates over batches)."""
 
-    outcome: np.ndarray        # (n,) int8 index into outcomes
-    round: np.ndarray          # (n,) int16 round of absorption (horizon for the default outcome)
+    history: EventHistory      # per run: first round and count of every event
+    end_active: np.ndarray     # (n, K) bool: episodes under way at the horizon
+    active_counts: np.ndarray  # (horizon + 1, K) int64: runs with each episode under way, per round
+    quiet_counts: np.ndarray   # (horizon + 1,) int64: runs with no episode under way, per round
     action_counts: np.ndarray  # (horizon, n_actions) int64: decisions per round and action
     front_hist: np.ndarray     # (horizon + 1, n_fronts, FRONT_BINS) int64
     state_sum: np.ndarray      # (blocks, horizon + 1, V) float64: per-block sums of each variable
@@ -96,6 +104,8 @@ class Engine:
     horizon: int = 26
     round_weeks: float | None = None
     backend: str = "auto"  # "numba" (compiled kernel), "numpy" (the decision model as is), "auto"
+    as_of: dt.date | None = None  # forecast origin: the timeline replayed up to this date
+    watch: Mapping[str, str] | None = None  # name -> formula: record when each becomes true
 
     def __post_init__(self):
         if self.scenario.schedule is None:
@@ -111,8 +121,18 @@ class Engine:
         self.order = m.order
         self.outcome_ids = tuple(o.id for o in m.outcomes)
         self.default_outcome = m.default_outcome
+        self.episode_ids = tuple(o.id for o in m.episodes)
         self.action_ids = tuple(a for actor in self.order for a in m.actors[actor].actions)
         self.action_col = {a: i for i, a in enumerate(self.action_ids)}
+        self.watch = dict(self.watch or {})
+        self._watch = []
+        for name, text in self.watch.items():
+            try:
+                self._watch.append(m.formula(text, literals=True))
+            except Exception as exc:  # a parse error or an unknown symbol, in the caller's words
+                raise BrinkError(f"watched state {name!r}: {exc}") from None
+        self.event_ids = (self.action_ids + tuple(OUTCOME + e for e in self.episode_ids)
+                          + tuple(STATE + w for w in self.watch))
         self.front_ids = m.front_ids
         self.front_cols = np.array([m.var_index[f"front.{f}"] for f in self.front_ids], dtype=np.int64)
         self.week_col = m.var_index.get("world.week")
@@ -120,9 +140,11 @@ class Engine:
         self.slots: dict[str, tuple[RandomSlot, ...]] = {aid: m.actions[aid].random for aid in self.action_ids}
         self.n_slots = max((len(v) for v in self.slots.values()), default=0)
         self.forced: dict[tuple[int, str], str] = m.forced
-        self.start, _ = state_after(m, None)
-        if self.week_col is not None:
-            self.start[self.week_col] = 0.0
+        if self.as_of is None:
+            self.start, self.origin = state_after(m, None)
+        else:
+            self.start, self.origin = state_on(m, self.as_of), self.as_of
+        self.start_active = m.episode_holds(self.start)
         self._init_backend()
 
     def _init_backend(self) -> None:
@@ -198,67 +220,80 @@ class Engine:
         n = size if n is None else n
         streams = BatchStreams(seed, first_block, n_blocks)
         S = np.tile(self.start, (n, 1))
-        outcome = m.outcome_of(S).astype(np.int8)       # an outcome may already hold at the start
-        rounds = np.where(outcome != self.default_outcome, 0, H).astype(np.int16)
-        running = outcome == self.default_outcome
-        counts = np.zeros((H, len(self.action_ids)), dtype=np.int64)
+        A, K = len(self.action_ids), len(self.episode_ids)
+        first = np.full((n, len(self.event_ids)), -1, dtype=np.int16)
+        count = np.zeros((n, len(self.event_ids)), dtype=np.uint16)
+        active = np.tile(self.start_active, (n, 1))
+        active0 = active.copy()
+        act_counts = np.zeros((H + 1, K), dtype=np.int64)
+        quiet = np.zeros(H + 1, dtype=np.int64)
+        counts = np.zeros((H, A), dtype=np.int64)
         hist = np.zeros((H + 1, len(self.front_ids), FRONT_BINS), dtype=np.int64)
         ssum = np.zeros((n_blocks, H + 1, S.shape[1]))
         skipped = 0
+        idx = np.arange(n, dtype=np.int64)
         self._record(S, hist[0], ssum, 0)
+        act_counts[0] = active.sum(axis=0)
+        quiet[0] = int((~active.any(axis=1)).sum())
         for r in range(1, H + 1):
-            idx = np.flatnonzero(running)
-            if idx.size == 0:  # every trajectory has ended: the state no longer changes
-                hist[r:] = hist[r - 1]
-                ssum[:, r:] = ssum[:, r - 1:r]
-                break
             U = streams.round_uniforms(len(self.order), self.n_slots)[..., :n]
             if self.backend == "numba":
-                hit, sk = self._round_compiled(S, idx, U, r, counts[r - 1])
+                choices, sk = self._round_compiled(S, idx, U, r, counts[r - 1])
             else:
-                hit, sk = self._round_numpy(S, idx, U, r, counts[r - 1])
+                choices, sk = self._round_numpy(S, idx, U, r, counts[r - 1])
             skipped += sk
-            done = hit != self.default_outcome
-            outcome[idx[done]] = hit[done]
-            rounds[idx[done]] = r
-            running[idx[done]] = False
+            happened = np.zeros((n, len(self.event_ids)), dtype=bool)
+            for k, actor in enumerate(self.order):
+                j = choices[:, k]
+                rows = np.flatnonzero(j >= 0)
+                happened[rows, self.action_col[m.actors[actor].actions[0]] + j[rows]] = True
+            active, started = m.episode_step(S, active)
+            happened[:, A:A + K] = started
+            for w, f in enumerate(self._watch):
+                happened[:, A + K + w] = np.broadcast_to(np.asarray(f(S), dtype=bool), (n,))
+            np.copyto(first, np.int16(r), where=happened & (first < 0))
+            count += happened
+            act_counts[r] = active.sum(axis=0)
+            quiet[r] = int((~active.any(axis=1)).sum())
             self._record(S, hist[r], ssum, r)
-        return BatchResult(outcome, rounds, counts, hist, ssum, skipped)
+        history = EventHistory(self.event_ids, first, count, self.episode_ids, active0)
+        return BatchResult(history, active, act_counts, quiet, counts, hist, ssum, skipped)
 
     def _round_numpy(self, S: np.ndarray, idx: np.ndarray, U: np.ndarray, r: int, counts: np.ndarray):
         """One round for trajectories ``idx`` through the decision model itself; updates S in place."""
         m = self.model
         X = S[idx]
         skipped = 0
+        choices = np.empty((idx.size, len(self.order)), dtype=np.int64)
         for k, actor in enumerate(self.order):
             choice, sk = self.choose(X, actor, U[k, 0, idx], r)
             skipped += sk
             X = self.act(X, actor, choice, U[k, 1:][:, idx])
             self._count(counts, actor, choice)
+            choices[:, k] = choice
         X = m.step_dynamics(X)
         if self.week_col is not None:
             X[:, self.week_col] += self.round_weeks
         if m.pinned:
             m.pin(X)
         S[idx] = X
-        return m.outcome_of(X), skipped
+        return choices, skipped
 
     def _round_compiled(self, S: np.ndarray, idx: np.ndarray, U: np.ndarray, r: int, counts: np.ndarray):
         """The same round through the compiled kernel (``brink.sim.kernel``); updates S in place."""
         ka = self._kargs
         forced = self._forced_j.get(r, self._no_force)
         choices = np.empty((idx.size, len(self.order)), dtype=np.int64)
-        hit = np.empty(idx.size, dtype=np.int64)
         self._kernel.run_round(S, idx.astype(np.int64), np.ascontiguousarray(U), ka.p, ka.W, ka.LAM, ka.en,
                                ka.pin_idx, ka.pin_val, forced,
                                -1 if self.week_col is None else self.week_col, float(self.round_weeks),
-                               self.default_outcome, choices, hit)
+                               choices)
         skipped = 0
         for k, actor in enumerate(self.order):
             self._count(counts, actor, choices[:, k])
             if forced[k] >= 0:  # an infeasible forced move leaves the choice to the rule (never itself)
                 skipped += int((choices[:, k] != forced[k]).sum())
-        return hit, skipped
+        return choices, skipped
 
     def _count(self, counts: np.ndarray, actor: str, choice: np.ndarray) -> None:
         acts = self.model.actors[actor].actions

@@ -9,7 +9,7 @@ and clips the whole state array. That is the definition, and it is slow.
 This module turns the same compiled ``Model`` — and nothing else: it never reads
 the scenario — into Python source for Numba functions —
 one per (actor, action) for its utility, one per actor for its choice, one for
-the chosen action, the dynamics, the outcomes and the whole round — and
+the chosen action, the dynamics and the whole round — and
 compiles it. The formulas
 are translated node by node from the model's parsed ``Formula`` trees (so a
 formula means the same thing in both backends), and the decision rule is the
@@ -68,7 +68,7 @@ import numpy as np
 from brink.model.compiled import Formula, Model
 from brink.scenario.expr import _dotted
 
-KERNEL_FORMAT = 2  # bump when the generated code's meaning changes
+KERNEL_FORMAT = 3  # bump when the generated code's meaning changes
 
 _BIN = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
 _CMP = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.Eq: "==", ast.NotEq: "!="}
@@ -341,7 +341,7 @@ class KernelSource:
         out(1, "return")
         return out.lines
 
-    def _dynamics_and_outcome(self) -> list[str]:
+    def _dynamics(self) -> list[str]:
         m, src = self.m, self.src
         out = _Emit([])
         out(0, "@njit(cache=True, error_model='numpy', nogil=True)")
@@ -354,13 +354,6 @@ class KernelSource:
         for i, d in deltas:
             out(1, f"s[{i}] = min(max(s[{i}] + {d}, {float(m.lo[i])!r}), {float(m.hi[i])!r})")
         out(1, "return")
-        out(0, "")
-        out(0, "@njit(cache=True, error_model='numpy', nogil=True)")
-        out(0, "def outcome(s, p, default):")
-        for k, o in enumerate(m.outcomes):
-            if o.when is not None:
-                out(1, f"if ({src.expr(o.when, {})}) != 0: return {k}")
-        out(1, "return default")
         return out.lines
 
     def _round(self) -> list[str]:
@@ -368,14 +361,15 @@ class KernelSource:
 
         The state is copied into structure-of-arrays form X (V, M) so that each
         actor's utilities are computed lane by lane in branch-free loops; sampling,
-        the chosen actions, dynamics and outcomes then run per trajectory on X's
-        columns, and X is written back at the end.
+        the chosen actions and the dynamics then run per trajectory on X's columns,
+        and X is written back at the end. Episodes and the event history are kept
+        by the engine, in NumPy, from the returned choices and state.
         """
         out = _Emit([])
         amax = max(len(self.m.actors[a].actions) for a in self.order)
         out(0, "@njit(cache=True, error_model='numpy', nogil=True)")
         out(0, "def run_round(S, idx, U, p, W, LAM, en, pin_idx, pin_val, forced, week_col, round_weeks,"
-               " default, choices, hit):")
+               " choices):")
         out(1, "M = idx.shape[0]")
         out(1, "V = S.shape[1]")
         out(1, "X = np.empty((V, M))")
@@ -412,7 +406,6 @@ class KernelSource:
         out(2, "dynamics(s, p)")
         out(2, "if week_col >= 0: s[week_col] += round_weeks")
         out(2, "for q in range(pin_idx.shape[0]): s[pin_idx[q]] = pin_val[q]")
-        out(2, "hit[t] = outcome(s, p, default)")
         out(2, "for v in range(V): S[idx[t], v] = s[v]")
         out(1, "return")
         return out.lines
@@ -429,7 +422,7 @@ class KernelSource:
             parts += self._choose(actor) + [""]
         for k, actor in enumerate(self.order):
             parts += self._act(actor, k) + [""]
-        parts += self._dynamics_and_outcome() + [""]
+        parts += self._dynamics() + [""]
         parts += self._round() + [""]
         return "\n".join(parts)
 

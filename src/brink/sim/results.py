@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from brink.frames import records
+from brink.sim.event_history import OUTCOME, EventHistory
 
 Z95 = 1.959963984540054
 
@@ -34,7 +35,15 @@ def wilson(k: np.ndarray, n: int, z: float = Z95) -> tuple[np.ndarray, np.ndarra
 
 @dataclass
 class SimulationResult:
-    """Everything a run produced. ``runs`` has one row per trajectory."""
+    """Everything a run produced.
+
+    Every trajectory runs the whole horizon. ``history`` holds, per run, the first
+    round and the count of every action, episode start and watched state
+    (``brink.sim.event_history``); ``runs`` has one row per trajectory (its first
+    episode, how many episodes started, and the state at the horizon);
+    ``under_way`` the share of runs with each episode under way at each round,
+    and of runs with none (the default state, mutual deterrence).
+    """
 
     scenario_id: str
     intervention: str
@@ -43,35 +52,124 @@ class SimulationResult:
     round_weeks: float
     outcome_ids: tuple[str, ...]
     outcome_labels: tuple[str, ...]
-    runs: pd.DataFrame              # run, outcome, round
+    runs: pd.DataFrame              # run, first_outcome, first_round, episodes, end_state
     action_counts: pd.DataFrame     # round, actor, action, count
     fronts: pd.DataFrame            # round, front, q05, q25, q50, q75, q95, mean
     state_means: pd.DataFrame       # round x variable
+    history: EventHistory | None = None
+    under_way: pd.DataFrame | None = None   # round, <default state>, <episode>...: shares of runs
+    default_outcome: str = ""
+    action_attributes: pd.DataFrame | None = None  # action, actor, category, target, front, rung, warning
     meta: dict = field(default_factory=dict)
 
     @property
     def n(self) -> int:
         return len(self.runs)
 
-    def probabilities(self) -> pd.DataFrame:
-        """Each outcome's probability with a 95 % Wilson interval."""
-        k = self.runs["outcome"].value_counts().reindex(list(self.outcome_ids), fill_value=0).to_numpy()
-        lo, hi = wilson(k, self.n)
-        return pd.DataFrame({"outcome": list(self.outcome_ids), "label": list(self.outcome_labels),
-                             "count": k, "probability": k / max(self.n, 1), "lo95": lo, "hi95": hi})
+    @property
+    def episode_ids(self) -> tuple[str, ...]:
+        return tuple(o for o in self.outcome_ids if o != self.default_outcome)
 
-    def cumulative(self) -> pd.DataFrame:
-        """P(outcome reached by the end of round r), r = 0 .. horizon (absorbing outcomes only)."""
+    def occurred(self, outcome: str) -> np.ndarray:
+        """Per run: the episode started within the horizon; for the default state: no episode
+        was under way at the horizon. The indicator every outcome probability counts."""
+        if outcome == self.default_outcome:
+            return (self.runs["end_state"] == outcome).to_numpy()
+        return self.history.first[:, self.history.col(OUTCOME + outcome)] >= 1
+
+    def probabilities(self) -> pd.DataFrame:
+        """Each outcome's probability with a 95 % Wilson interval.
+
+        For an episode: the share of runs in which it started at least once within the
+        horizon (``mean_starts``: starts per run; ``at_end``: under way at the horizon).
+        For the default state: the share of runs with no episode under way at the horizon.
+        The rows no longer sum to one: a run can see a war, a cease-fire and a crisis.
+        """
         rows = []
-        absorbed = self.runs[self.runs["round"] >= 0]
-        for o in self.outcome_ids:
-            sel = absorbed[absorbed["outcome"] == o]
-            c = np.bincount(sel["round"].to_numpy(), minlength=self.horizon + 1)[: self.horizon + 1]
-            rows.append(pd.DataFrame({"round": np.arange(self.horizon + 1), "outcome": o,
-                                      "probability": np.cumsum(c) / max(self.n, 1)}))
-        df = pd.concat(rows, ignore_index=True)
-        df["week"] = df["round"] * self.round_weeks
+        end = self.runs["end_state"].to_numpy()
+        for o, label in zip(self.outcome_ids, self.outcome_labels):
+            k = int(self.occurred(o).sum())
+            if o == self.default_outcome:
+                starts, measure = np.nan, "no episode under way at the horizon"
+            else:
+                starts = float(self.history.count[:, self.history.col(OUTCOME + o)].mean())
+                measure = "starts within the horizon"
+            at_end = float(self.under_way[o].iloc[-1]) if self.under_way is not None else float((end == o).mean())
+            rows.append((o, label, measure, k, k / max(self.n, 1), at_end, starts))
+        df = pd.DataFrame(rows, columns=["outcome", "label", "measure", "count", "probability", "at_end",
+                                         "mean_starts"])
+        lo, hi = wilson(df["count"].to_numpy(), self.n)
+        df.insert(5, "lo95", lo)
+        df.insert(6, "hi95", hi)
         return df
+
+    def over_time(self) -> pd.DataFrame:
+        """Per round and outcome: ``started_by`` (P(the episode has started by the end of round r))
+        and ``under_way`` (the share of runs in which it is under way at r; for the default
+        state, the share with no episode under way)."""
+        rows = []
+        r = np.arange(self.horizon + 1)
+        for o in self.outcome_ids:
+            if o == self.default_outcome:
+                started = np.full(self.horizon + 1, np.nan)
+            else:
+                started = self.history.by_round(self.history.first[:, self.history.col(OUTCOME + o)], self.horizon)
+            rows.append(pd.DataFrame({"round": r, "week": r * self.round_weeks, "outcome": o,
+                                      "started_by": started, "under_way": self.under_way[o].to_numpy()}))
+        return pd.concat(rows, ignore_index=True)
+
+    def event_ids(self, action: str | None = None, actor: str | None = None,
+                  category: str | None = None) -> list[str]:
+        """History ids of the actions matching the given catalogue attributes."""
+        a = self.action_attributes
+        sel = np.ones(len(a), dtype=bool)
+        for col, val in (("action", action), ("actor", actor), ("category", category)):
+            if val is not None:
+                sel &= (a[col] == val).to_numpy()
+        return list(a.loc[sel, "action"])
+
+    def events(self) -> pd.DataFrame:
+        """P(happened by the horizon) for every action, every actor's category of action and
+        every episode, with a 95 % interval, the median first round among the runs where it
+        happened, and the mean count per run."""
+        h, a = self.history, self.action_attributes
+        groups: list[tuple[str, str, str, list[str]]] = []
+        for r in a.itertuples():
+            groups.append(("action", r.action, r.actor, [r.action]))
+        for (actor, cat), g in a.groupby(["actor", "category"], sort=False):
+            groups.append(("category", f"{actor}:{cat}", actor, list(g["action"])))
+        for o in self.episode_ids:
+            groups.append(("episode", o, "", [OUTCOME + o]))
+        rows = []
+        for kind, eid, actor, ids in groups:
+            f = h.first_of(ids)
+            hit = f >= 1
+            cnt = h.count[:, [h.col(i) for i in ids]].sum(axis=1)
+            rows.append((kind, eid, actor, int(hit.sum()), float(hit.mean()) if h.n else 0.0,
+                         float(np.median(f[hit])) if hit.any() else np.nan, float(cnt.mean())))
+        df = pd.DataFrame(rows, columns=["kind", "event", "actor", "count", "probability", "median_round",
+                                         "mean_count"])
+        lo, hi = wilson(df["count"].to_numpy(), self.n)
+        df.insert(5, "lo95", lo)
+        df.insert(6, "hi95", hi)
+        df["median_week"] = df["median_round"] * self.round_weeks
+        return df
+
+    def event_curve(self, event_ids: list[str]) -> pd.DataFrame:
+        """P(any of ``event_ids`` has happened by the end of round r), r = 0 .. horizon."""
+        p = self.history.by_round(self.history.first_of(event_ids), self.horizon)
+        r = np.arange(self.horizon + 1)
+        return pd.DataFrame({"round": r, "week": r * self.round_weeks, "probability": p})
+
+    def sequence(self, first: list[str], then: list[str]) -> dict:
+        """Co-occurrence and order of two events (e.g. a war and then a regime crisis):
+        P(both), P(first strictly before then), P(then strictly before first), P(same round)."""
+        a, b = self.history.first_of(first), self.history.first_of(then)
+        both = (a >= 1) & (b >= 1)
+        n = max(self.n, 1)
+        return {"both": both.sum() / n, "first_then": (both & (a < b)).sum() / n,
+                "then_first": (both & (b < a)).sum() / n, "same_round": (both & (a == b)).sum() / n,
+                "first": (a >= 1).sum() / n, "then": (b >= 1).sum() / n}
 
     def action_shares(self) -> pd.DataFrame:
         """How often each actor took each action, over all its decisions."""
@@ -84,21 +182,33 @@ class SimulationResult:
         return self.probabilities()
 
     def to_dict(self) -> dict:
-        """Settings, meta, each outcome's probability and each actor's action shares, as JSON-able data
-        (the per-run, per-round and per-front tables stay in ``write``'s Parquet files)."""
+        """Settings, meta, each outcome's probability, every event's probability and each actor's
+        action shares, as JSON-able data (the per-run, per-round and per-front tables stay in
+        ``write``'s Parquet files)."""
         return {"scenario": self.scenario_id, "intervention": self.intervention, "seed": self.seed,
                 "runs": self.n, "horizon": self.horizon, "round_weeks": self.round_weeks,
                 "meta": dict(self.meta),
-                "outcomes": records(self.probabilities()), "actions": records(self.action_shares())}
+                "outcomes": records(self.probabilities()), "events": records(self.events()),
+                "actions": records(self.action_shares())}
 
     def summary(self) -> str:
         p = self.probabilities()
         w = max(len(x) for x in p["outcome"])
-        lines = [f"{self.scenario_id} [{self.intervention}]: {self.n:,} runs, {self.horizon} rounds "
-                 f"of {self.round_weeks:g} weeks, seed {self.seed}"]
+        lines = [f"{self.scenario_id} [{self.intervention}]: {self.n:,} runs from {self.meta.get('origin', '?')}, "
+                 f"{self.horizon} rounds of {self.round_weeks:g} weeks, seed {self.seed}"]
         for r in p.itertuples():
-            lines.append(f"  {r.outcome:<{w}}  {r.probability:7.2%}  [{r.lo95:.2%}, {r.hi95:.2%}]")
+            lines.append(f"  {r.outcome:<{w}}  {r.probability:7.2%}  [{r.lo95:.2%}, {r.hi95:.2%}]  ({r.measure})")
         return "\n".join(lines)
+
+    def history_frame(self) -> pd.DataFrame:
+        """The event history as a wide table: ``first:<event>`` and ``count:<event>`` per run."""
+        h = self.history
+        cols = {"run": np.arange(h.n, dtype=np.int64)}
+        for k, e in enumerate(h.event_ids):
+            cols[f"first:{e}"] = h.first[:, k]
+        for k, e in enumerate(h.event_ids):
+            cols[f"count:{e}"] = h.count[:, k]
+        return pd.DataFrame(cols)
 
     # ------------------------------------------------------------- storage
     def write(self, folder: str | Path) -> Path:
@@ -106,7 +216,8 @@ class SimulationResult:
         out = Path(folder)
         out.mkdir(parents=True, exist_ok=True)
         tables = {
-            "runs": self.runs, "probabilities": self.probabilities(), "cumulative": self.cumulative(),
+            "runs": self.runs, "probabilities": self.probabilities(), "over_time": self.over_time(),
+            "events": self.events(), "history": self.history_frame(),
             "fronts": self.fronts, "actions": self.action_shares(), "action_counts": self.action_counts,
             "state_means": self.state_means,
         }
@@ -128,16 +239,16 @@ class Comparison:
     variant: SimulationResult
 
     def differences(self) -> pd.DataFrame:
-        """P(variant) - P(baseline) per outcome with a 95 % interval from the paired runs."""
-        b = self.baseline.runs["outcome"].to_numpy()
-        v = self.variant.runs["outcome"].to_numpy()
-        n = len(b)
+        """P(variant) - P(baseline) per outcome (as ``SimulationResult.occurred`` counts it)
+        with a 95 % interval from the paired runs."""
+        n = self.baseline.n
         rows = []
         for o, label in zip(self.baseline.outcome_ids, self.baseline.outcome_labels):
-            d = (v == o).astype(float) - (b == o).astype(float)
+            b, v = self.baseline.occurred(o), self.variant.occurred(o)
+            d = v.astype(float) - b.astype(float)
             mean = d.mean()
             se = d.std(ddof=1) / np.sqrt(n) if n > 1 else np.nan
-            rows.append({"outcome": o, "label": label, "baseline": (b == o).mean(), "variant": (v == o).mean(),
+            rows.append({"outcome": o, "label": label, "baseline": b.mean(), "variant": v.mean(),
                          "difference": mean, "lo95": mean - Z95 * se, "hi95": mean + Z95 * se,
                          "changed_runs": int((d != 0).sum())})
         return pd.DataFrame(rows)

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -18,6 +19,7 @@ import pandas as pd
 from brink.errors import BrinkError
 from brink.scenario.schema import Scenario
 from brink.sim.engine import FRONT_BINS, BatchResult, Engine
+from brink.sim.event_history import EventHistory
 from brink.sim.interventions import Intervention, from_options, resolve_intervention
 from brink.sim.results import Comparison, SimulationResult
 from brink.sim.rng import BLOCK, n_blocks
@@ -25,9 +27,9 @@ from brink.sim.rng import BLOCK, n_blocks
 _worker_engine: Engine | None = None
 
 
-def _init_worker(scenario, intervention, horizon, round_weeks, backend):
+def _init_worker(scenario, intervention, horizon, round_weeks, backend, as_of, watch):
     global _worker_engine
-    _worker_engine = Engine(scenario, intervention, horizon, round_weeks, backend)
+    _worker_engine = Engine(scenario, intervention, horizon, round_weeks, backend, as_of, watch)
 
 
 def _run_in_worker(args):
@@ -53,6 +55,16 @@ def _quantiles_from_hist(hist: np.ndarray, qs=(0.05, 0.25, 0.5, 0.75, 0.95)) -> 
         j = np.argmax(c >= q * tot, axis=-1)
         out[..., k] = mids[j]
     return out
+
+
+def parse_origin(as_of: dt.date | str | None) -> dt.date | None:
+    """A forecast origin from a date or ``YYYY-MM-DD`` text (None: the scenario's as_of)."""
+    if as_of is None or isinstance(as_of, dt.date):
+        return as_of
+    try:
+        return dt.date.fromisoformat(str(as_of))
+    except ValueError:
+        raise BrinkError(f"--as-of {as_of!r}: expected a date YYYY-MM-DD") from None
 
 
 def what_if(
@@ -96,6 +108,8 @@ def simulate(
     batch_size: int = 4 * BLOCK,
     workers: int = 1,
     backend: str = "auto",
+    as_of: dt.date | str | None = None,
+    watch: Mapping[str, str] | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> SimulationResult:
     """Simulate ``runs`` trajectories of ``horizon`` rounds; see ``brink.sim.engine``.
@@ -106,6 +120,11 @@ def simulate(
     or ``"auto"`` (the kernel wherever it is exact). ``progress(k)`` is called
     with the number of runs done. ``intervention`` and the shorthands ``set``,
     ``disable``, ``force``, ``close_channel``: see ``what_if``.
+
+    ``as_of`` (a date or ``YYYY-MM-DD``) is the forecast origin: the scenario's
+    timeline is replayed up to that date (``brink.model.history.state_on``) and the
+    runs start there; default the scenario's own as_of date. ``watch`` maps names to
+    formulas whose first round of truth the event history records (``state:<name>``).
     """
     iv = what_if(scenario, intervention, set=set, disable=disable, force=force, close_channel=close_channel)
     if isinstance(scenario, (str, Path)):
@@ -114,7 +133,8 @@ def simulate(
         scenario = load_scenario(scenario)
     if runs < 1:
         raise BrinkError("--runs must be at least 1")
-    eng = Engine(scenario, iv, horizon, round_weeks, backend)
+    origin = parse_origin(as_of)
+    eng = Engine(scenario, iv, horizon, round_weeks, backend, origin, watch)
     jobs = list(_batches(runs, batch_size))
     parts: list[BatchResult] = []
     if workers <= 1 or len(jobs) == 1:
@@ -124,7 +144,7 @@ def simulate(
                 progress(n)
     else:
         with ProcessPoolExecutor(workers, initializer=_init_worker,
-                                 initargs=(scenario, iv, horizon, round_weeks, eng.backend)) as ex:
+                                 initargs=(scenario, iv, horizon, round_weeks, eng.backend, origin, watch)) as ex:
             for (first, count, n), res in zip(jobs, ex.map(_run_in_worker, [(seed, f, c, k) for f, c, k in jobs])):
                 parts.append(res)
                 if progress:
@@ -134,12 +154,25 @@ def simulate(
 
 def assemble(eng: Engine, parts: list[BatchResult], seed: int) -> SimulationResult:
     sc, m, H = eng.scenario, eng.model, eng.horizon
-    outcome = np.concatenate([p.outcome for p in parts])
-    rnd = np.concatenate([p.round for p in parts])
+    history = EventHistory.concat([p.history for p in parts])
+    end_active = np.concatenate([p.end_active for p in parts])
+    n, K, A = history.n, len(eng.episode_ids), len(eng.action_ids)
+    # the first episode each run saw (ties within a round in file order) and the state at the end
+    F = history.first[:, A:A + K].astype(np.int32)
+    F = np.where(F < 0, H + 1, F)
+    first_k = np.argmin(F, axis=1) if K else np.zeros(n, dtype=np.int64)
+    first_r = F[np.arange(n), first_k] if K else np.full(n, H + 1)
+    ep_index = np.array([i for i, o in enumerate(m.outcomes) if o.when is not None], dtype=np.int64)
+    first_outcome = np.where(first_r <= H, ep_index[first_k] if K else eng.default_outcome, eng.default_outcome)
+    end_k = np.argmax(end_active, axis=1) if K else np.zeros(n, dtype=np.int64)
+    end_state = np.where(end_active.any(axis=1) if K else False, ep_index[end_k] if K else 0, eng.default_outcome)
     ids = np.array(eng.outcome_ids)
-    runs = pd.DataFrame({"run": np.arange(len(outcome), dtype=np.int64),
-                         "outcome": pd.Categorical(ids[outcome], categories=list(eng.outcome_ids)),
-                         "round": rnd})
+    cats = list(eng.outcome_ids)
+    runs = pd.DataFrame({"run": np.arange(n, dtype=np.int64),
+                         "first_outcome": pd.Categorical(ids[first_outcome], categories=cats),
+                         "first_round": np.where(first_r <= H, first_r, -1).astype(np.int16),
+                         "episodes": history.count[:, A:A + K].sum(axis=1).astype(np.int32),
+                         "end_state": pd.Categorical(ids[end_state], categories=cats)})
     counts = sum(p.action_counts for p in parts)
     actor_of = {a: m.actions[a].actor for a in eng.action_ids}
     ac = pd.DataFrame([(r + 1, actor_of[a], a, int(counts[r, j]))
@@ -151,7 +184,7 @@ def assemble(eng: Engine, parts: list[BatchResult], seed: int) -> SimulationResu
     for p in parts:  # block by block, in order: the same sum for any batching
         for blk in p.state_sum:
             ssum += blk
-    means = ssum / len(outcome)
+    means = ssum / n
     fcols = eng.front_cols
     rows = []
     for r in range(H + 1):
@@ -160,17 +193,36 @@ def assemble(eng: Engine, parts: list[BatchResult], seed: int) -> SimulationResu
     fronts = pd.DataFrame(rows, columns=["round", "week", "front", "q05", "q25", "q50", "q75", "q95", "mean"])
     sm = pd.DataFrame(means, columns=list(m.var_names))
     sm.insert(0, "round", np.arange(H + 1))
+    act = sum(p.active_counts for p in parts)
+    quiet = sum(p.quiet_counts for p in parts)
+    under_way = pd.DataFrame(act / n, columns=list(eng.episode_ids))
+    under_way.insert(0, eng.outcome_ids[eng.default_outcome], quiet / n)
+    under_way.insert(0, "round", np.arange(H + 1))
     labels = {o.id: o.label for o in sc.outcomes}
     return SimulationResult(
         scenario_id=sc.meta.id, intervention=eng.intervention.id, seed=int(seed), horizon=H,
         round_weeks=float(eng.round_weeks), outcome_ids=eng.outcome_ids,
         outcome_labels=tuple(labels[o] for o in eng.outcome_ids),
         runs=runs, action_counts=ac, fronts=fronts, state_means=sm,
-        meta={"as_of": str(sc.meta.as_of), "intervention_detail": eng.intervention.describe(),
+        history=history, under_way=under_way, default_outcome=eng.outcome_ids[eng.default_outcome],
+        action_attributes=_action_attributes(m, eng.action_ids),
+        meta={"as_of": str(sc.meta.as_of), "origin": str(eng.origin),
+              "intervention_detail": eng.intervention.describe(),
+              "watch": dict(eng.watch),
               "forced_moves_infeasible": int(sum(p.forced_skipped for p in parts)),
               "front_bins": FRONT_BINS, "block": BLOCK, "backend": eng.backend,
               "backend_note": eng.backend_note},
     )
+
+
+def _action_attributes(m, action_ids) -> pd.DataFrame:
+    """Catalogue attributes of the simulated actions (to group events by actor and category)."""
+    rows = []
+    for a in action_ids:
+        spec = m.scenario.action(a)
+        rows.append({"action": a, "actor": spec.actor, "category": spec.category, "target": spec.target,
+                     "front": spec.front, "rung": spec.rung, "warning": spec.warning})
+    return pd.DataFrame(rows)
 
 
 def compare(scenario: Scenario | str, intervention: Intervention | str | None = None, runs: int = 10_000,
