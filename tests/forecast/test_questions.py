@@ -224,11 +224,17 @@ def test_state_formula_symbols_and_syntax(write_questions):
     as_of: 2024-04-02
     text: "x"
     window: {days: 30}
+    event: {state: "IRN.unrest >="}
+  - id: C
+    as_of: 2024-04-02
+    text: "a question's formula may hold its own numbers"
+    window: {days: 30}
     event: {state: "IRN.unrest >= 0.7"}
 """)
     probs = problems(p)
     assert_located(probs, p, 7, "questions[A].event.state", "'IRN.bogus' is neither")
-    assert_located(probs, p, 12, "questions[B].event.state", "literal 0.7")
+    assert_located(probs, p, 12, "questions[B].event.state", "cannot parse")
+    assert len(probs) == 2
 
 
 def test_origin_after_scenario_as_of_and_wrong_scenario(write_questions):

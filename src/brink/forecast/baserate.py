@@ -148,7 +148,7 @@ def count(event, record: Record, origin: dt.date) -> int:
             (o.when for o in record.model.scenario.outcomes if o.id == event.outcome and o.when), None)
         if text is None:
             return 0
-        f = record.model.formula(text)
+        f = record.model.formula(text, literals=kind == "state")
         before = bool(f(record.initial))
         k = 0
         for date, S in record.states:

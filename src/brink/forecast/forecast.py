@@ -123,15 +123,9 @@ def answer(questions: list[Question], history: EventHistory, round_days: float, 
 
 
 def _simulate_from(scenario, runs, horizon, seed, origin, watch, workers, progress, **kw):
-    """``brink.sim.simulate`` from ``origin`` with ``watch`` (the engine's forecast keywords)."""
-    import inspect
-
+    """``brink.sim.simulate`` from ``origin``, watching the questions' formulas."""
     from brink.sim import simulate
 
-    params = inspect.signature(simulate).parameters
-    if "as_of" not in params or "watch" not in params:
-        raise BrinkError("this version of the simulation engine cannot start from a forecast origin "
-                         "(simulate has no as_of= / watch=)")
     return simulate(scenario, runs, horizon, seed, as_of=origin, watch=watch or None, workers=workers,
                     progress=progress, **kw)
 

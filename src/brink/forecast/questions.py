@@ -12,7 +12,7 @@ written for) and a ``questions:`` list. Each question has
     action matching every attribute given (a list means any of them);
   - ``outcome: ID``: an episode of the scenario (a war, a crisis, a deal) starts;
   - ``state: "FORMULA"``: a formula over state variables and parameters is true
-    at the end of a round;
+    at the end of a round (numbers may be written in it: they are the question's);
   - ``any: [EVENTS]`` / ``all: [EVENTS]``: at least one / every one of them;
 
 * ``given`` (optional): the id of another question with the same origin and
@@ -36,11 +36,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Union
 
-from pydantic import BeforeValidator, Discriminator, Field, Tag, TypeAdapter, ValidationError, model_validator
+from pydantic import AfterValidator, BeforeValidator, Discriminator, Field, Tag, TypeAdapter, ValidationError, model_validator
 
 from brink.errors import InputError, Problem
-from brink.scenario.expr import parse
-from brink.scenario.schema import ID_RE, Action, FormulaStr, Scenario, Strict
+from brink.scenario.expr import ExprError, parse
+from brink.scenario.schema import ID_RE, Action, Scenario, Strict
 
 QUESTIONS_DIR = "questions"
 
@@ -56,6 +56,19 @@ def _yes_no(v: Any) -> Any:
 
 
 YesNo = Annotated[bool, BeforeValidator(_yes_no)]
+
+
+def _question_formula(v: str) -> str:
+    try:
+        parse(v, literals=True)
+    except ExprError as exc:
+        raise ValueError(str(exc)) from None
+    return v
+
+
+# A question's own formula: unlike a scenario's, it may hold numbers (``front.IRN_ISR >= 0.9``):
+# the number is the question's, stated in its file.
+QuestionFormula = Annotated[str, AfterValidator(_question_formula)]
 
 Str = str | list[str]
 Int = int | list[int]
@@ -103,7 +116,7 @@ class OutcomeEvent(Strict):
 
 
 class StateEvent(Strict):
-    state: FormulaStr
+    state: QuestionFormula
 
 
 class AnyEvent(Strict):
@@ -388,7 +401,7 @@ def _event_problems(ev: Any, loc: Loc, names: _Names, sc: Scenario) -> Iterator[
             yield loc + ("outcome",), (f"{ev.outcome!r} is the default outcome, the state in which no episode "
                                        "is under way: it does not start (ask with a `state:` formula)")
     elif kind == "state":
-        for sym in sorted(parse(ev.state).symbols - names.symbols):
+        for sym in sorted(parse(ev.state, literals=True).symbols - names.symbols):
             yield loc + ("state",), f"{sym!r} is neither a state variable nor a parameter"
     else:
         for j, sub in enumerate(getattr(ev, kind)):
