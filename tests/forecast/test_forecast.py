@@ -162,6 +162,11 @@ def test_write_and_read_back(write_questions, scenarios, tmp_path):
     text = str(exc.value)
     assert f"{out / 'forecast.csv'}:4: id: X3 is not a question of" in text
     assert "question Y3" in text
+    # nor a forecast of a question edited since (another window)
+    edited = load_questions(write_questions(TWO_ORIGINS.replace("{days: 90}", "{days: 120}"), "edited.yaml"), sc)
+    with pytest.raises(InputError) as exc:
+        read_forecast(out, edited)
+    assert f"{out / 'forecast.csv'}:4: window_days: X3: the forecast has 90.0, the question file 120.0" in str(exc.value)
 
 
 def test_read_forecast_bad_rows_are_located(tmp_path):

@@ -128,6 +128,11 @@ def test_bad_resolutions_are_located(qs, tmp_path):
     assert f"{p}:2: resolved: 'perhaps': expected yes or no" in text
     assert f"{p}:3: id: 'QX' is not a question" in text
     assert f"{p}:4: resolved_on: '2023-13-01' is not a date" in text
+    p.write_text("id,resolved,resolved_on\nQ1,yes,2023-09-01\nQ2,no,2023-07-01\n")
+    with pytest.raises(InputError) as exc:
+        read_resolutions(p, qs)
+    assert f"{p}:2: resolved_on: 2023-09-01 is outside Q1's window (2023-06-30 + 30 days)" in str(exc.value)
+    assert f"{p}:3: resolved_on: a question resolved `no` has no resolution date" in str(exc.value)
     p.write_text("id,outcome\nQ1,yes\n")
     with pytest.raises(InputError, match="resolved: required column missing"):
         read_resolutions(p, qs)

@@ -220,10 +220,20 @@ def read_forecast(path: str | Path, questions: QuestionSet | None = None) -> pd.
         row["id"] = qid
         rows.append(row)
     if questions is not None and not problems:
-        want = set(questions.ids)
-        for qid, line in lines.items():
+        want = questions.by_id()
+        for row in rows:
+            qid, line = row["id"], lines[row["id"]]
             if qid not in want:
                 problems.append(Problem(display, line, "id", f"{qid} is not a question of {questions.file}"))
+                continue
+            q = want[qid]
+            # a forecast of an edited question answers another question
+            for col, now in (("as_of", q.as_of.isoformat()), ("window_days", float(q.days)),
+                             ("given", q.given or "")):
+                was = row.get(col)
+                if col in row and not (was == now or (col == "given" and not was and not now)):
+                    problems.append(Problem(display, line, col, f"{qid}: the forecast has {was!r}, the question "
+                                                                f"file {now!r} (forecast the file again)"))
         for qid in questions.ids:
             if qid not in lines:
                 problems.append(Problem(display, None, "id", f"question {qid} of {questions.file} is missing "

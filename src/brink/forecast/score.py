@@ -99,6 +99,16 @@ def read_resolutions(path: str | Path, questions: QuestionSet | None = None) -> 
             except ValueError:
                 problems.append(Problem(display, line, "resolved_on", f"{on!r} is not a date (YYYY-MM-DD)"))
                 continue
+        if known is not None:
+            q = questions.by_id()[qid]
+            end = q.as_of + dt.timedelta(days=q.days)
+            if date is not None and not res:
+                problems.append(Problem(display, line, "resolved_on", "a question resolved `no` has no resolution date"))
+                continue
+            if date is not None and not q.as_of <= date <= end:
+                problems.append(Problem(display, line, "resolved_on", f"{date} is outside {qid}'s window "
+                                                                      f"({q.as_of} + {q.days} days)"))
+                continue
         out[qid] = Resolution(bool(res), date, f"{display}:{line}")
     if problems:
         raise InputError(problems)
