@@ -34,6 +34,7 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "brink.sim.commands",
     "brink.games.commands",
     "brink.events.commands",
+    "brink.forecast.commands",
 )
 
 for _name in _COMMAND_MODULES:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from brink.errors import InputError, Problem
 from brink.scenario.loader import resolve_path
 
 
@@ -44,3 +45,21 @@ def companion_files(name_or_path: str | Path, sub: str, pattern: str = "*.yaml")
     if folder is None or not folder.is_dir():
         return {}
     return {p.stem: p for p in sorted(folder.glob(pattern)) if not p.name.startswith((".", "_"))}
+
+
+def resolve_companion(spec: str | Path, scenario: str | Path, sub: str, what: str, option: str) -> Path:
+    """A file path as given, or the name (stem) of a file the scenario ships in ``sub/``.
+
+    The one way a command-line argument names a companion file (``--intervention
+    NAME``, a question file...). Neither: ``InputError`` naming ``option`` and
+    listing what the scenario ships.
+    """
+    p = Path(spec)
+    if p.is_file():
+        return p
+    shipped = companion_files(scenario, sub)
+    if str(spec) in shipped:
+        return shipped[str(spec)]
+    raise InputError([Problem(str(spec), None, option,
+                              f"no such file, and not {what} shipped with {scenario} "
+                              f"(shipped: {', '.join(shipped) or 'none'})")])

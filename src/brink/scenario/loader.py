@@ -229,6 +229,16 @@ def load_document(path: str | Path, model: type[BaseModel], what: str) -> BaseMo
     The same reader and error locating as scenario files: every problem names
     the file, the line and the field, all problems at once.
     """
+    return read_document(path, what, model)[0]
+
+
+def read_document(path: str | Path, what: str, model: type[BaseModel] | None = None) -> tuple[BaseModel | None, Located]:
+    """Read one YAML document (and validate it as ``model`` when given): ``(object, located)``.
+
+    ``located.locate(loc)`` maps a pydantic-style path into the document back to
+    its file, line and field, for checks that run after the shape is valid (a
+    question file cross-checked against a scenario, say).
+    """
     p = Path(path)
     display = str(p)
     problems: list[Problem] = []
@@ -242,13 +252,25 @@ def load_document(path: str | Path, model: type[BaseModel], what: str) -> BaseMo
     located = Located(data=_plain(root), files=[display])
     for key in root:
         located.section_origins[str(key)] = _Origin(display, root)
+    if model is None:
+        return None, located
     try:
-        return model.model_validate(located.data)
+        return model.model_validate(located.data), located
     except ValidationError as exc:
-        for err in exc.errors(include_url=False):
-            file, line, fld = located.locate(tuple(err["loc"]))
-            problems.append(Problem(file, line, fld, err["msg"].removeprefix("Value error, ")))
-        raise InputError(_ordered(problems)) from None
+        raise InputError(located_problems(located, exc)) from None
+
+
+def located_problems(located: Located, exc: ValidationError, prefix: tuple[Any, ...] = ()) -> list[Problem]:
+    """A pydantic error as problems naming file, line and field, in file order.
+
+    ``prefix`` is the path of the validated part inside the document (an item
+    of a list validated on its own, say).
+    """
+    problems = []
+    for err in exc.errors(include_url=False):
+        file, line, fld = located.locate(prefix + tuple(err["loc"]))
+        problems.append(Problem(file, line, fld, err["msg"].removeprefix("Value error, ")))
+    return ordered_problems(problems)
 
 
 def load_scenario(name_or_path: str | Path) -> Scenario:
@@ -272,16 +294,16 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
                 loc_tuple = (loc_tuple[0], index_maps[loc_tuple[0]][loc_tuple[1]]) + tuple(loc_tuple[2:])
             file, line, fld = located.locate(loc_tuple)
             problems.append(Problem(file, line, fld, msg))
-        raise InputError(_ordered(problems)) from None
+        raise InputError(ordered_problems(problems)) from None
     for loc_tuple, msg in cross_check(scenario):
         file, line, fld = located.locate(loc_tuple)
         problems.append(Problem(file, line, fld, msg))
     if problems:
-        raise InputError(_ordered(problems))
+        raise InputError(ordered_problems(problems))
     return scenario
 
 
-def _ordered(problems: list[Problem]) -> list[Problem]:
+def ordered_problems(problems: list[Problem]) -> list[Problem]:
     """Problems in file order, each reported once."""
     seen, out = set(), []
     for p in sorted(problems, key=lambda p: (p.file, p.line or 0, p.field)):

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from brink.errors import InputError, Problem
 from brink.model.intervention import Force, Intervention, from_options, parse_force, parse_rounds, parse_set
 
 __all__ = ["Force", "Intervention", "parse_set", "parse_force", "from_options", "load_intervention",
@@ -55,12 +54,7 @@ def builtin_interventions(scenario_name: str) -> dict[str, Path]:
 
 def resolve_intervention(spec: str, scenario_name: str) -> Intervention:
     """A path, or the name of an intervention shipped with the scenario."""
-    p = Path(spec)
-    if p.exists():
-        return load_intervention(p)
-    shipped = builtin_interventions(scenario_name)
-    if spec in shipped:
-        return load_intervention(shipped[spec])
-    raise InputError([Problem(spec, None, "--intervention",
-                              f"no such file, and not an intervention shipped with {scenario_name} "
-                              f"(shipped: {', '.join(shipped) or 'none'})")])
+    from brink.scenario.folder import resolve_companion
+
+    return load_intervention(resolve_companion(spec, scenario_name, "interventions", "an intervention",
+                                               "--intervention"))
