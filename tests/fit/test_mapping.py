@@ -44,7 +44,9 @@ def test_specific_rules(mapping, model):
     m, u = _by_id(mapping)
     assert "joint" in u["EP14"].reason                  # US+UK+Israel
     assert "not a scenario actor" in u["EP23"].reason   # Pakistan
-    assert "no catalogue action of category" in u["EP05"].reason
+    assert "no catalogue action of category" in u["EP02"].reason   # Iran has no limited strike
+    # the US has one (on Iran), but its precondition does not hold in the militia episode
+    assert "infeasible in the mapped state" in u["EP05"].reason and "USA_limited_strike" in u["EP05"].reason
     assert m["EP19"].actor == "USA"                     # US+UK led by the US (fit/mapping.yaml)
     assert "led by the United States" in m["EP19"].note
     assert m["EP17"].actor == "HEZ" and m["EP06"].actor == "IQM"

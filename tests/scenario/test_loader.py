@@ -188,6 +188,7 @@ def test_every_parameter_is_used_by_some_formula(iran):
         texts += list(act.effects.values()) + [rq.mean for rq in act.random.values()]
         texts += [act.precondition] if act.precondition else []
     texts += list(iran.dynamics.values()) + [o.when for o in iran.outcomes if o.when]
+    texts += [o.ends_when for o in iran.outcomes if o.ends_when]
     for t in texts:
         used |= parse(t).symbols
     assert set(iran.parameters) - used == set()
