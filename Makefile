@@ -1,6 +1,6 @@
 # make run  - set up .venv (if needed) and run the main job on the built-in scenario
 # make test - set up .venv with the dev extras and run the test suite
-# make docs - regenerate the generated numbers in docs/ (model.md, validation.md)
+# make docs - regenerate the generated numbers in docs/ (model.md, validation.md, bargaining.md, forecasting.md)
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -34,6 +34,7 @@ docs: setup-dev
 	$(BIN)/python docs/gen/model_doc.py docs/model.md
 	$(BIN)/python docs/gen/validation_doc.py docs/validation.md
 	$(BIN)/python docs/gen/bargaining_doc.py docs/bargaining.md
+	$(BIN)/python docs/gen/forecasting_doc.py docs/forecasting.md
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-__all__ = ["load_scenario", "simulate", "compare", "__version__"]
+__all__ = ["load_scenario", "simulate", "compare", "forecast_questions", "score_questions", "__version__"]
 
 
 def load_scenario(name_or_path):  # noqa: D401 - thin re-export
@@ -39,3 +39,24 @@ def compare(scenario, intervention=None, runs: int = 10_000, horizon: int = 26, 
     from brink.sim import compare as _compare
 
     return _compare(scenario, intervention, runs, horizon, seed, **kw)
+
+
+def forecast_questions(scenario, questions, runs: int = 10_000, seed: int = 0, **kw):
+    """Answer a question file (a path, or the name of one the scenario ships): a ``ForecastResult``
+    with one row per question (probability, 95 % interval, median days), as ``brink forecast``.
+    See ``brink.forecast.forecast``."""
+    from brink.forecast.forecast import forecast
+    from brink.forecast.questions import load_questions
+
+    return forecast(None, load_questions(questions, scenario), runs, seed, **kw)
+
+
+def score_questions(scenario, questions, runs: int = 10_000, seed: int = 0, resolutions=None, **kw):
+    """Forecast and score the resolved questions of a question file: a ``ScoreResult`` (Brier and
+    log scores beside the 50 % and base-rate forecasters), as ``brink score``. See ``brink.forecast.score``."""
+    from brink.forecast.forecast import forecast
+    from brink.forecast.questions import load_questions
+    from brink.forecast.score import score
+
+    qs = load_questions(questions, scenario)
+    return score(qs, forecast(None, qs, runs, seed, **kw), resolutions)

@@ -18,3 +18,14 @@ def make_console(stderr: bool = False) -> Console:
 
 
 console = make_console()
+
+
+def progress_bar(total: int, label: str):
+    """A transient progress bar on stderr for ``total`` units of work: ``(bar, task)``;
+    use ``with bar:`` and ``bar.advance(task, k)``. Stdout stays clean for tables and JSON."""
+    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
+                               TimeRemainingColumn)
+
+    bar = Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                   TextColumn("eta"), TimeRemainingColumn(), console=make_console(stderr=True), transient=True)
+    return bar, bar.add_task(label, total=total)

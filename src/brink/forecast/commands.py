@@ -15,7 +15,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from brink.console import console, make_console
+from brink.console import console, progress_bar
 from brink.numfmt import number
 
 ScenarioArg = Annotated[str, typer.Argument(help="built-in name or path")]
@@ -41,10 +41,9 @@ def _days(x: float) -> str:
 
 def _run_forecast(scenario, qs, runs, seed, workers):
     from brink.forecast.forecast import forecast
-    from brink.sim.commands import _progress
 
     origins = len({q.as_of for q in qs})
-    bar, task = _progress(runs * origins, f"forecasting ({origins} origin{'s' if origins != 1 else ''})")
+    bar, task = progress_bar(runs * origins, f"forecasting ({origins} origin{'s' if origins != 1 else ''})")
     with bar:
         return forecast(None, qs, runs, seed, workers=workers, progress=lambda k: bar.advance(task, k))
 

@@ -15,7 +15,7 @@ import json
 import typer
 from rich.table import Table
 
-from brink.console import console, make_console
+from brink.console import console, make_console, progress_bar
 
 RunsOpt = Annotated[int, typer.Option("--runs", help="number of simulated trajectories")]
 HorizonOpt = Annotated[int, typer.Option("--horizon", help="rounds to simulate")]
@@ -40,18 +40,10 @@ def register(app: typer.Typer) -> None:
     app.command("compare")(compare_cmd)
 
 
-def _progress(total: int, label: str):
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    bar = Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                   console=make_console(stderr=True), transient=True)
-    return bar, bar.add_task(label, total=total)
-
-
 def _run(scenario, runs, horizon, seed, iv, round_weeks, batch_size, workers, label, backend="auto", as_of=None):
     from brink.sim import simulate
 
-    bar, task = _progress(runs, label)
+    bar, task = progress_bar(runs, label)
     with bar:
         res = simulate(scenario, runs, horizon, seed, iv, round_weeks=round_weeks, batch_size=batch_size,
                        workers=workers, backend=backend, as_of=as_of, progress=lambda k: bar.advance(task, k))
