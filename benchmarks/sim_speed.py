@@ -1,7 +1,7 @@
 """Speed and memory of the vectorised engine against the Mesa reference.
 
     .venv/bin/python benchmarks/sim_speed.py [--runs 16384] [--mesa-runs 30] [--horizon 26] [--workers 1]
-                                             [--numpy-runs 4096] [--skip-mesa]
+                                             [--numpy-runs 4096] [--skip-mesa] [--scenario NAME_OR_FOLDER]
 
 Three implementations of the same simulation: the default compiled kernel
 (``--backend numba``), the NumPy decision model vectorised over trajectories
@@ -33,7 +33,7 @@ from brink.scenario.loader import load_scenario
 from brink.sim import simulate
 runs, horizon, workers, batch = map(int, sys.argv[1:5])
 backend = sys.argv[5]
-sc = load_scenario("iran-2024")
+sc = load_scenario(sys.argv[6])
 simulate(sc, runs=64, horizon=2, seed=1, backend=backend)  # warm-up (imports; kernel compiled or loaded from cache)
 t = time.perf_counter()
 res = simulate(sc, runs=runs, horizon=horizon, seed=7, workers=workers, batch_size=batch, backend=backend)
@@ -52,7 +52,7 @@ from mesa_reference import run_reference
 from brink.scenario.loader import load_scenario
 from brink.model.compiled import Model
 runs, horizon = map(int, sys.argv[1:3])
-m = Model(load_scenario("iran-2024"))
+m = Model(load_scenario(sys.argv[4]))
 run_reference(m, 1, 2, seed=1)
 t = time.perf_counter()
 events = tuple(a for actor in m.order for a in m.actors[actor].actions) + tuple("outcome:" + o.id for o in m.episodes)
@@ -77,21 +77,22 @@ def main() -> None:
     ap.add_argument("--batch-size", type=int, default=16384)
     ap.add_argument("--skip-mesa", action="store_true")
     ap.add_argument("--numpy-runs", type=int, default=4096, help="runs for the NumPy backend (0: skip it)")
+    ap.add_argument("--scenario", default="iran-2024", help="built-in name or folder (default iran-2024)")
     a = ap.parse_args()
     t0 = time.time()
-    e = measure(ENGINE, a.runs, a.horizon, a.workers, a.batch_size, "numba")
+    e = measure(ENGINE, a.runs, a.horizon, a.workers, a.batch_size, "numba", a.scenario)
     e_rate = e["active"] / e["seconds"]
     print(f"compiled kernel:   {a.runs:,} runs x {a.horizon} rounds ({e['active']:,} trajectory-rounds simulated, "
           f"nominal {e['nominal']:,}) in {e['seconds']:.2f} s = {e_rate:,.0f} trajectory-rounds/s "
           f"({e['nominal'] / e['seconds']:,.0f} nominal/s); peak RSS {e['rss_mb']:.0f} MB; workers {a.workers}")
     if a.numpy_runs:
-        v = measure(ENGINE, a.numpy_runs, a.horizon, 1, a.batch_size, "numpy")
+        v = measure(ENGINE, a.numpy_runs, a.horizon, 1, a.batch_size, "numpy", a.scenario)
         v_rate = v["active"] / v["seconds"]
         print(f"NumPy backend:     {a.numpy_runs:,} runs ({v['active']:,} trajectory-rounds) in {v['seconds']:.1f} s "
               f"= {v_rate:,.0f} trajectory-rounds/s; peak RSS {v['rss_mb']:.0f} MB; workers 1")
         print(f"ratio kernel / NumPy backend: {e_rate / v_rate:,.1f}x")
     if not a.skip_mesa:
-        m = measure(MESA, a.mesa_runs, a.horizon, HERE)
+        m = measure(MESA, a.mesa_runs, a.horizon, HERE, a.scenario)
         m_rate = m["active"] / m["seconds"]
         print(f"Mesa reference:    {a.mesa_runs:,} runs ({m['active']:,} trajectory-rounds) in {m['seconds']:.1f} s "
               f"= {m_rate:,.1f} trajectory-rounds/s; peak RSS {m['rss_mb']:.0f} MB")

@@ -17,13 +17,13 @@ Every problem is reported at once with file, line and field
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from brink.errors import BrinkError, InputError, Problem
+from brink.located_csv import open_csv
 from brink.scenario.folder import companion, scenario_folder
 
 REQUIRED = ("episode_id", "trigger_date", "trigger", "trigger_actor", "decision_actor",
@@ -99,19 +99,9 @@ def read_episodes(path: str | Path | None = None, *, scenario: str | Path | None
     if path is None and scenario is None:
         raise BrinkError("read_episodes: give an episodes file or a scenario")
     p = Path(path) if path is not None else episodes_path(scenario)
-    display = str(p)
-    try:
-        text = p.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError([Problem(display, None, "(file)", f"cannot read: {exc}")]) from None
+    display, reader = open_csv(p, REQUIRED)
     problems: list[Problem] = []
-    if not text.strip():
-        raise InputError([Problem(display, None, "(file)", "empty file: expected a header row")])
-    reader = csv.DictReader(text.splitlines(keepends=True))
     header = reader.fieldnames or []
-    missing = [c for c in REQUIRED if c not in header]
-    if missing:
-        raise InputError([Problem(display, 1, c, "required column missing") for c in missing])
     unknown = [c for c in header if c not in REQUIRED and c not in OPTIONAL]
     for c in unknown:
         problems.append(Problem(display, 1, c, f"unknown column (known: {', '.join(REQUIRED + OPTIONAL)})"))
@@ -202,16 +192,7 @@ def _trigger_coding(path: Path, scenario: str | Path | None) -> dict[str, tuple[
 
 def read_trigger_coding(path: str | Path) -> dict[str, tuple[dt.date, str | None, str]]:
     """Read an ``episode_triggers.csv``; raise ``InputError`` naming file, line and field."""
-    p = Path(path)
-    display = str(p)
-    try:
-        text = p.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError([Problem(display, None, "(file)", f"cannot read: {exc}")]) from None
-    reader = csv.DictReader(text.splitlines(keepends=True))
-    missing = [c for c in TRIGGER_COLUMNS if c not in (reader.fieldnames or [])]
-    if missing:
-        raise InputError([Problem(display, 1, c, "required column missing") for c in missing])
+    display, reader = open_csv(path, TRIGGER_COLUMNS)
     problems: list[Problem] = []
     out: dict[str, tuple[dt.date, str | None, str]] = {}
     for rec in reader:

@@ -21,7 +21,6 @@ the same inputs and seed give identical numbers for any worker count.
 
 from __future__ import annotations
 
-import csv
 import json
 import math
 import os
@@ -34,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from brink.errors import BrinkError, InputError, Problem
+from brink.located_csv import open_csv
 from brink.forecast.events import compile_event, first_round, watches
 from brink.forecast.questions import Question, QuestionSet, round_days
 from brink.forecast.timing import last_round, median_day
@@ -183,16 +183,7 @@ def read_forecast(path: str | Path, questions: QuestionSet | None = None) -> pd.
     p = Path(path)
     if p.is_dir():
         p = p / "forecast.csv"
-    display = str(p)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError([Problem(display, None, "(file)", f"cannot read a forecast: {exc}")]) from None
-    reader = csv.DictReader(text.splitlines(keepends=True))
-    need = ("id", "probability")
-    missing = [c for c in need if c not in (reader.fieldnames or [])]
-    if missing:
-        raise InputError([Problem(display, 1, c, "required column missing") for c in missing])
+    display, reader = open_csv(p, ("id", "probability"), "a forecast")
     problems: list[Problem] = []
     rows, lines = [], {}
     for rec in reader:

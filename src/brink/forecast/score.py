@@ -23,7 +23,6 @@ the mean Brier score (its squared error divided by the number scored).
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import math
 from dataclasses import dataclass, field
@@ -33,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from brink.errors import InputError, Problem
+from brink.located_csv import open_csv
 from brink.forecast.questions import QuestionSet, _yes_no
 from brink.frames import records
 
@@ -59,16 +59,7 @@ class Resolution:
 
 def read_resolutions(path: str | Path, questions: QuestionSet | None = None) -> dict[str, Resolution]:
     """Read a resolutions CSV (``id,resolved,resolved_on``); problems name file, line and column."""
-    p = Path(path)
-    display = str(p)
-    try:
-        text = p.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError([Problem(display, None, "(file)", f"cannot read: {exc}")]) from None
-    reader = csv.DictReader(text.splitlines(keepends=True))
-    missing = [c for c in ("id", "resolved") if c not in (reader.fieldnames or [])]
-    if missing:
-        raise InputError([Problem(display, 1, c, "required column missing") for c in missing])
+    display, reader = open_csv(path, ("id", "resolved"))
     known = set(questions.ids) if questions is not None else None
     out: dict[str, Resolution] = {}
     problems: list[Problem] = []
