@@ -10,7 +10,7 @@ header, and refusing one that lacks a required column, each as a located
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from brink.errors import InputError, Problem
@@ -36,3 +36,24 @@ def open_csv(path: str | Path, required: Iterable[str], what: str = "") -> tuple
     if missing:
         raise InputError([Problem(display, 1, c, "required column missing") for c in missing])
     return display, reader
+
+
+def first_line(reader: csv.DictReader, rec: dict) -> int:
+    """The first physical line of the record just read (a quoted field may span lines)."""
+    inside = sum(v.count("\n") for v in rec.values() if isinstance(v, str)) + sum(
+        sum(x.count("\n") for x in v) for v in rec.values() if isinstance(v, list))
+    return reader.line_num - inside
+
+
+def rows(display: str, reader: csv.DictReader, problems: list[Problem]) -> Iterator[tuple[int, dict]]:
+    """``(line, record)`` for each well-formed row; a row with more or fewer fields than the
+    header is added to ``problems`` (located) and skipped."""
+    for rec in reader:
+        line = first_line(reader, rec)
+        if None in rec:
+            problems.append(Problem(display, line, "(row)", f"{len(rec[None])} more fields than the header"))
+            continue
+        if any(v is None for v in rec.values()):
+            problems.append(Problem(display, line, "(row)", "fewer fields than the header"))
+            continue
+        yield line, rec

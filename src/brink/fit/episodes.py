@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from brink.errors import BrinkError, InputError, Problem
-from brink.located_csv import open_csv
+from brink.located_csv import open_csv, rows
 from brink.scenario.folder import companion, scenario_folder
 
 REQUIRED = ("episode_id", "trigger_date", "trigger", "trigger_actor", "decision_actor",
@@ -109,14 +109,7 @@ def read_episodes(path: str | Path | None = None, *, scenario: str | Path | None
     out: list[Episode] = []
     seen: dict[str, int] = {}
     line = 1
-    for rec in reader:
-        line = reader.line_num - _newlines_inside(rec)  # first physical line of this record
-        if None in rec:
-            problems.append(Problem(display, line, "(row)", f"{len(rec[None])} more fields than the header"))
-            continue
-        if any(v is None for v in rec.values()):
-            problems.append(Problem(display, line, "(row)", "fewer fields than the header"))
-            continue
+    for line, rec in rows(display, reader, problems):
         if not any(v.strip() for v in rec.values()):
             continue
         n0 = len(problems)
@@ -177,10 +170,6 @@ def read_episodes(path: str | Path | None = None, *, scenario: str | Path | None
     return out
 
 
-def _newlines_inside(rec: dict) -> int:
-    return sum(v.count("\n") for v in rec.values() if isinstance(v, str)) + sum(
-        sum(x.count("\n") for x in v) for v in rec.values() if isinstance(v, list))
-
 
 def _trigger_coding(path: Path, scenario: str | Path | None) -> dict[str, tuple[dt.date, str | None, str]]:
     """``episode_id -> (trigger_date, trigger_scenario_actor, trigger_category)`` from the triggers file
@@ -195,11 +184,7 @@ def read_trigger_coding(path: str | Path) -> dict[str, tuple[dt.date, str | None
     display, reader = open_csv(path, TRIGGER_COLUMNS)
     problems: list[Problem] = []
     out: dict[str, tuple[dt.date, str | None, str]] = {}
-    for rec in reader:
-        line = reader.line_num - _newlines_inside(rec)
-        if None in rec or any(v is None for v in rec.values()):
-            problems.append(Problem(display, line, "(row)", "number of fields differs from the header"))
-            continue
+    for line, rec in rows(display, reader, problems):
         eid = rec["episode_id"].strip()
         td = _date(rec["trigger_date"], display, line, "trigger_date", problems)
         cat = rec["trigger_category"].strip()

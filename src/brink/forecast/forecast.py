@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from brink.errors import BrinkError, InputError, Problem
-from brink.located_csv import open_csv
+from brink.located_csv import open_csv, rows as csv_rows
 from brink.forecast.events import compile_event, first_round, watches
 from brink.forecast.questions import Question, QuestionSet, round_days
 from brink.forecast.timing import last_round, median_day
@@ -186,11 +186,7 @@ def read_forecast(path: str | Path, questions: QuestionSet | None = None) -> pd.
     display, reader = open_csv(p, ("id", "probability"), "a forecast")
     problems: list[Problem] = []
     rows, lines = [], {}
-    for rec in reader:
-        line = reader.line_num
-        if None in rec or any(v is None for v in rec.values()):
-            problems.append(Problem(display, line, "(row)", "number of fields differs from the header"))
-            continue
+    for line, rec in csv_rows(display, reader, problems):
         qid = rec["id"].strip()
         if qid in lines:
             problems.append(Problem(display, line, "id", f"{qid} already on line {lines[qid]}"))

@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from brink.errors import InputError, Problem
-from brink.located_csv import open_csv
+from brink.located_csv import open_csv, rows
 from brink.forecast.questions import QuestionSet, _yes_no
 from brink.frames import records
 
@@ -63,11 +63,7 @@ def read_resolutions(path: str | Path, questions: QuestionSet | None = None) -> 
     known = set(questions.ids) if questions is not None else None
     out: dict[str, Resolution] = {}
     problems: list[Problem] = []
-    for rec in reader:
-        line = reader.line_num
-        if None in rec or any(v is None for v in rec.values()):
-            problems.append(Problem(display, line, "(row)", "number of fields differs from the header"))
-            continue
+    for line, rec in rows(display, reader, problems):
         qid = rec["id"].strip()
         if not qid and not any(v.strip() for v in rec.values()):
             continue
