@@ -82,6 +82,7 @@ def generate(image: Path | None = None) -> str:
                                         base_rate=("base rate", "mean"), uniform=("uniform", "mean"),
                                         scenario=("scenario (unfitted)", "mean")).reset_index()
     better = [r.actor for r in by_actor.itertuples() if r.model > r.base_rate]
+    n_usa = int(by_actor.loc[by_actor["actor"] == "USA", "episodes"].sum())
     worse = [r.actor for r in by_actor.itertuples() if r.model <= r.base_rate]
     est = fit.estimates_[["parameter", "episodes", "scenario", "estimate", "se", "ci_low", "ci_high"]]
     unm = mt[~mt.mapped][["episode_id", "decision_actor", "observed", "detail"]]
@@ -176,8 +177,8 @@ def generate(image: Path | None = None) -> str:
         f"- {n_con} of {len(mapping.contexts)} decision states are constructed: 2019-2023 episodes are "
         "scored in the world of March 2024 with the trigger applied as a (sometimes stand-in) catalogue "
         "action. Where the model misses there, the miss is partly the mapping's.",
-        "- Small samples: a few dozen mapped episodes, a handful per actor, and only three US decisions "
-        "(US limited strikes, sanctions before 2025 and assassinations are outside its catalogue). "
+        f"- Small samples: a few dozen mapped episodes, a handful per actor, and only {n_usa} US decisions "
+        "(the others are listed as not mapped above, each with its reason). "
         "Differences of a few hundredths in mean log score are within noise.",
         "- Tit-for-tat is scored with a fixed smoothing ε = 0.1; it loses heavily whenever actors answer "
         "below or above the trigger's rung, which in these episodes is often (restraint, rhetoric, proxies).",

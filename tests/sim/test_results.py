@@ -86,3 +86,19 @@ def test_cli_compare_reports_differences(tmp_path):
     assert "difference" in r.output
     d = pd.read_parquet(tmp_path / "c" / "differences.parquet")
     assert set(d["intervention"]) == {"legitimacy-low"}
+
+
+def test_cli_simulate_from_an_earlier_date(tmp_path, capsys):
+    import json
+
+    from tests.cli import run
+
+    code, out = run(capsys, "simulate", "iran-2024", "--as-of", "2024-08-01", "--runs", "200", "--horizon", "3",
+                    "--seed", "2", "--out", str(tmp_path / "o"))
+    assert code == 0, out
+    assert "runs from 2024-08-01" in out
+    assert json.loads((tmp_path / "o" / "meta.json").read_text())["origin"] == "2024-08-01"
+    code, out = run(capsys, "simulate", "iran-2024", "--as-of", "2025-03-01", "--runs", "10", "--horizon", "1",
+                    "--out", str(tmp_path / "p"))
+    assert code != 0 and "after the scenario's as_of date 2024-11-15" in out and "Traceback" not in out
+    assert not (tmp_path / "p").exists()
