@@ -198,7 +198,7 @@ def test_followers_decision_point_starts_with_israel(model):
 
 
 def test_legitimacy_threshold_flips_proxy_to_warned_strike(scenario):
-    name, values = parse_range("legitimacy=0.2:0.8:13")
+    name, values = parse_range("legitimacy=0.2:1.0:17")
     res = sweep(scenario, "after_october_26", name, values)
     flips = [t for t in res.thresholds if t.get("kind") != "qre_mode"]
     assert len(flips) == 1

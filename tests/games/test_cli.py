@@ -51,7 +51,7 @@ def test_game_json_and_export(tmp_path):
 
 def test_sweep_writes_a_plot(tmp_path):
     png = tmp_path / "s.png"
-    r = runner.invoke(app, ["game", "iran-2024", "--at", "after_october_26", "--sweep", "legitimacy=0.6:0.8:5",
+    r = runner.invoke(app, ["game", "iran-2024", "--at", "after_october_26", "--sweep", "legitimacy=0.8:1.0:5",
                             "--plot", str(png), "--json"])
     assert r.exit_code == 0, r.output
     d = json.loads(r.output)

@@ -28,6 +28,11 @@ from brink.scenario import load_scenario
 from brink.scenario.loader import builtin_names
 
 TOL = 1e-6
+# Gambit's logit end point is where its path tracing stops, at a large but finite λ: a move
+# that wins by a small payoff gap is still played with probability 1 - O(1e-5) there (measured:
+# 8.8e-6 at iran-2024's after_true_promise_2, where two Israeli answers are close), so the end
+# point is held to the SPE within LIMIT_TOL; the QRE at the model's own λ is held to TOL.
+LIMIT_TOL = 1e-4
 
 
 def _same_set(a, b, tol=TOL):
@@ -61,7 +66,7 @@ def test_scenario_sequential_game_spe_and_qre(scenario_id, dp):
     for k, info in enumerate(dg.game.infosets):
         if reach[info.nodes].max() > 0:
             sl = slice(dg.game.action_offset[k], dg.game.action_offset[k + 1])
-            assert np.abs(lim[sl] - spe.profile[sl]).max() < TOL
+            assert np.abs(lim[sl] - spe.profile[sl]).max() < LIMIT_TOL
     lam = dg.lam
     ours = agent_qre_pi(dg.scaled(), [lam, 0.25 * lam])[0]
     theirs = gb.logit_at(dg.scaled(), [lam, 0.25 * lam])
