@@ -63,20 +63,12 @@ def baseline() -> str:
         starts = "" if r.mean_starts != r.mean_starts else number(r.mean_starts, ".2f")
         out.append(f"| {r.outcome} | {r.measure} | {_pct(r.probability)} | [{_pct(r.lo95)}, {_pct(r.hi95)}] "
                    f"| {_pct(r.at_end)} | {starts} |")
-    rounds = [min(res.horizon, round(w / res.round_weeks)) for w in WEEKS]
-    out += ["", "| P(by week) | " + " | ".join(f"{w}" for w in WEEKS) + " |", "|---|" + "---:|" * len(WEEKS)]
-    ot = res.over_time()
-    for o in res.episode_ids:
-        s = ot[ot["outcome"] == o].set_index("round")["started_by"]
-        out.append(f"| episode {o} starts | " + " | ".join(_pct(s[r]) for r in rounds) + " |")
-    ev = res.events()
-    cats = ev[(ev["kind"] == "category") & ~ev["event"].str.endswith(":none")]
-    for e in cats.sort_values(["probability", "event"], ascending=[False, True]).head(12)["event"]:
-        actor, cat = e.split(":", 1)
-        cur = res.event_curve(res.event_ids(actor=actor, category=cat)).set_index("round")["probability"]
-        out.append(f"| {actor} {cat} | " + " | ".join(_pct(cur[r]) for r in rounds) + " |")
-    quiet = ot[ot["outcome"] == res.default_outcome].set_index("round")["under_way"]
-    out.append(f"| no episode under way ({res.default_outcome}) | " + " | ".join(_pct(quiet[r]) for r in rounds) + " |")
+    bw = res.by_week(WEEKS, top=12)
+    out += ["", "| P(by week) | " + " | ".join(bw.columns[2:]) + " |", "|---|" + "---:|" * (len(bw.columns) - 2)]
+    label = {"episode": "episode {} starts", "category": "{}", "state": "no episode under way ({})"}
+    for r in bw.itertuples(index=False):
+        name = label[r.kind].format(r.event.replace(":", " ", 1) if r.kind == "category" else r.event)
+        out.append(f"| {name} | " + " | ".join(_pct(v) for v in r[2:]) + " |")
     return "\n".join(out) + "\n\n"
 
 

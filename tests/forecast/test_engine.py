@@ -11,7 +11,7 @@ import pytest
 from brink.errors import InputError
 from brink.forecast.events import watches
 from brink.forecast.forecast import answer, forecast
-from brink.forecast.questions import load_questions, round_days, shipped_questions
+from brink.forecast.questions import load_questions, shipped_questions
 from brink.model.history import state_on
 from brink.sim.engine import Engine
 from brink.sim.simulate import _batches, assemble
@@ -99,13 +99,13 @@ def test_forecast_from_as_of_equals_a_simulation_started_from_the_replayed_state
     eng.start_active = eng.model.episode_holds(eng.start)
     eng.origin = date
     parts = [eng.run_batch(9, first, count, n) for first, count, n in _batches(256, 4 * 4096)]
-    by_hand = pd.DataFrame(answer(qs.questions, assemble(eng, parts, 9).history, round_days(sc), sc))
+    by_hand = pd.DataFrame(answer(qs.questions, assemble(eng, parts, 9).history, sc.round_days, sc))
     pd.testing.assert_frame_equal(res.to_frame()[by_hand.columns], by_hand)
     # and the origin matters: started from the scenario's own as_of, the same seed answers otherwise
     eng.start = state_on(eng.model, sc.meta.as_of)
     eng.start_active = eng.model.episode_holds(eng.start)
     parts = [eng.run_batch(9, first, count, n) for first, count, n in _batches(256, 4 * 4096)]
-    other = pd.DataFrame(answer(qs.questions, assemble(eng, parts, 9).history, round_days(sc), sc))
+    other = pd.DataFrame(answer(qs.questions, assemble(eng, parts, 9).history, sc.round_days, sc))
     assert not other["probability"].equals(by_hand["probability"])
 
 

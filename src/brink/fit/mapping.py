@@ -280,7 +280,7 @@ def decision_state(model: Model, ep: Episode, actor: str,
     else:
         S, last = model.initial_state(), None
         base = "scenario start state"
-    round_days = 7.0 * sc.schedule.round_weeks.value if sc.schedule else 14.0
+    round_days = sc.round_days
     if last is not None:
         S = model.step_dynamics(S, int((ep.trigger_date - last).days // round_days))
     S = S.copy()

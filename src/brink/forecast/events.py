@@ -20,7 +20,7 @@ import numpy as np
 
 from brink.forecast.questions import event_kind
 from brink.scenario.schema import Scenario
-from brink.sim.event_history import NEVER, OUTCOME, STATE, EventHistory
+from brink.sim.event_history import NEVER, OUTCOME, STATE, EventHistory, earliest
 
 
 @dataclass(frozen=True)
@@ -91,7 +91,5 @@ def first_round(node: Node, history: EventHistory) -> np.ndarray:
         return history.first_of(node.ids).astype(np.int32)
     parts = np.stack([first_round(c, history) for c in node.children])
     if isinstance(node, AnyOf):
-        big = np.iinfo(np.int32).max
-        m = np.where(parts < 0, big, parts).min(axis=0)
-        return np.where(m == big, NEVER, m).astype(np.int32)
+        return earliest(parts, axis=0).astype(np.int32)
     return np.where((parts >= 0).all(axis=0), parts.max(axis=0), NEVER).astype(np.int32)

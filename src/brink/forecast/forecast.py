@@ -35,7 +35,7 @@ import pandas as pd
 from brink.errors import BrinkError, InputError, Problem
 from brink.located_csv import open_csv, rows as csv_rows
 from brink.forecast.events import compile_event, first_round, watches
-from brink.forecast.questions import Question, QuestionSet, round_days
+from brink.forecast.questions import Question, QuestionSet
 from brink.forecast.timing import last_round, median_day
 from brink.frames import records
 from brink.sim.event_history import EventHistory
@@ -149,7 +149,7 @@ def forecast(scenario, questions: QuestionSet, runs: int = 10_000, seed: int = 0
     if questions.scenario_id is not None and questions.scenario_id != sc.meta.id:
         raise BrinkError(f"the questions were checked against {questions.scenario_id}, not {sc.meta.id}")
     run = simulate_fn or _simulate_from
-    d = round_days(sc)
+    d = sc.round_days
     groups: dict = {}
     for q in questions:
         groups.setdefault(q.as_of, []).append(q)

@@ -306,11 +306,6 @@ class _Names:
                    frozenset(sc.variable_names()) | frozenset(sc.parameters))
 
 
-def round_days(sc: Scenario) -> float:
-    """Days per round of the scenario's schedule (14 without one, the engine's default of two weeks)."""
-    return 7.0 * (sc.schedule.round_weeks.value if sc.schedule is not None else 2.0)
-
-
 def cross_check(questions: list[tuple[int, Question]], sc: Scenario,
                 declared: str | None = None) -> list[tuple[Loc, str]]:
     """Every problem of well-formed questions against the scenario, as ``(loc, message)``.
@@ -325,7 +320,7 @@ def cross_check(questions: list[tuple[int, Question]], sc: Scenario,
     if declared is not None and declared != sc.meta.id:
         out.append((("scenario",), f"the questions are for scenario {declared!r}, not {sc.meta.id!r}"))
     by_id: dict[str, tuple[int, Question]] = {}
-    d = round_days(sc)
+    d = sc.round_days
     for i, q in questions:
         base: Loc = ("questions", i)
         if q.id in by_id:

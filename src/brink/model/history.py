@@ -28,7 +28,7 @@ def _replay(model: Model, stop_event: str | None, until: dt.date | None) -> tupl
     """Replay events in date order; stop right after ``stop_event``, or after the last event
     dated on or before ``until`` and then run the dynamics of the whole rounds up to ``until``."""
     sc = model.scenario
-    round_days = 7.0 * sc.schedule.round_weeks.value if sc.schedule else 14.0
+    round_days = sc.round_days
     S = model.initial_state()
     week = model.var_index.get("world.week")
     last: dt.date | None = None

@@ -103,14 +103,10 @@ def fig_over_time(res, fig=None) -> Figure:
 def fig_event_curves(res, top: int = 10, ax=None) -> Figure:
     """P(event by week w) for the ``top`` most likely actor categories of action other than
     doing nothing (``category`` none), as time-to-event curves."""
-    ev = res.events()
-    cats = ev[(ev["kind"] == "category") & ~ev["event"].str.endswith(":none")]
-    cats = cats.sort_values("probability", ascending=False).head(top)
     fig, ax = _axes(ax, (8, 4))
-    for e in cats["event"]:
-        actor, cat = e.split(":", 1)
+    for actor, cat in res.top_categories(top):
         cur = res.event_curve(res.event_ids(actor=actor, category=cat))
-        ax.step(cur["week"], cur["probability"], where="post", label=e)
+        ax.step(cur["week"], cur["probability"], where="post", label=f"{actor}:{cat}")
     ax.set_ylim(0, 1)
     ax.set_xlabel(f"weeks after the forecast origin ({res.meta.get('origin', '')})")
     ax.set_ylabel("P(at least once by then)")

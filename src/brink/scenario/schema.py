@@ -384,6 +384,12 @@ class Scenario(Strict):
                 return a
         raise KeyError(action_id)
 
+    @property
+    def round_days(self) -> float:
+        """Days per round of the schedule (14, the default two weeks, without one): the one
+        conversion between dated events and simulated rounds."""
+        return 7.0 * (self.schedule.round_weeks.value if self.schedule is not None else 2.0)
+
     def decision_point(self, dp_id: str) -> DecisionPoint:
         for d in self.decision_points:
             if d.id == dp_id:

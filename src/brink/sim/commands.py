@@ -64,32 +64,21 @@ def print_probabilities(res, title: str | None = None) -> None:
     console.print(t)
 
 
-def _checkpoints(res, weeks=(4, 13, 26, 52)) -> list[int]:
-    """Rounds nearest to the given weeks that the horizon reaches (and the horizon itself)."""
-    rounds = sorted({min(res.horizon, max(1, round(w / res.round_weeks))) for w in weeks} | {res.horizon})
-    return rounds
-
-
 def print_over_time(res, top: int = 8) -> None:
-    """Event probabilities over time: P(by week w) for each episode and the most likely categories
-    of action, and the share of runs with no episode under way (the default state)."""
-    rounds = _checkpoints(res)
+    """Event probabilities over time (``SimulationResult.by_week``): P(by week w) for each episode
+    and the most likely categories of action, and the share of runs with no episode under way."""
+    bw = res.by_week(top=top)
+    weeks = list(bw.columns[2:])
     t = Table(title="Probability by week (episodes: started; actions: taken at least once)")
     t.add_column("event")
-    for r in rounds:
-        t.add_column(f"wk {r * res.round_weeks:g}", justify="right")
-    ot = res.over_time()
-    for o in res.episode_ids:
-        s = ot[ot["outcome"] == o].set_index("round")["started_by"]
-        t.add_row(o, *[f"{s[r]:.1%}" for r in rounds])
-    ev = res.events()
-    cats = ev[(ev["kind"] == "category") & ~ev["event"].str.endswith(":none")]
-    for e in cats.sort_values("probability", ascending=False).head(top)["event"]:
-        actor, cat = e.split(":", 1)
-        cur = res.event_curve(res.event_ids(actor=actor, category=cat)).set_index("round")["probability"]
-        t.add_row(e, *[f"{cur[r]:.1%}" for r in rounds])
-    quiet = ot[ot["outcome"] == res.default_outcome].set_index("round")["under_way"]
-    t.add_row(f"[dim]{res.default_outcome} (no episode under way)[/]", *[f"[dim]{quiet[r]:.1%}[/]" for r in rounds])
+    for w in weeks:
+        t.add_column(f"wk {w}", justify="right")
+    for r in bw.itertuples(index=False):
+        cells = [f"{v:.1%}" for v in r[2:]]
+        if r.kind == "state":
+            t.add_row(f"[dim]{r.event} (no episode under way)[/]", *[f"[dim]{c}[/]" for c in cells])
+        else:
+            t.add_row(r.event, *cells)
     console.print(t)
 
 

@@ -124,6 +124,8 @@ class Engine:
         self.episode_ids = tuple(o.id for o in m.episodes)
         self.action_ids = tuple(a for actor in self.order for a in m.actors[actor].actions)
         self.action_col = {a: i for i, a in enumerate(self.action_ids)}
+        # history column of each scheduled actor's first action: its choice j is column base + j
+        self._action_base = np.array([self.action_col[m.actors[a].actions[0]] for a in self.order], dtype=np.int64)
         self.watch = dict(self.watch or {})
         self._watch = []
         for name, text in self.watch.items():
@@ -184,7 +186,7 @@ class Engine:
                 "(once per machine; about a minute)…[/]")
         S = self.start[None, :].copy()
         U = np.zeros((len(self.order), 1 + self.n_slots, 1))
-        self._round_compiled(S, np.zeros(1, dtype=np.int64), U, 0, np.zeros(len(self.action_ids), dtype=np.int64))
+        self._round_compiled(S, np.zeros(1, dtype=np.int64), U, 0)
 
     # ---------------------------------------------------------------- a move
     def choose(self, S: np.ndarray, actor: str, u: np.ndarray, rnd: int) -> tuple[np.ndarray, int]:
@@ -238,15 +240,14 @@ class Engine:
         for r in range(1, H + 1):
             U = streams.round_uniforms(len(self.order), self.n_slots)[..., :n]
             if self.backend == "numba":
-                choices, sk = self._round_compiled(S, idx, U, r, counts[r - 1])
+                choices, sk = self._round_compiled(S, idx, U, r)
             else:
-                choices, sk = self._round_numpy(S, idx, U, r, counts[r - 1])
+                choices, sk = self._round_numpy(S, idx, U, r)
             skipped += sk
             happened = np.zeros((n, len(self.event_ids)), dtype=bool)
-            for k, actor in enumerate(self.order):
-                j = choices[:, k]
-                rows = np.flatnonzero(j >= 0)
-                happened[rows, self.action_col[m.actors[actor].actions[0]] + j[rows]] = True
+            rows, k = np.nonzero(choices >= 0)
+            happened[rows, self._action_base[k] + choices[rows, k]] = True
+            counts[r - 1] = happened[:, :A].sum(axis=0)  # decisions per action this round
             active, started = m.episode_step(S, active)
             happened[:, A:A + K] = started
             for w, f in enumerate(self._watch):
@@ -259,7 +260,7 @@ class Engine:
         history = EventHistory(self.event_ids, first, count, self.episode_ids, active0)
         return BatchResult(history, active, act_counts, quiet, counts, hist, ssum, skipped)
 
-    def _round_numpy(self, S: np.ndarray, idx: np.ndarray, U: np.ndarray, r: int, counts: np.ndarray):
+    def _round_numpy(self, S: np.ndarray, idx: np.ndarray, U: np.ndarray, r: int):
         """One round for trajectories ``idx`` through the decision model itself; updates S in place."""
         m = self.model
         X = S[idx]
@@ -269,7 +270,6 @@ class Engine:
             choice, sk = self.choose(X, actor, U[k, 0, idx], r)
             skipped += sk
             X = self.act(X, actor, choice, U[k, 1:][:, idx])
-            self._count(counts, actor, choice)
             choices[:, k] = choice
         X = m.step_dynamics(X)
         if self.week_col is not None:
@@ -279,26 +279,20 @@ class Engine:
         S[idx] = X
         return choices, skipped
 
-    def _round_compiled(self, S: np.ndarray, idx: np.ndarray, U: np.ndarray, r: int, counts: np.ndarray):
+    def _round_compiled(self, S: np.ndarray, idx: np.ndarray, U: np.ndarray, r: int):
         """The same round through the compiled kernel (``brink.sim.kernel``); updates S in place."""
         ka = self._kargs
         forced = self._forced_j.get(r, self._no_force)
         choices = np.empty((idx.size, len(self.order)), dtype=np.int64)
-        self._kernel.run_round(S, idx.astype(np.int64), np.ascontiguousarray(U), ka.p, ka.W, ka.LAM, ka.en,
+        self._kernel.run_round(S, idx, np.ascontiguousarray(U), ka.p, ka.W, ka.LAM, ka.en,
                                ka.pin_idx, ka.pin_val, forced,
                                -1 if self.week_col is None else self.week_col, float(self.round_weeks),
                                choices)
         skipped = 0
-        for k, actor in enumerate(self.order):
-            self._count(counts, actor, choices[:, k])
+        for k in range(len(self.order)):
             if forced[k] >= 0:  # an infeasible forced move leaves the choice to the rule (never itself)
                 skipped += int((choices[:, k] != forced[k]).sum())
         return choices, skipped
-
-    def _count(self, counts: np.ndarray, actor: str, choice: np.ndarray) -> None:
-        acts = self.model.actors[actor].actions
-        base = self.action_col[acts[0]]
-        counts[base:base + len(acts)] += np.bincount(choice[choice >= 0], minlength=len(acts))
 
     def _record(self, S: np.ndarray, hist: np.ndarray, ssum: np.ndarray, r: int) -> None:
         F = S[:, self.front_cols]

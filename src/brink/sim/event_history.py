@@ -32,6 +32,13 @@ OUTCOME = "outcome:"
 STATE = "state:"
 
 
+def earliest(first: np.ndarray, axis: int) -> np.ndarray:
+    """The earliest first round along ``axis``, ignoring never (-1); -1 where all are never."""
+    big = np.iinfo(np.int32).max
+    F = np.where(first < 0, big, first.astype(np.int32)).min(axis=axis)
+    return np.where(F == big, NEVER, F)
+
+
 @dataclass
 class EventHistory:
     """Per run and event: first round (-1 never) and count. Rows are runs in run order."""
@@ -62,9 +69,7 @@ class EventHistory:
         cols = [self.col(e) for e in event_ids]
         if not cols:
             return np.full(self.n, NEVER, dtype=np.int16)
-        F = self.first[:, cols].astype(np.int32)
-        F = np.where(F < 0, np.iinfo(np.int32).max, F).min(axis=1)
-        return np.where(F == np.iinfo(np.int32).max, NEVER, F).astype(np.int16)
+        return earliest(self.first[:, cols], axis=1).astype(np.int16)
 
     def by_round(self, first: np.ndarray, horizon: int) -> np.ndarray:
         """P(happened by the end of round r), r = 0 .. horizon, from a per-run first round."""

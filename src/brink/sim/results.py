@@ -86,7 +86,6 @@ class SimulationResult:
         The rows no longer sum to one: a run can see a war, a cease-fire and a crisis.
         """
         rows = []
-        end = self.runs["end_state"].to_numpy()
         for o, label in zip(self.outcome_ids, self.outcome_labels):
             k = int(self.occurred(o).sum())
             if o == self.default_outcome:
@@ -94,7 +93,7 @@ class SimulationResult:
             else:
                 starts = float(self.history.count[:, self.history.col(OUTCOME + o)].mean())
                 measure = "starts within the horizon"
-            at_end = float(self.under_way[o].iloc[-1]) if self.under_way is not None else float((end == o).mean())
+            at_end = float(self.under_way[o].iloc[-1])
             rows.append((o, label, measure, k, k / max(self.n, 1), at_end, starts))
         df = pd.DataFrame(rows, columns=["outcome", "label", "measure", "count", "probability", "at_end",
                                          "mean_starts"])
@@ -160,6 +159,36 @@ class SimulationResult:
         p = self.history.by_round(self.history.first_of(event_ids), self.horizon)
         r = np.arange(self.horizon + 1)
         return pd.DataFrame({"round": r, "week": r * self.round_weeks, "probability": p})
+
+    def top_categories(self, top: int) -> list[tuple[str, str]]:
+        """The ``top`` most likely ``(actor, category)`` pairs of action by the horizon, leaving out
+        doing nothing (category ``none``); ties in file order of the events table."""
+        ev = self.events()
+        cats = ev[(ev["kind"] == "category") & ~ev["event"].str.endswith(":none")]
+        cats = cats.sort_values("probability", ascending=False, kind="stable").head(top)
+        return [tuple(e.split(":", 1)) for e in cats["event"]]
+
+    def checkpoints(self, weeks=(4, 13, 26, 52)) -> list[int]:
+        """The rounds nearest to ``weeks`` that the horizon reaches, and the horizon itself."""
+        return sorted({min(self.horizon, max(1, round(w / self.round_weeks))) for w in weeks} | {self.horizon})
+
+    def by_week(self, weeks=(4, 13, 26, 52), top: int = 8) -> pd.DataFrame:
+        """Event probabilities over time, one row per event: each episode (P(started by then)),
+        the ``top`` categories of action (P(taken at least once by then)) and the default state
+        (share of runs with no episode under way). Columns ``kind``, ``event``, then one per
+        round of ``checkpoints(weeks)``, named by its week."""
+        rounds = self.checkpoints(weeks)
+        ot = self.over_time()
+        rows = []
+        for o in self.episode_ids:
+            s = ot[ot["outcome"] == o].set_index("round")["started_by"]
+            rows.append(("episode", o, *[s[r] for r in rounds]))
+        for actor, cat in self.top_categories(top):
+            cur = self.event_curve(self.event_ids(actor=actor, category=cat)).set_index("round")["probability"]
+            rows.append(("category", f"{actor}:{cat}", *[cur[r] for r in rounds]))
+        quiet = ot[ot["outcome"] == self.default_outcome].set_index("round")["under_way"]
+        rows.append(("state", self.default_outcome, *[quiet[r] for r in rounds]))
+        return pd.DataFrame(rows, columns=["kind", "event", *[f"{r * self.round_weeks:g}" for r in rounds]])
 
     def sequence(self, first: list[str], then: list[str]) -> dict:
         """Co-occurrence and order of two events (e.g. a war and then a regime crisis):

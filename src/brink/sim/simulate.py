@@ -157,15 +157,16 @@ def assemble(eng: Engine, parts: list[BatchResult], seed: int) -> SimulationResu
     history = EventHistory.concat([p.history for p in parts])
     end_active = np.concatenate([p.end_active for p in parts])
     n, K, A = history.n, len(eng.episode_ids), len(eng.action_ids)
-    # the first episode each run saw (ties within a round in file order) and the state at the end
+    # The first episode each run saw (ties within a round in file order) and the one under way at
+    # the end (the first in file order), each with the default state as a last column that wins
+    # only where no episode qualifies.
+    index = np.array([i for i, o in enumerate(m.outcomes) if o.when is not None] + [eng.default_outcome])
     F = history.first[:, A:A + K].astype(np.int32)
-    F = np.where(F < 0, H + 1, F)
-    first_k = np.argmin(F, axis=1) if K else np.zeros(n, dtype=np.int64)
-    first_r = F[np.arange(n), first_k] if K else np.full(n, H + 1)
-    ep_index = np.array([i for i, o in enumerate(m.outcomes) if o.when is not None], dtype=np.int64)
-    first_outcome = np.where(first_r <= H, ep_index[first_k] if K else eng.default_outcome, eng.default_outcome)
-    end_k = np.argmax(end_active, axis=1) if K else np.zeros(n, dtype=np.int64)
-    end_state = np.where(end_active.any(axis=1) if K else False, ep_index[end_k] if K else 0, eng.default_outcome)
+    F = np.column_stack([np.where(F < 0, H + 2, F), np.full(n, H + 1)])
+    first_k = np.argmin(F, axis=1)
+    first_r = F[np.arange(n), first_k]
+    first_outcome = index[first_k]
+    end_state = index[np.argmax(np.column_stack([end_active, np.ones(n, dtype=bool)]), axis=1)]
     ids = np.array(eng.outcome_ids)
     cats = list(eng.outcome_ids)
     runs = pd.DataFrame({"run": np.arange(n, dtype=np.int64),
