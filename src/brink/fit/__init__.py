@@ -15,7 +15,13 @@ with ``fit/episode_triggers.csv`` and the mapping rules ``fit/mapping.yaml``)::
 
     res = backtest(model, mapping, split=datetime.date(2024, 1, 1))   # or loo=True
     res.to_frame()                          # mean log score and Brier score per forecaster
+    res.by_actor()                          # the same per deciding actor
+    res.differences(n_boot=2000, seed=0)    # fitted model minus each baseline, paired bootstrap interval
     res.to_dict()                           # ``brink backtest --json``
+
+    from brink.fit.question_backtest import question_backtest
+    qb = question_backtest(name, QUESTION_FILE, runs=2000, seed=0)   # each question unfitted and fitted
+    qb.to_frame(); qb.totals(); qb.to_dict()                            # before its date (``--questions``)
 
     from brink.fit import BaseRate, TitForTat, Uniform, ScenarioModel, standard_baselines
 

@@ -12,8 +12,20 @@ Two designs:
 Every forecaster — the fitted model, the unfitted scenario, the base rate,
 tit-for-tat and uniform — is fitted on the same training episodes and scored
 on the same test episodes with the same choice sets. A ``BacktestResult`` gives
-the scores as ``to_frame()`` (one row per forecaster) and ``to_dict()``
+the scores as ``to_frame()`` (one row per forecaster), ``by_actor()`` (one row
+per forecaster and deciding actor), ``differences()`` (the fitted model against
+each other forecaster, with a paired bootstrap interval) and ``to_dict()``
 (JSON-able, what ``brink backtest --json`` prints).
+
+``differences(n_boot, seed)``: for each test episode ``i`` the paired
+difference ``d_i = score_model(i) - score_other(i)`` (log score and Brier score
+alike); the table gives the mean of ``d`` and a 95 % percentile interval of the
+mean over ``n_boot`` resamples of the test episodes with replacement (the same
+resampled episodes for every forecaster, from a ``numpy.random.Generator``
+seeded with ``seed``, so the table is reproducible). Overall and for every
+deciding actor with at least ``min_episodes`` test episodes. The verdict is
+"inside the noise" when the interval contains 0, otherwise "better" or "worse"
+for the fitted model (a higher log score, a lower Brier score is better).
 """
 
 from __future__ import annotations
@@ -22,6 +34,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from brink.errors import BrinkError
@@ -32,6 +45,28 @@ from brink.fit.mapping import DecisionContext, MappingResult
 from brink.fit.scores import brier_score, brier_scores, log_score, log_scores, reliability
 
 MODEL_NAME = "model (fitted)"
+NOISE = "inside the noise"
+ALL = "all"
+
+
+def verdict(lo: float, hi: float, higher_is_better: bool) -> str:
+    """"better" / "worse" for the fitted model from the interval of its difference, NOISE when the
+    interval holds 0, "no interval" without one (no resamples)."""
+    if not (np.isfinite(lo) and np.isfinite(hi)):
+        return "no interval"
+    if lo <= 0.0 <= hi:
+        return NOISE
+    return "better" if (lo > 0.0) == higher_is_better else "worse"
+
+
+def paired_bootstrap(d: np.ndarray, idx: np.ndarray | None) -> tuple[float, float, float]:
+    """Mean of the paired differences ``d`` and the 2.5/97.5 percentiles of its mean over the
+    resamples ``idx`` (rows of episode indices); NaN bounds without resamples."""
+    mean = float(d.mean())
+    if idx is None or not len(idx):
+        return mean, float("nan"), float("nan")
+    lo, hi = np.percentile(d[idx].mean(axis=1), [2.5, 97.5])
+    return mean, float(lo), float(hi)
 
 
 @dataclass
@@ -62,17 +97,60 @@ class BacktestResult:
             out[f"{name} brier"] = brier_scores(P, self.observed)
         return out
 
+    def by_actor(self) -> pd.DataFrame:
+        """Mean log and Brier score of each forecaster per deciding actor: actor, forecaster, episodes,
+        log_score, brier (actors sorted by id)."""
+        per = self.per_episode()
+        rows = []
+        for actor, g in per.groupby("actor", sort=True):
+            for name in self.predictions:
+                rows.append({"actor": actor, "forecaster": name, "episodes": len(g),
+                             "log_score": float(g[name].mean()), "brier": float(g[f"{name} brier"].mean())})
+        return pd.DataFrame(rows, columns=["actor", "forecaster", "episodes", "log_score", "brier"])
+
+    def differences(self, n_boot: int = 2000, seed: int = 0, min_episodes: int = 5) -> pd.DataFrame:
+        """The fitted model minus each other forecaster, overall and per actor with at least
+        ``min_episodes`` test episodes, with paired bootstrap intervals (see the module doc)."""
+        if n_boot < 0:
+            raise BrinkError(f"the number of bootstrap resamples must be >= 0, not {n_boot}")
+        per = self.per_episode()
+        rng = np.random.default_rng(seed)
+        scopes = [(ALL, np.ones(len(per), dtype=bool))]
+        for actor, n in per["actor"].value_counts(sort=False).items():
+            if n >= min_episodes:
+                scopes.append((actor, (per["actor"] == actor).to_numpy()))
+        others = [n for n in self.predictions if n != MODEL_NAME]
+        rows = []
+        for scope, mask in scopes:
+            g = per[mask]
+            n = len(g)
+            idx = rng.integers(0, n, (n_boot, n)) if n_boot and n else None
+            for other in others:
+                dl = (g[MODEL_NAME] - g[other]).to_numpy(dtype=float)
+                db = (g[f"{MODEL_NAME} brier"] - g[f"{other} brier"]).to_numpy(dtype=float)
+                ml, ll, hl = paired_bootstrap(dl, idx)
+                mb, lb, hb = paired_bootstrap(db, idx)
+                rows.append({"scope": scope, "against": other, "episodes": n,
+                             "d_log": ml, "d_log_lo": ll, "d_log_hi": hl, "log_verdict": verdict(ll, hl, True),
+                             "d_brier": mb, "d_brier_lo": lb, "d_brier_hi": hb,
+                             "brier_verdict": verdict(lb, hb, False)})
+        return pd.DataFrame(rows)
+
     def reliability(self, name: str, bins: int = 5) -> pd.DataFrame:
         return reliability(self.predictions[name], self.observed, bins)
 
-    def to_dict(self) -> dict:
-        """JSON-able: the design, the episodes, the scores and every forecaster's probabilities."""
+    def to_dict(self, n_boot: int = 2000, seed: int = 0) -> dict:
+        """JSON-able: the design, the episodes, the scores (overall, per actor, the model's differences
+        with ``n_boot`` bootstrap resamples from ``seed``) and every forecaster's probabilities."""
         return {
             "design": self.design,
             "train_episodes": list(self.train_ids),
             "test_episodes": list(self.test_ids),
             "observed": dict(zip(self.test_ids, self.observed)),
             "table": records(self.to_frame()),
+            "by_actor": records(self.by_actor()),
+            "differences": records(self.differences(n_boot, seed)),
+            "bootstrap": {"n": int(n_boot), "seed": int(seed)},
             "predictions": {name: {eid: {c: float(p) for c, p in row.items() if p > 0}
                                    for eid, row in P.iterrows()} for name, P in self.predictions.items()},
         }

@@ -24,6 +24,8 @@ RunsOpt = Annotated[int, typer.Option("--runs", help="simulated trajectories per
 SeedOpt = Annotated[int, typer.Option("--seed", help="random seed (results are reproducible from it)")]
 WorkersOpt = Annotated[int, typer.Option("--workers", help="worker processes (same results for any number)")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="print the results as JSON instead of tables")]
+BackendOpt = Annotated[str, typer.Option("--backend", help="auto | numba (compiled kernel) | numpy (reference); "
+                                         "same results")]
 
 
 def register(app: typer.Typer) -> None:
@@ -39,13 +41,14 @@ def _days(x: float) -> str:
     return "—" if x is None or math.isnan(x) else number(x, ".0f")
 
 
-def _run_forecast(scenario, qs, runs, seed, workers):
+def _run_forecast(scenario, qs, runs, seed, workers, backend="auto"):
     from brink.forecast.forecast import forecast
 
     origins = len({q.as_of for q in qs})
     bar, task = progress_bar(runs * origins, f"forecasting ({origins} origin{'s' if origins != 1 else ''})")
     with bar:
-        return forecast(None, qs, runs, seed, workers=workers, progress=lambda k: bar.advance(task, k))
+        return forecast(None, qs, runs, seed, workers=workers, progress=lambda k: bar.advance(task, k),
+                        backend=backend)
 
 
 def print_forecast(res) -> None:
@@ -68,13 +71,13 @@ def forecast_cmd(
     workers: WorkersOpt = 1,
     out: Annotated[Path | None, typer.Option("--out", help="folder for forecast.csv and forecast.json "
                                              "(default brink-results/forecast-...)")] = None,
-    as_json: JsonOpt = False,
+    backend: BackendOpt = "auto", as_json: JsonOpt = False,
 ) -> None:
     """Each question's probability with its 95 % interval and median time to the event; writes forecast.csv/json."""
     from brink.forecast.questions import load_questions
 
     qs = load_questions(questions, scenario)
-    res = _run_forecast(scenario, qs, runs, seed, workers)
+    res = _run_forecast(scenario, qs, runs, seed, workers, backend)
     folder = out or Path(f"brink-results/forecast-{qs.scenario_id}-{Path(qs.file).stem}-seed{seed}")
     res.write(folder)
     if as_json:
@@ -134,7 +137,8 @@ def score_cmd(
                                                      "(overrides the question file's)")] = None,
     forecast_dir: Annotated[Path | None, typer.Option("--forecast", help="folder with the forecast.csv "
                                                       "`brink forecast --out` wrote (default: run the forecast)")] = None,
-    runs: RunsOpt = 10_000, seed: SeedOpt = 0, workers: WorkersOpt = 1, as_json: JsonOpt = False,
+    runs: RunsOpt = 10_000, seed: SeedOpt = 0, workers: WorkersOpt = 1, backend: BackendOpt = "auto",
+    as_json: JsonOpt = False,
 ) -> None:
     """Brier and log scores of the forecast on resolved questions, beside 50 % and base-rate forecasters."""
     from brink.forecast.forecast import read_forecast
@@ -143,7 +147,7 @@ def score_cmd(
 
     qs = load_questions(questions, scenario)
     fc = read_forecast(forecast_dir, qs) if forecast_dir is not None else _run_forecast(scenario, qs, runs, seed,
-                                                                                         workers)
+                                                                                         workers, backend)
     sr = score(qs, fc, resolutions)
     if as_json:
         typer.echo(json.dumps(sr.to_dict(), indent=2))
