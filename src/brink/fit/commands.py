@@ -11,6 +11,10 @@ from rich.table import Table
 from brink.console import console
 
 
+TENDENCY_HELP = ("prior sd of the tendencies in logit units: a positive number, or 'cv' to choose it by "
+                 "cross-validation inside the training episodes")
+
+
 def register(app: typer.Typer) -> None:
     app.command("fit")(fit_cmd)
     app.command("backtest")(backtest_cmd)
@@ -39,16 +43,18 @@ def fit_cmd(
     seed: Annotated[int, typer.Option("--seed", help="seed of the bootstrap")] = 0,
     lambda_prior_sd: Annotated[float, typer.Option("--lambda-prior-sd", help="prior sd of log lambda")] = 1.0,
     weight_prior_sd: Annotated[float, typer.Option("--weight-prior-sd", help="prior sd of the weight logits")] = 0.5,
+    tendency_prior_sd: Annotated[str, typer.Option("--tendency-prior-sd", help=TENDENCY_HELP)] = "cv",
     force: Annotated[bool, typer.Option("--force", help="replace --out if it exists")] = False,
     no_write: Annotated[bool, typer.Option("--no-write", help="estimate only; write no scenario")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False,
 ) -> None:
-    """Fit lambda and the concern weights to coded episodes (penalised ML) and write a fitted scenario."""
-    from brink.fit.estimate import DecisionModelFit
+    """Fit lambda, the concern weights and the tendencies to coded episodes (penalised ML) and write a fitted scenario."""
+    from brink.fit.estimate import DecisionModelFit, tendency_prior_sd_option
 
+    tsd = tendency_prior_sd_option(tendency_prior_sd)
     sc, model, eps, mapping = _load(scenario, episodes)
     fit = DecisionModelFit(scenario, bootstrap=bootstrap, seed=seed, lambda_prior_sd=lambda_prior_sd,
-                           weight_prior_sd=weight_prior_sd)
+                           weight_prior_sd=weight_prior_sd, tendency_prior_sd=tsd)
     fit.model_ = model
     fit.fit(mapping.contexts)
     path = None
@@ -71,6 +77,11 @@ def fit_cmd(
     console.print(f"log-likelihood: fitted {fit.loglik_:.3f}, scenario values {fit.loglik_unfitted_:.3f} "
                   f"(penalised {fit.penalised_loglik_:.3f}); in-sample, so not a forecast score: "
                   f"see `brink backtest`.")
+    how = "chosen by cross-validation" if tsd == "cv" else "given"
+    console.print(f"tendencies' prior sd (logit units): {fit.tendency_prior_sd_:g} ({how}); "
+                  f"optimiser: {'converged' if fit.converged_ else 'did not converge'} ({fit.convergence_message_})")
+    for w in fit.warnings_:
+        console.print(f"warning: {w}", style="yellow", highlight=False)
     if path:
         console.print(f"fitted scenario written to {path} (fit recorded in each changed value's assumption "
                       f"and in fit-record.json)")
@@ -85,6 +96,7 @@ def backtest_cmd(
     epsilon: Annotated[float, typer.Option("--epsilon", help="tit-for-tat smoothing")] = 0.1,
     lambda_prior_sd: Annotated[float, typer.Option("--lambda-prior-sd")] = 1.0,
     weight_prior_sd: Annotated[float, typer.Option("--weight-prior-sd")] = 0.5,
+    tendency_prior_sd: Annotated[str, typer.Option("--tendency-prior-sd", help=TENDENCY_HELP)] = "cv",
     as_json: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False,
 ) -> None:
     """Fit on earlier episodes, score forecasts of later ones (log and Brier) next to baselines."""
@@ -93,7 +105,9 @@ def backtest_cmd(
 
     from brink.errors import BrinkError
     from brink.fit.backtest import backtest
+    from brink.fit.estimate import tendency_prior_sd_option
 
+    tsd = tendency_prior_sd_option(tendency_prior_sd)
     if split is None and not loo:
         split = "2024-01-01"
     try:
@@ -102,7 +116,7 @@ def backtest_cmd(
         raise BrinkError(f"--split {split!r}: not a date (YYYY-MM-DD)") from None
     sc, model, eps, mapping = _load(scenario, episodes)
     res = backtest(model, mapping, split=split_date, loo=loo and split is None, tft_epsilon=epsilon,
-                   lambda_prior_sd=lambda_prior_sd, weight_prior_sd=weight_prior_sd)
+                   lambda_prior_sd=lambda_prior_sd, weight_prior_sd=weight_prior_sd, tendency_prior_sd=tsd)
     table = res.to_frame()
     written = []
     if out:
