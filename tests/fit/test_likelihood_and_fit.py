@@ -198,6 +198,17 @@ def test_the_gradient_is_the_derivative_of_the_objective(scenario, mapping):
         num = [(fit._objective(theta + e, pre, w) - fit._objective(theta - e, pre, w)) / (2 * h)
                for e in np.eye(fit._dim) * h]
         assert np.allclose(g, num, rtol=1e-5, atol=1e-5)
+    # tendencies fixed in utility units (not fitted) scale with λ in logit units: the λ derivative says so
+    fixed = DecisionModelFit(scenario, fit_tendencies=False, tendency_prior_sd=1.0)
+    fixed.model_ = compile_model(scenario, {"tendency.ISR.none": 0.03, "tendency.IRN.proxy_attack": -0.02})
+    fixed._layout(precompute(fixed.model_, mapping.contexts))
+    fixed.tendency_prior_sd_ = 1.0
+    pre_f = precompute(fixed.model_, mapping.contexts)
+    th = fixed._z0 + np.random.default_rng(3).normal(0, 0.3, fixed._dim)
+    _, g = fixed._objective_grad(th, pre_f)
+    e0 = np.eye(fixed._dim)[0] * 1e-6
+    assert g[0] == pytest.approx((fixed._objective(th + e0, pre_f) - fixed._objective(th - e0, pre_f)) / 2e-6,
+                                 rel=1e-5, abs=1e-5)
     # the raw log-likelihood gradient, for an actor whose tendencies are fixed in utility units
     W, T, L = model_parameters(compile_model(scenario, {"tendency.ISR.none": 0.02, "lambda": 9.0}))
     ll, gr = log_likelihood_grad(pre, W, T, L)

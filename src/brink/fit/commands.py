@@ -77,7 +77,8 @@ def fit_cmd(
     console.print(f"log-likelihood: fitted {fit.loglik_:.3f}, scenario values {fit.loglik_unfitted_:.3f} "
                   f"(penalised {fit.penalised_loglik_:.3f}); in-sample, so not a forecast score: "
                   f"see `brink backtest`.")
-    how = "chosen by cross-validation" if tsd == "cv" else "given"
+    how = {"cross-validation": "chosen by cross-validation"}.get(fit.tendency_prior_sd_source_,
+                                                                  fit.tendency_prior_sd_source_)
     console.print(f"tendencies' prior sd (logit units): {fit.tendency_prior_sd_:g} ({how}); "
                   f"optimiser: {'converged' if fit.converged_ else 'did not converge'} ({fit.convergence_message_})")
     for w in fit.warnings_:

@@ -287,6 +287,13 @@ class DecisionModelFit:
         self.warnings_ = self._warnings()
         return self
 
+    @property
+    def tendency_prior_sd_source_(self) -> str:
+        """How ``tendency_prior_sd_`` was set: 'given', 'cross-validation' or 'default' (nothing to validate)."""
+        if self.tendency_prior_sd != "cv":
+            return "given"
+        return "cross-validation" if self.cv_scores_ else "default"
+
     def _warnings(self) -> list[str]:
         out = list(self._notes)
         if not self.converged_:
@@ -469,7 +476,7 @@ class DecisionModelFit:
             "penalised_log_likelihood": float(self.penalised_loglik_),
             "prior": {"lambda_sd_log": self.lambda_prior_sd, "weight_sd_logit": self.weight_prior_sd,
                       "tendency_sd_logit": self.tendency_prior_sd_,
-                      "tendency_sd_chosen_by": "cross-validation" if self.tendency_prior_sd == "cv" else "given",
+                      "tendency_sd_chosen_by": self.tendency_prior_sd_source_,
                       "tendency_cv_scores": {str(k): v for k, v in self.cv_scores_.items()}},
             "converged": self.converged_,
             "convergence_message": self.convergence_message_,

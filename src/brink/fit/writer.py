@@ -43,7 +43,7 @@ def _record_text(fit, today: dt.date, old: float, old_assumption: str | None) ->
             f"coded episodes{files} ({eps}); log-likelihood {fit.loglik_:.3f} "
             f"(unfitted {fit.loglik_unfitted_:.3f}); prior sd {fit.lambda_prior_sd:g} on log lambda, "
             f"{fit.weight_prior_sd:g} on weight logits, {fit.tendency_prior_sd_:g} on tendencies in logit units"
-            f"{' (chosen by cross-validation)' if fit.tendency_prior_sd == 'cv' else ''}; "
+            f"{' (chosen by cross-validation)' if fit.tendency_prior_sd_source_ == 'cross-validation' else ''}; "
             f"see fit-record.json.{prev}")
 
 
