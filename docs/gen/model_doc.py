@@ -30,13 +30,14 @@ COMMAND = ".venv/bin/python docs/gen/model_doc.py docs/model.md"
 def _explanation_table(ex) -> str:
     head = "| action | P | utility | " + " | ".join(f"{c['id']} (w={number(c['weight'], '.2f')})"
                                                     for c in ex.concerns)
-    head += f" | {ex.adversary}'s likely answer |\n"
-    head += "|---" * (4 + len(ex.concerns)) + "|\n"
+    head += f" | tendency | {ex.adversary}'s likely answer |\n"
+    head += "|---" * (5 + len(ex.concerns)) + "|\n"
     rows = []
     for a in ex.ranked():
         b, pb = max(a.adversary_response.items(), key=lambda kv: kv[1]) if a.adversary_response else ("", 0)
         cells = [f"`{a.action}`", number(a.probability, ".3f"), number(100 * a.utility, "+.2f")]
         cells += [number(100 * a.contributions[c["id"]], "+.2f") for c in ex.concerns]
+        cells.append(number(100 * a.tendency, "+.2f"))
         cells.append(f"`{b}` {number(pb, '.2f')}" if b else "")
         rows.append("| " + " | ".join(cells) + " |")
     return head + "\n".join(rows) + "\n"

@@ -214,10 +214,14 @@ def generate(image: Path | None = None) -> str:
         "## Fit on all mapped episodes (in-sample)",
         "",
         f"Penalised maximum likelihood (prior sd {number(fit.lambda_prior_sd, 'g')} on log λ, {number(fit.weight_prior_sd, 'g')} on "
-        f"the weight logits), {fit.n_train_} episodes, all answered before as_of. Log-likelihood "
+        f"the weight logits, {number(fit.tendency_prior_sd_, 'g')} on the tendencies in logit units "
+        f"({fit.tendency_prior_sd_source_}), pooled per category across actors; tendencies are reported "
+        f"in utility units), {fit.n_train_} episodes, all answered before as_of. Log-likelihood "
         f"{number(fit.loglik_, '.3f')} fitted against {number(fit.loglik_unfitted_, '.3f')} at the scenario's values. "
         f"Intervals: seeded bootstrap ({BOOTSTRAP} refits, seed {SEED}); se from the inverse Hessian. "
-        "Actors with one or two episodes are held by the prior: their estimates say nothing new.",
+        "Actors with one or two episodes are held by the prior: their estimates say nothing new. "
+        f"Optimiser: {'converged' if fit.converged_ else 'did not converge'}."
+        + "".join(f" Warning: {w}." if not w.endswith(".") else f" Warning: {w}" for w in fit.warnings_),
         "",
         md_table(est),
         "",

@@ -168,3 +168,29 @@ def test_cli_backtest_and_fit(tmp_path, capsys):
     with pytest.raises(SystemExit) as exc:   # refuses to overwrite without --force
         main(["fit", "iran-2024", "--bootstrap", "0", "--out", str(out)])
     assert exc.value.code == 2
+
+
+def test_cli_tendency_prior_sd_is_validated_and_warnings_are_printed(capsys):
+    from tests.cli import run
+
+    for bad in ("abc", "-1", "0"):
+        code, out = run(capsys, "backtest", "iran-2024", "--loo", "--tendency-prior-sd", bad)
+        assert code == 2 and "expected a positive number or 'cv'" in out and "Traceback" not in out
+    code, out = run(capsys, "fit", "iran-2024", "--no-write", "--tendency-prior-sd", "nan")
+    assert code == 2 and "expected a positive number or 'cv'" in out
+    code, out = run(capsys, "fit", "iran-2024", "--bootstrap", "0", "--no-write", "--tendency-prior-sd", "2")
+    assert code == 0 and "tendency.IRN.none" in out and "prior sd (logit units): 2 (given)" in out
+    assert "warning: HTH decides in only 1 training episode" in out   # iran-2024 has one Houthi episode
+    code, out = run(capsys, "fit", "iran-2024", "--bootstrap", "0", "--no-write", "--tendency-prior-sd", "2",
+                    "--json")
+    rec = json.loads(out)
+    assert rec["converged"] is True and any("HTH" in w for w in rec["warnings"])
+    assert rec["prior"]["tendency_sd_logit"] == 2.0
+
+
+def test_cli_set_of_an_unknown_tendency_is_a_located_error(capsys):
+    from tests.cli import run
+
+    code, out = run(capsys, "explain", "iran-2024", "--set", "tendency.IRN.bogus=0.1")
+    assert code == 2 and "Traceback" not in out
+    assert "tendency.IRN.bogus: IRN has no catalogue action of category 'bogus'" in out

@@ -46,3 +46,31 @@ def test_refuses_existing_or_source(fit, tmp_path):
     assert (out / "fit-record.json").exists()
     with pytest.raises(BrinkError):
         fit.write_scenario(resolve_path("iran-2024"), force=True)
+
+
+def test_written_scenario_carries_the_tendencies_and_reproduces_the_fits_probabilities(fit, mapping, tmp_path):
+    from brink.fit.likelihood import category_probabilities, model_parameters, precompute
+    from brink.model import compile_model
+
+    out = fit.write_scenario(tmp_path / "fitted", today=dt.date(2024, 11, 15))
+    sc = load_scenario(out)
+    ov = fit.overrides_
+    for a in fit.tendency_actors_:
+        block = sc.actor(a).tendencies
+        cats = [k.split(".")[2] for k in ov if k.startswith(f"tendency.{a}.")]
+        assert cats and set(block) == set(cats)   # the block was created: the shipped actors have none
+        for c in cats:
+            assert block[c].value == pytest.approx(ov[f"tendency.{a}.{c}"], abs=1e-4)
+            assert "Fitted by `brink fit` on 2024-11-15" in block[c].assumption
+            assert "no tendency declared" in block[c].assumption
+    m = compile_model(sc)
+    P_written = category_probabilities(precompute(m, mapping.contexts), *model_parameters(m))
+    P_fit = fit.predict_proba(mapping.contexts).to_numpy()
+    assert abs(P_written - P_fit).max() < 2e-3          # values are written to 4 decimals
+    assert abs(P_written - fit.predict_proba(mapping.contexts, fitted=False).to_numpy()).max() > 1e-2
+    # writing again over the fitted copy updates the block in place instead of adding a second one
+    refit = DecisionModelFit(out, tendency_prior_sd=1.0).fit(mapping.contexts)
+    again = refit.write_scenario(tmp_path / "again", today=dt.date(2024, 11, 16))
+    text = next(p for p in again.glob("*.yaml") if "tendencies:" in p.read_text()).read_text()
+    assert text.count("tendencies:") == len(fit.tendency_actors_)
+    assert "Replaces the scenario value" in load_scenario(again).actor("IRN").tendencies["none"].assumption

@@ -53,6 +53,7 @@ def test_decision_is_deterministic_and_vectorised(model):
 def test_utility_is_weighted_sum_of_contributions(model):
     ex = explain_at(model, "after_nasrallah")
     for a in ex.actions:
+        assert a.tendency == 0.0   # the shipped scenario declares no tendency
         assert a.utility == pytest.approx(sum(a.contributions.values()))
     assert sum(a.probability for a in ex.actions) == pytest.approx(1)
     # The Muscat talks are open after Nasrallah (halting is feasible) and halted by late October.
@@ -144,3 +145,43 @@ def test_replay_gives_a_probability_for_every_decision_point(model):
     assert len(rows) == len(model.scenario.decision_points)
     assert all(0 < r.p_taken < 1 for r in rows)
     assert {r.actor for r in rows} == {"IRN", "ISR", "USA"}
+
+
+# ------------------------------------------------------------------ tendencies
+
+def test_tendency_is_added_to_the_utility_of_its_category_and_shown_in_its_own_column(sc, model):
+    """U(a) = w · Δ(a) + t[cat(a)]: the concern contributions do not move, the utility and P do."""
+    base = explain_at(model, "after_haniyeh")
+    tilted_model = compile_model(sc, {"tendency.IRN.proxy_attack": 0.05, "tendency.IRN.none": -0.02})
+    tilted = explain_at(tilted_model, "after_haniyeh")
+    for a0, a1 in zip(base.actions, tilted.actions):
+        want = {"proxy_attack": 0.05, "none": -0.02}.get(a1.category, 0.0)
+        assert a1.tendency == want
+        assert a1.contributions == pytest.approx(a0.contributions)
+        assert a1.utility == pytest.approx(sum(a1.contributions.values()) + want)
+        assert a1.utility - a0.utility == pytest.approx(want)
+    assert tilted.probability_of("IRN_proxy_attack") > base.probability_of("IRN_proxy_attack")
+    f = tilted.to_frame()
+    assert list(f["tendency"]) == [a.tendency for a in tilted.actions]
+    assert tilted.to_dict()["actions"][0]["tendency"] == tilted.actions[0].tendency
+    assert tilted.what_if["tendency.IRN.proxy_attack"] == 0.05
+
+
+def test_the_adversarys_tendency_moves_its_anticipated_answer(sc, model):
+    S = state_at(model, "after_haniyeh")
+    base = evaluate(model, S, "IRN")
+    m = compile_model(sc, {"tendency.ISR.none": 0.2})
+    ev = evaluate(m, S, "IRN")
+    none = [j for j, c in enumerate(m.actors["ISR"].categories) if c == "none"]
+    assert np.all(ev.adversary_probability[:, none].sum(axis=-1) >= base.adversary_probability[:, none].sum(axis=-1))
+    assert not np.allclose(ev.adversary_probability, base.adversary_probability)
+
+
+@pytest.mark.parametrize("key,match", [
+    ("tendency.XXX.none", "unknown actor 'XXX'"),
+    ("tendency.IRN.bogus", "IRN has no catalogue action of category 'bogus'"),
+    ("tendency.ISR.proxy_attack", "ISR has no catalogue action of category 'proxy_attack'"),
+])
+def test_unknown_tendency_override_is_a_clear_error(sc, key, match):
+    with pytest.raises(BrinkError, match=match):
+        compile_model(sc, {key: 0.1})

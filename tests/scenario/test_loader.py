@@ -205,3 +205,29 @@ def test_shipped_broken_example_reports_all_five_mistakes_in_one_pass():
         (line_of(path, '"0.5 * step"'), "actions[A_escalate].effects.A.tension"),
         (line_of(path, 'A.anger: "step"'), "actions[A_escalate].effects.A.anger"),
     }
+
+
+def test_tendencies_load_and_an_unknown_category_is_a_located_error(tmp_path):
+    ok = MINIMAL.replace('    state:\n      heat:',
+                         '    tendencies:\n      none: {value: 0.05, assumption: "habit, for the test"}\n'
+                         '    state:\n      heat:')
+    sc = load_scenario(write(tmp_path, ok))
+    assert sc.actor("A").tendencies["none"].value == 0.05
+    from brink.model import compile_model
+
+    assert compile_model(sc).actors["A"].tendency.tolist() == [0.05]
+    bad = ok.replace('      none: {value: 0.05, assumption: "habit, for the test"}\n',
+                     '      none: {value: 0.05, assumption: "habit, for the test"}\n'
+                     '      talks: {value: 0.1, assumption: "A has no talks action"}\n')
+    path = write(tmp_path, bad, "bad.yaml")
+    probs = problems_of(path)
+    assert len(probs) == 1
+    p = probs[0]
+    assert p.file == str(path) and p.field == "actors[A].tendencies.talks"
+    assert p.line == line_of(path, "talks: {value: 0.1")
+    assert "A has no catalogue action of category 'talks'" in p.message and "none" in p.message
+    unsourced = MINIMAL.replace('    state:\n      heat:', '    tendencies:\n      none: {value: 0.05}\n'
+                                '    state:\n      heat:')
+    path = write(tmp_path, unsourced, "unsourced.yaml")
+    (p,) = problems_of(path)
+    assert p.field == "actors[A].tendencies.none" and "evidence" in p.message

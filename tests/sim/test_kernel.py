@@ -59,7 +59,7 @@ def _kernel_choice(eng, ka, actor, states):
     X = np.ascontiguousarray(states.T)
     M = states.shape[0]
     P, F, Ub = np.empty((n_a, M)), np.empty((n_a, M), dtype=np.bool_), np.empty((n_a, M))
-    getattr(eng._kernel, f"choose_{actor}")(X, M, ka.p, ka.W, ka.LAM, ka.en, P, F, Ub)
+    getattr(eng._kernel, f"choose_{actor}")(X, M, ka.p, ka.W, ka.LAM, ka.TD, ka.en, P, F, Ub)
     return P.T, F.T
 
 
@@ -74,9 +74,15 @@ def test_kernel_choice_probabilities_equal_the_decision_model(scenario):
         assert np.abs(P - want.probability).max() < 1e-12, actor
 
 
+# Non-zero tendencies for the decider and for its anticipated adversary (ISR answers IRN; IRN answers ISR).
+TENDENCIES = ["tendency.IRN.proxy_attack=0.03", "tendency.IRN.none=-0.02", "tendency.ISR.none=0.04",
+              "tendency.ISR.large_strike=-0.03", "tendency.HEZ.proxy_attack=0.02", "tendency.USA.defend=0.05"]
+
+
 def test_kernel_serves_interventions_through_its_arguments(scenario):
-    """Weights, precision, parameters and disabled actions change the arguments, not the code."""
-    iv = from_options(set_items=["weight.IRN.us_entry=0.9", "precision.ISR=2.5", "proxy_attribution=0.9"],
+    """Weights, tendencies, precision, parameters and disabled actions change the arguments, not the code."""
+    iv = from_options(set_items=["weight.IRN.us_entry=0.9", "precision.ISR=2.5", "proxy_attribution=0.9",
+                                 *TENDENCIES],
                       disable=["IRN_strike_warned"])
     model = compile_model(scenario, iv)
     base = Model(scenario)
@@ -85,15 +91,32 @@ def test_kernel_serves_interventions_through_its_arguments(scenario):
     eng = Engine(scenario, iv, horizon=26, backend="numba")
     ka = kernel_args(eng.model)
     assert not ka.en[list(eng.model.actions).index("IRN_strike_warned")]
+    assert ka.TD.any()
     states = _random_states(eng.model, 100, 5)
-    want = evaluate(eng.model, states, "IRN")
+    for actor in ("IRN", "ISR", "HEZ"):
+        want = evaluate(eng.model, states, actor)
+        P, _ = _kernel_choice(eng, ka, actor, states)
+        assert np.abs(P - want.probability).max() < 1e-12, actor
+        # and the tendencies matter: without them the decision model gives other probabilities
+        assert np.abs(P - evaluate(Model(scenario), states, actor).probability).max() > 1e-4, actor
+
+
+def test_kernel_adds_the_adversarys_tendency_to_its_answers(scenario):
+    """Only the adversary's tendency changes: the decider's probabilities move through its anticipation."""
+    iv = from_options(set_items=["tendency.ISR.none=0.05", "tendency.ISR.assassination=-0.05"])
+    eng = Engine(scenario, iv, horizon=26, backend="numba")
+    ka = kernel_args(eng.model)
+    states = _random_states(eng.model, 100, 8)
     P, _ = _kernel_choice(eng, ka, "IRN", states)
-    assert np.abs(P - want.probability).max() < 1e-12
+    want = evaluate(eng.model, states, "IRN").probability
+    assert np.abs(P - want).max() < 1e-12
+    assert np.abs(P - evaluate(Model(scenario), states, "IRN").probability).max() > 1e-4
 
 
 @pytest.mark.parametrize("name,flags", [
     ("baseline", None),
     ("legitimacy-low", None),
+    ("tendencies", dict(set_items=TENDENCIES)),
     ("flags", dict(set_items=["IRN.legitimacy=0.3", "inaction_credibility_cost=0.5"], close=["QATAR"],
                    disable=["IRN_strike_warned"], force_items=["HEZ:HEZ_ceasefire@2", "USA:USA_max_pressure@1-3"])),
 ])

@@ -129,8 +129,7 @@ class ScenarioModel:
         from brink.fit.likelihood import category_probabilities, model_parameters, precompute
 
         pre = precompute(self.model, contexts)
-        W, L = model_parameters(self.model)
-        return pd.DataFrame(category_probabilities(pre, W, L),
+        return pd.DataFrame(category_probabilities(pre, *model_parameters(self.model)),
                             index=pd.Index(pre.episode_ids, name="episode_id"), columns=list(pre.categories))
 
 

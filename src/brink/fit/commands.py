@@ -11,6 +11,10 @@ from rich.table import Table
 from brink.console import console
 
 
+TENDENCY_HELP = ("prior sd of the tendencies in logit units: a positive number, or 'cv' to choose it by "
+                 "cross-validation inside the training episodes")
+
+
 def register(app: typer.Typer) -> None:
     app.command("fit")(fit_cmd)
     app.command("backtest")(backtest_cmd)
@@ -39,17 +43,19 @@ def fit_cmd(
     seed: Annotated[int, typer.Option("--seed", help="seed of the bootstrap")] = 0,
     lambda_prior_sd: Annotated[float, typer.Option("--lambda-prior-sd", help="prior sd of log lambda")] = 1.0,
     weight_prior_sd: Annotated[float, typer.Option("--weight-prior-sd", help="prior sd of the weight logits")] = 0.5,
+    tendency_prior_sd: Annotated[str, typer.Option("--tendency-prior-sd", help=TENDENCY_HELP)] = "cv",
     force: Annotated[bool, typer.Option("--force", help="replace --out if it exists")] = False,
     write: Annotated[bool, typer.Option("--write/--no-write", help="write the fitted scenario (default), "
                                         "or estimate only")] = True,
     as_json: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False,
 ) -> None:
-    """Fit lambda and the concern weights to coded episodes (penalised ML) and write a fitted scenario."""
-    from brink.fit.estimate import DecisionModelFit
+    """Fit lambda, the concern weights and the tendencies to coded episodes (penalised ML) and write a fitted scenario."""
+    from brink.fit.estimate import DecisionModelFit, tendency_prior_sd_option
 
+    tsd = tendency_prior_sd_option(tendency_prior_sd)
     sc, model, eps, mapping = _load(scenario, episodes)
     fit = DecisionModelFit(scenario, bootstrap=bootstrap, seed=seed, lambda_prior_sd=lambda_prior_sd,
-                           weight_prior_sd=weight_prior_sd)
+                           weight_prior_sd=weight_prior_sd, tendency_prior_sd=tsd)
     fit.model_ = model
     fit.fit(mapping.contexts)
     path = None
@@ -72,6 +78,12 @@ def fit_cmd(
     console.print(f"log-likelihood: fitted {fit.loglik_:.3f}, scenario values {fit.loglik_unfitted_:.3f} "
                   f"(penalised {fit.penalised_loglik_:.3f}); in-sample, so not a forecast score: "
                   f"see `brink backtest`.")
+    how = {"cross-validation": "chosen by cross-validation"}.get(fit.tendency_prior_sd_source_,
+                                                                  fit.tendency_prior_sd_source_)
+    console.print(f"tendencies' prior sd (logit units): {fit.tendency_prior_sd_:g} ({how}); "
+                  f"optimiser: {'converged' if fit.converged_ else 'did not converge'} ({fit.convergence_message_})")
+    for w in fit.warnings_:
+        console.print(f"warning: {w}", style="yellow", highlight=False)
     if path:
         console.print(f"fitted scenario written to {path} (fit recorded in each changed value's assumption "
                       f"and in fit-record.json)")
@@ -130,6 +142,7 @@ def backtest_cmd(
     bootstrap: Annotated[int, typer.Option("--bootstrap", help="bootstrap resamples of the test episodes for "
                                            "the intervals of the model's differences (0: none)")] = 2000,
     seed: Annotated[int, typer.Option("--seed", help="seed of the bootstrap (and of the simulations with --questions)")] = 0,
+    tendency_prior_sd: Annotated[str, typer.Option("--tendency-prior-sd", help=TENDENCY_HELP)] = "cv",
     as_json: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False,
 ) -> None:
     """Fit on earlier episodes, score forecasts of later ones (log and Brier) next to baselines.
@@ -141,10 +154,13 @@ def backtest_cmd(
 
     from brink.errors import BrinkError
     from brink.fit.backtest import backtest
+    from brink.fit.estimate import tendency_prior_sd_option
 
     if bootstrap < 0:
         raise BrinkError(f"--bootstrap {bootstrap}: must be >= 0")
-    fit_kwargs = {"lambda_prior_sd": lambda_prior_sd, "weight_prior_sd": weight_prior_sd}
+    tsd = tendency_prior_sd_option(tendency_prior_sd)
+    fit_kwargs = {"lambda_prior_sd": lambda_prior_sd, "weight_prior_sd": weight_prior_sd,
+                  "tendency_prior_sd": tsd}
     if questions is not None:
         if split is not None or loo:
             raise BrinkError("--questions fits at each question's date: give no --split or --loo with it")

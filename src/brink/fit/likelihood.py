@@ -1,16 +1,22 @@
 """The likelihood of observed response categories under the decision model.
 
-Only λ and the concern weights are estimated, and neither moves a state: action
-effects depend on the scenario's other parameters and the state alone. So the
-state-dependent half of the decision rule (``brink.model.choice.anticipate``)
-is computed once per decision context (``precompute``), and every trial of λ
-and the weights runs only its weight-dependent half (``brink.model.choice.choose``)
-— the same two functions ``brink.model.choice.evaluate`` is made of, so the
-likelihood cannot drift from the rule the explanations and simulations use:
+Only λ, the concern weights and the tendencies are estimated, and none of them
+moves a state: action effects depend on the scenario's other parameters and the
+state alone. So the state-dependent half of the decision rule
+(``brink.model.choice.anticipate``) is computed once per decision context
+(``precompute``), and every trial of the parameters runs only its
+weight-dependent half (``brink.model.choice.choose``) — the same two functions
+``brink.model.choice.evaluate`` is made of, so the likelihood cannot drift from
+the rule the explanations and simulations use:
 
     P_i(c)  = Σ_{a in category c} P_i(a)      (P_i(a) from ``choose``)
 
 and the log-likelihood is Σ_n log P_{i_n}(c_n | s_n).
+
+``log_likelihood_grad`` adds its exact gradient (the chain rule back through
+``choose``'s outputs: the decider's logit, the anticipated answers' logit and
+the weights), which is what keeps the fit, its cross-validation and its
+bootstrap fast; a test holds it to finite differences.
 """
 
 from __future__ import annotations
@@ -79,15 +85,20 @@ def precompute(model: Model, contexts: Sequence[DecisionContext]) -> Precomputed
 
 
 def category_probabilities(pre: Precomputed, weights: Mapping[str, np.ndarray],
-                           lams: Mapping[str, float]) -> np.ndarray:
-    """(N, K) probability of each response category for each context, in context order."""
+                           tendencies: Mapping[str, np.ndarray], lams: Mapping[str, float]) -> np.ndarray:
+    """(N, K) probability of each response category for each context, in context order.
+
+    ``tendencies[actor]`` is the (A,) tendency of each of its actions (utility units)."""
     out = np.zeros((pre.n, len(pre.categories)))
     for b in pre.blocks:
-        adv = b.adversary
-        ch = choose(b.tensors, weights[b.actor], lams[b.actor],
-                    weights[adv] if adv else None, lams[adv] if adv else None)
-        out[b.rows] = ch.probability @ b.G
+        out[b.rows] = _choose(b, weights, tendencies, lams).probability @ b.G
     return out
+
+
+def _choose(b: ActorBlock, weights, tendencies, lams):
+    adv = b.adversary
+    return choose(b.tensors, weights[b.actor], tendencies[b.actor], lams[b.actor],
+                  weights[adv] if adv else None, tendencies[adv] if adv else None, lams[adv] if adv else None)
 
 
 def observed_index(pre: Precomputed) -> np.ndarray:
@@ -97,15 +108,67 @@ def observed_index(pre: Precomputed) -> np.ndarray:
     return y
 
 
-def log_likelihood(pre: Precomputed, weights: Mapping[str, np.ndarray], lams: Mapping[str, float],
-                   sample_weight: np.ndarray | None = None) -> float:
-    """Σ_n log P(observed category_n); ``sample_weight`` counts contexts (bootstrap)."""
-    P = category_probabilities(pre, weights, lams)
+def log_likelihood(pre: Precomputed, weights: Mapping[str, np.ndarray], tendencies: Mapping[str, np.ndarray],
+                   lams: Mapping[str, float], sample_weight: np.ndarray | None = None) -> float:
+    """Σ_n log P(observed category_n); ``sample_weight`` counts contexts (bootstrap, cross-validation)."""
+    P = category_probabilities(pre, weights, tendencies, lams)
     lp = np.log(np.maximum(P[np.arange(pre.n), observed_index(pre)], TINY))
     return float(lp.sum() if sample_weight is None else lp @ sample_weight)
 
 
-def model_parameters(model: Model) -> tuple[dict[str, np.ndarray], dict[str, float]]:
-    """The weights and precisions a compiled model uses, by actor."""
+@dataclass
+class Gradient:
+    """∂ log-likelihood, by actor: w.r.t. its weights (C,), its logit-unit tendency
+    β = λ·t per action (A,), and log λ with β held fixed."""
+
+    weights: dict[str, np.ndarray]
+    beta: dict[str, np.ndarray]
+    log_lambda: dict[str, float]
+
+
+def log_likelihood_grad(pre: Precomputed, weights: Mapping[str, np.ndarray],
+                        tendencies: Mapping[str, np.ndarray], lams: Mapping[str, float],
+                        sample_weight: np.ndarray | None = None) -> tuple[float, Gradient]:
+    """The log-likelihood and its gradient (see :class:`Gradient`).
+
+    With v = λ_i (w_i · Δ_i) + β_i the decider's logits and v_j = λ_j (w_j · D) + β_j
+    the anticipated adversary's, ∂ log P(y)/∂v = 1[a ∈ y] P(a)/P(y) − P(a); the
+    adversary's answer probabilities enter Δ_i linearly, and their own logit is
+    differentiated the same way.
+    """
+    g = Gradient({}, {}, {})
+
+    def add(store, actor, value):
+        store[actor] = store.get(actor, 0.0) + value
+
+    ll = 0.0
+    for b in pre.blocks:
+        i, j = b.actor, b.adversary
+        sw = np.ones(len(b.rows)) if sample_weight is None else np.asarray(sample_weight, float)[b.rows]
+        ch = _choose(b, weights, tendencies, lams)
+        P = ch.probability                                             # (N, A)
+        inY = b.G[:, b.y].T                                            # (N, A) 1[a in observed category]
+        py = np.maximum((P * inY).sum(axis=1), TINY)
+        ll += float(np.log(py) @ sw)
+        r = (inY * P / py[:, None] - P) * sw[:, None]                  # ∂ll/∂v
+        lam_i, w_i = float(lams[i]), np.asarray(weights[i], float)
+        add(g.beta, i, r.sum(axis=0))
+        add(g.weights, i, lam_i * np.einsum("na,nac->c", r, ch.concern_change))
+        add(g.log_lambda, i, lam_i * float(np.sum(r * (ch.concern_change @ w_i))))
+        if j is None:
+            continue
+        pj, D = ch.adversary_probability, b.tensors.D                  # (N, A, B), (N, A, B, Cj)
+        gp = lam_i * r[..., None] * (b.tensors.M @ w_i)                # ∂ll/∂pj
+        gv = pj * (gp - (pj * gp).sum(axis=-1, keepdims=True))         # ∂ll/∂v_j
+        lam_j, w_j = float(lams[j]), np.asarray(weights[j], float)
+        add(g.beta, j, gv.sum(axis=(0, 1)))
+        add(g.weights, j, lam_j * np.einsum("nab,nabc->c", gv, D))
+        add(g.log_lambda, j, lam_j * float(np.sum(gv * (D @ w_j))))
+    return ll, g
+
+
+def model_parameters(model: Model) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray], dict[str, float]]:
+    """The weights, per-action tendencies and precisions a compiled model uses, by actor."""
     return ({a: m.weights.copy() for a, m in model.actors.items()},
+            {a: m.tendency.copy() for a, m in model.actors.items()},
             {a: float(m.precision) for a, m in model.actors.items()})

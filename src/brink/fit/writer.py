@@ -2,10 +2,11 @@
 
 The scenario's YAML is edited with ruamel.yaml's round-trip mode, so comments,
 order and every other value's provenance stay as they were. Only
-``parameters.lambda`` and the fitted actors' concern ``weight``s change: their
-``value`` is the estimate and their ``assumption`` records the fit (date,
-episodes, log-likelihood, prior, the scenario value it replaced); their
-``evidence`` is kept. A ``fit-record.json`` beside the YAML holds the full
+``parameters.lambda``, the fitted actors' concern ``weight``s and their
+``tendencies`` change: their ``value`` is the estimate and their ``assumption``
+records the fit (date, episodes, log-likelihood, prior, the scenario value it
+replaced); their ``evidence`` is kept. An actor without a ``tendencies:`` block
+gets one (after its concerns), one entry per fitted category. A ``fit-record.json`` beside the YAML holds the full
 estimates table. The shipped scenario is never touched: the copy is written to
 a temporary sibling of ``out`` and renamed into place, so ``out`` is either the
 old content or the complete new one.
@@ -41,7 +42,37 @@ def _record_text(fit, today: dt.date, old: float, old_assumption: str | None) ->
     return (f"Fitted by `brink fit` on {today.isoformat()}: penalised maximum likelihood over {fit.n_train_} "
             f"coded episodes{files} ({eps}); log-likelihood {fit.loglik_:.3f} "
             f"(unfitted {fit.loglik_unfitted_:.3f}); prior sd {fit.lambda_prior_sd:g} on log lambda, "
-            f"{fit.weight_prior_sd:g} on weight logits; see fit-record.json.{prev}")
+            f"{fit.weight_prior_sd:g} on weight logits, {fit.tendency_prior_sd_:g} on tendencies in logit units"
+            f"{' (chosen by cross-validation)' if fit.tendency_prior_sd_source_ == 'cross-validation' else ''}; "
+            f"see fit-record.json.{prev}")
+
+
+def _edit_tendencies(a, fit, values: dict[str, float], today: dt.date) -> set[str]:
+    """Write the fitted ``tendency.ACTOR.CATEGORY`` values into an actor's ``tendencies`` block."""
+    from ruamel.yaml.comments import CommentedMap
+
+    prefix = f"tendency.{a.get('id')}."
+    keys = [k for k in values if k.startswith(prefix)]
+    if not keys:
+        return set()
+    block = a.get("tendencies")
+    if not isinstance(block, dict):
+        block = CommentedMap()
+        keys_now = list(a.keys())
+        pos = keys_now.index("concerns") + 1 if "concerns" in keys_now else len(keys_now)
+        a.insert(pos, "tendencies", block)
+    for key in keys:
+        cat = key[len(prefix):]
+        entry = block.get(cat)
+        if not isinstance(entry, dict):
+            entry = CommentedMap()
+            block[cat] = entry
+            old, old_assumption = 0.0, "no tendency declared"
+        else:
+            old, old_assumption = float(entry["value"]), entry.get("assumption")
+        entry["value"] = round(values[key], 4)
+        entry["assumption"] = _record_text(fit, today, old, old_assumption)
+    return set(keys)
 
 
 def _edit_file(path: Path, fit, values: dict[str, float], today: dt.date) -> set[str]:
@@ -67,6 +98,8 @@ def _edit_file(path: Path, fit, values: dict[str, float], today: dt.date) -> set
                     w["assumption"] = _record_text(fit, today, float(w["value"]), w.get("assumption"))
                     w["value"] = round(values[key], 4)
                     done.add(key)
+            if isinstance(a, dict):
+                done |= _edit_tendencies(a, fit, values, today)
     if done:
         with open(path, "w", encoding="utf-8") as fh:
             y.dump(doc, fh)

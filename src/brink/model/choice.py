@@ -6,24 +6,32 @@ For a deciding actor *i* in state *s* with feasible actions *a*:
 * *s_a* = the expected state after *a* (``Model.apply``).
 * Its principal adversary *j* answers by its own logit choice in *s_a*, scoring
   each feasible response *b* by its immediate utility
-  ``U_j(b) = w_j · (m_j(s_ab) − m_j(s_a))`` (no further look-ahead).
+  ``U_j(b) = w_j · (m_j(s_ab) − m_j(s_a)) + t_j[cat(b)]`` (no further look-ahead).
 * *i*'s expected change in each concern is
   ``Δ_i(a) = Σ_b P_j(b | s_a) · m_i(s_ab) − m_i(s)``.
-* ``U_i(a) = w_i · Δ_i(a)`` and ``P_i(a) ∝ exp(λ_i · U_i(a))`` over feasible *a*.
+* ``U_i(a) = w_i · Δ_i(a) + t_i[cat(a)]`` and ``P_i(a) ∝ exp(λ_i · U_i(a))``
+  over feasible *a*.
+
+``t_i[c]`` is actor *i*'s *tendency* towards response category *c* (the
+alternative-specific constant of discrete-choice models): a constant, in the
+same utility units as the concern contributions, added to every action of that
+category whatever the state. It is where habit lives — what an actor does
+more or less often than its concerns alone would say; with all weights at zero
+the rule is a base-rate model of the categories. Absent tendencies are 0.
 
 The rule is split in two, and this module is the one place it is written:
 
 * :func:`anticipate` computes everything that depends on the state — the
   concern values after each action and each anticipated answer, the
   adversary's concern changes, the feasibility masks (an :class:`Anticipation`);
-* :func:`choose` turns those tensors, the weights and the precisions into
-  utilities and probabilities.
+* :func:`choose` turns those tensors, the weights, the tendencies and the
+  precisions into utilities and probabilities.
 
 ``evaluate`` is the two in a row (the NumPy simulation backend and ``brink
 explain`` call it); the likelihood (``brink.fit.likelihood``) calls
-``anticipate`` once per decision context and ``choose`` for every trial of λ and
-the weights. The compiled kernel (``brink.sim.kernel``) writes the same rule
-out as straight-line code and is tested against ``evaluate``.
+``anticipate`` once per decision context and ``choose`` for every trial of λ,
+the weights and the tendencies. The compiled kernel (``brink.sim.kernel``)
+writes the same rule out as straight-line code and is tested against ``evaluate``.
 
 All functions are pure and vectorised over leading axes of the state array.
 """
@@ -105,16 +113,19 @@ class Choice:
     """The weight-dependent half of the rule: what ``choose`` returns."""
 
     concern_change: np.ndarray               # (..., A, C) expected change per concern
-    utility: np.ndarray                      # (..., A)
+    utility: np.ndarray                      # (..., A) w · Δ + tendency
     probability: np.ndarray                  # (..., A)
     adversary_probability: np.ndarray | None  # (..., A, B) anticipated answers
 
 
-def choose(ant: Anticipation, w: np.ndarray, lam: float,
-           w_adv: np.ndarray | None = None, lam_adv: float | None = None) -> Choice:
+def choose(ant: Anticipation, w: np.ndarray, t: np.ndarray, lam: float,
+           w_adv: np.ndarray | None = None, t_adv: np.ndarray | None = None,
+           lam_adv: float | None = None) -> Choice:
     """Utilities and logit probabilities from the tensors of :func:`anticipate`.
 
-    Where the adversary has no feasible answer the expectation over answers is
+    ``w``/``t``/``lam``: the decider's weights (C,), tendency per action (A,)
+    and precision; ``w_adv``/``t_adv``/``lam_adv`` the adversary's (its
+    tendency per answer, (B,)). Where the adversary has no feasible answer the expectation over answers is
     empty (zero), so the expected change is ``−m_i(s)``; the compiled kernel
     reproduces that case.
     """
@@ -122,13 +133,13 @@ def choose(ant: Anticipation, w: np.ndarray, lam: float,
         expected = ant.M[..., 0, :]
         pj = None
     else:
-        uj = ant.D @ np.asarray(w_adv, dtype=float)                        # (..., A, B)
+        uj = ant.D @ np.asarray(w_adv, dtype=float) + np.asarray(t_adv, dtype=float)  # (..., A, B)
         pj = logit(uj, lam_adv, ant.adv_feasible)
         expected = pj[..., 0, None] * ant.M[..., 0, :]
         for b in range(1, ant.M.shape[-2]):
             expected = expected + pj[..., b, None] * ant.M[..., b, :]
     dC = expected - ant.m0[..., None, :]
-    U = dC @ np.asarray(w, dtype=float)
+    U = dC @ np.asarray(w, dtype=float) + np.asarray(t, dtype=float)
     return Choice(dC, U, logit(U, lam, ant.feasible), pj)
 
 
@@ -140,7 +151,8 @@ class Evaluation:
     actions: tuple[str, ...]
     feasible: np.ndarray          # (..., A) bool
     concern_change: np.ndarray    # (..., A, C) expected change per concern
-    utility: np.ndarray           # (..., A)
+    utility: np.ndarray           # (..., A) Σ concern contributions + tendency
+    tendency: np.ndarray          # (A,) the tendency term of each action
     probability: np.ndarray       # (..., A)
     adversary: str | None
     adversary_probability: np.ndarray | None  # (..., A, B) anticipated responses
@@ -151,14 +163,15 @@ def evaluate(model: Model, S: np.ndarray, actor: str, with_adversary: bool = Tru
     ant = anticipate(model, S, actor, with_adversary)
     am = model.actors[actor]
     adv = model.actors[ant.adversary] if ant.adversary else None
-    ch = choose(ant, am.weights, am.precision,
-                adv.weights if adv else None, adv.precision if adv else None)
+    ch = choose(ant, am.weights, am.tendency, am.precision,
+                adv.weights if adv else None, adv.tendency if adv else None, adv.precision if adv else None)
     return Evaluation(
         actor=actor,
         actions=am.actions,
         feasible=ant.feasible,
         concern_change=ch.concern_change,
         utility=ch.utility,
+        tendency=am.tendency,
         probability=ch.probability,
         adversary=ant.adversary,
         adversary_probability=ch.adversary_probability,

@@ -30,13 +30,15 @@ def render_explanation(ex, model) -> None:
         dp = sc.decision_point(ex.decision_point)
         trig = sc.event(dp.trigger)
         console.print(f"trigger: {trig.label} ({trig.date})", style="dim")
-    t = Table(show_lines=False, title="P, utility and each concern's contribution (weight × expected change), ×100")
+    t = Table(show_lines=False, title="P, utility = the concerns' contributions (weight × expected change) "
+                                      "+ the tendency towards the action's category, ×100")
     t.add_column("action", no_wrap=True)
     t.add_column("P", justify="right")
     t.add_column("", no_wrap=True)
     t.add_column("utility", justify="right")
     for c in ex.concerns:
         t.add_column(f"{c['id']}\nw={c['weight']:.2f}", justify="right")
+    t.add_column("tendency", justify="right")
     if ex.adversary:
         t.add_column(f"{ex.adversary}'s likely answer", no_wrap=True)
     for a in ex.ranked():
@@ -45,6 +47,7 @@ def render_explanation(ex, model) -> None:
             name = f"[bold]{name}[/] [green]✓[/]"
         cells = [name, f"{a.probability:.3f}", _bar(a.probability), number(100 * a.utility, "+.2f")]
         cells += [number(100 * a.contributions[c["id"]], "+.2f") for c in ex.concerns]
+        cells.append(number(100 * a.tendency, "+.2f"))
         if ex.adversary:
             if a.adversary_response:
                 b, pb = max(a.adversary_response.items(), key=lambda kv: kv[1])
@@ -61,7 +64,8 @@ def render_explanation(ex, model) -> None:
     top = ranked[0]
     console.print(
         f"Most likely: [bold]{top.label}[/] (p = {top.probability:.2f}). Utility is the weighted sum of "
-        f"expected changes in the actor's concerns, including {ex.adversary or 'no adversary'}'s anticipated "
+        f"expected changes in the actor's concerns plus its tendency towards the action's category "
+        f"(habit: 0 unless the scenario or a fit gives one), the changes including {ex.adversary or 'no adversary'}'s anticipated "
         "logit answer; P ∝ exp(λ·utility) over feasible actions. Inputs and assumptions: "
         f"`brink show {sc.meta.id} --assumptions`."
     )

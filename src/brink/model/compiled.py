@@ -87,7 +87,7 @@ class CompiledAction:
 
 @dataclass(frozen=True)
 class ActorModel:
-    """What one actor decides with: its actions, concerns, weights and precision."""
+    """What one actor decides with: its actions, concerns, weights, tendencies and precision."""
 
     id: str
     actions: tuple[str, ...]
@@ -97,6 +97,8 @@ class ActorModel:
     measures: tuple[Formula, ...]
     precision: float
     adversary: str | None
+    tendency: np.ndarray             # (A,) the tendency of each action's response category (0 where none)
+    categories: tuple[str, ...]      # (A,) each action's response category
 
 
 @dataclass(frozen=True)
@@ -138,6 +140,7 @@ class Model:
         self.params: dict[str, float] = {k: p.value for k, p in scenario.parameters.items()}
         weight_over: dict[tuple[str, str], float] = {}
         precision_over: dict[str, float] = {}
+        tendency_over: dict[tuple[str, str], float] = {}
         self.pinned: dict[int, float] = {}
         for key, value in intervention.overrides().items():
             try:
@@ -152,6 +155,9 @@ class Model:
             elif kind == "weight":
                 actor_id, concern = name.split(".", 2)[1:]
                 weight_over[(actor_id, concern)] = float(value)
+            elif kind == "tendency":
+                actor_id, category = name.split(".", 2)[1:]
+                tendency_over[(actor_id, category)] = float(value)
             else:  # precision
                 precision_over[name.split(".", 1)[1]] = float(value)
         self.disabled: frozenset[str] = frozenset(intervention.disable)
@@ -199,6 +205,9 @@ class Model:
                 continue
             w = np.asarray([weight_over.get((a.id, c.id), c.weight.value) for c in a.concerns], dtype=float)
             prec = precision_over.get(a.id, a.precision.value if a.precision else default_lambda)
+            cats = tuple(self.actions[x].category for x in acts)
+            tend = np.asarray([tendency_over.get((a.id, c), a.tendencies[c].value if c in a.tendencies else 0.0)
+                               for c in cats], dtype=float)
             self.actors[a.id] = ActorModel(
                 id=a.id,
                 actions=acts,
@@ -208,6 +217,8 @@ class Model:
                 measures=tuple(self.formula(c.measure) for c in a.concerns),
                 precision=float(prec),
                 adversary=a.adversary if a.adversary in {x.actor for x in scenario.actions} else None,
+                tendency=tend,
+                categories=cats,
             )
         self.outcomes: tuple[CompiledOutcome, ...] = tuple(
             CompiledOutcome(o.id, o.label, None if o.default else self.formula(o.when),
@@ -277,11 +288,12 @@ class Model:
 
     # ------------------------------------------------------------------ names
     def resolve_name(self, key: str) -> tuple[str, str]:
-        """Map a user-facing name to ('param'|'var'|'weight'|'precision', full name).
+        """Map a user-facing name to ('param'|'var'|'weight'|'tendency'|'precision', full name).
 
         Accepts parameter names, full variable names (``IRN.legitimacy``), an
-        unambiguous variable suffix (``legitimacy``), ``weight.IRN.us_entry`` and
-        ``precision.IRN``.
+        unambiguous variable suffix (``legitimacy``), ``weight.IRN.us_entry``,
+        ``tendency.IRN.CATEGORY`` (a response category of the actor's catalogue)
+        and ``precision.IRN``.
         """
         sc = self.scenario
         if key in sc.parameters:
@@ -298,6 +310,14 @@ class Model:
                 raise BrinkError(f"{key}: {parts[1]} has no concern {parts[2]!r} "
                                  f"(has: {', '.join(c.id for c in actor.concerns)})")
             return "weight", key
+        if parts[0] == "tendency" and len(parts) == 3:
+            if parts[1] not in {a.id for a in sc.actors}:
+                raise BrinkError(f"{key}: unknown actor {parts[1]!r}")
+            own = sorted({x.category for x in sc.actions if x.actor == parts[1]})
+            if parts[2] not in own:
+                raise BrinkError(f"{key}: {parts[1]} has no catalogue action of category {parts[2]!r} "
+                                 f"(has: {', '.join(own) or 'no actions'})")
+            return "tendency", key
         if parts[0] == "precision" and len(parts) == 2:
             if parts[1] not in {a.id for a in sc.actors}:
                 raise BrinkError(f"{key}: unknown actor {parts[1]!r}")
@@ -308,7 +328,7 @@ class Model:
         if matches:
             raise BrinkError(f"{key!r} is ambiguous: {', '.join(matches)}")
         raise BrinkError(f"unknown name {key!r}: not a parameter, a state variable, "
-                         "weight.ACTOR.CONCERN or precision.ACTOR")
+                         "weight.ACTOR.CONCERN, tendency.ACTOR.CATEGORY or precision.ACTOR")
 
     # ------------------------------------------------------------------ state
     def initial_state(self) -> np.ndarray:
@@ -384,6 +404,10 @@ class Model:
 
     def weights(self, actor: str) -> np.ndarray:
         return self.actors[actor].weights
+
+    def tendency(self, actor: str) -> np.ndarray:
+        """(A,) the tendency term of each of the actor's actions (its category's tendency)."""
+        return self.actors[actor].tendency
 
     def lam(self, actor: str) -> float:
         return self.actors[actor].precision

@@ -2,7 +2,8 @@
 
 An ``Explanation`` lists, for every action of the deciding actor, its choice
 probability, its utility and how each concern contributes (weight × expected
-change), plus the adversary's anticipated response. The CLI renders it as a
+change) next to the actor's tendency towards the action's category (utility =
+Σ contributions + tendency), plus the adversary's anticipated response. The CLI renders it as a
 table; ``to_dict`` gives the same content as JSON for machines and
 ``to_frame`` one row per action for notebooks. ``replay`` walks every dated
 decision point and returns a ``Replay`` (one row per decision point).
@@ -29,7 +30,8 @@ class ActionExplanation:
     category: str
     feasible: bool
     probability: float
-    utility: float
+    utility: float                       # Σ contributions + tendency
+    tendency: float                      # the actor's tendency towards this action's category
     contributions: dict[str, float]      # concern -> weight x expected change
     concern_changes: dict[str, float]    # concern -> expected change
     adversary_response: dict[str, float]  # adversary action -> probability
@@ -63,13 +65,13 @@ class Explanation:
         return asdict(self)
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per action: probability, utility, then ``contribution.C`` (weight × expected
-        change) and ``change.C`` (expected change) for each concern C, in the concerns' order."""
+        """One row per action: probability, utility, tendency, then ``contribution.C`` (weight ×
+        expected change) and ``change.C`` (expected change) for each concern C, in the concerns' order."""
         concerns = [c["id"] for c in self.concerns]
         rows = []
         for a in self.actions:
             row = {"action": a.action, "label": a.label, "category": a.category, "feasible": a.feasible,
-                   "probability": a.probability, "utility": a.utility}
+                   "probability": a.probability, "utility": a.utility, "tendency": a.tendency}
             row.update({f"contribution.{c}": a.contributions[c] for c in concerns})
             row.update({f"change.{c}": a.concern_changes[c] for c in concerns})
             rows.append(row)
@@ -93,6 +95,7 @@ def explain(model: Model, S: np.ndarray, actor: str, decision_point: str | None 
             feasible=bool(ev.feasible[j]),
             probability=float(ev.probability[j]),
             utility=float(ev.utility[j]),
+            tendency=float(ev.tendency[j]),
             contributions={c: float(w * d) for c, w, d in zip(am.concern_ids, am.weights, dc)},
             concern_changes={c: float(d) for c, d in zip(am.concern_ids, dc)},
             adversary_response=(

@@ -4,7 +4,7 @@ An intervention has four kinds of change, all optional:
 
 * ``set``: ``{NAME: VALUE}`` — a parameter, a state variable (pinned: it keeps
   the value at every round and after every timeline event),
-  ``weight.ACTOR.CONCERN`` or ``precision.ACTOR``; names are resolved by
+  ``weight.ACTOR.CONCERN``, ``tendency.ACTOR.CATEGORY`` or ``precision.ACTOR``; names are resolved by
   ``Model.resolve_name``.
 * ``close_channels``: channel ids whose state is pinned at 0 (closed) throughout.
 * ``disable``: action ids removed from their actor's choice set. Removal acts

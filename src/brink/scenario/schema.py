@@ -131,6 +131,10 @@ class Actor(Sourced):
     precision: Param | None = Field(None, description="logit precision lambda for this actor")
     capabilities: dict[str, Param] = Field(default_factory=dict)
     concerns: list[Concern] = Field(default_factory=list)
+    tendencies: dict[str, Param] = Field(
+        default_factory=dict,
+        description="response category -> tendency: a constant added to the utility of every action of "
+                    "that category (utility units, as the concern contributions); absent = 0")
     state: dict[str, Variable] = Field(default_factory=dict)
 
 

@@ -104,6 +104,12 @@ def _checks(sc: Scenario, known: KnownNames) -> Iterator[tuple[Loc, str]]:
             yield from formula(("actors", i, "concerns", j, "measure"), c.measure)
         if a.concerns and sum(c.weight.value for c in a.concerns) <= 0:
             yield ("actors", i, "concerns"), "concern weights sum to zero"
+        own = sorted({x.category for x in sc.actions if x.actor == a.id})
+        for cat in a.tendencies:
+            if cat not in own:
+                yield ("actors", i, "tendencies", cat), (
+                    f"{a.id} has no catalogue action of category {cat!r}"
+                    + (f" (its categories: {', '.join(own)})" if own else " (it has no actions)"))
         for name, var in a.state.items():
             lo, hi = var.range
             if not lo <= var.initial.value <= hi:

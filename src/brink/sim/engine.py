@@ -284,7 +284,7 @@ class Engine:
         ka = self._kargs
         forced = self._forced_j.get(r, self._no_force)
         choices = np.empty((idx.size, len(self.order)), dtype=np.int64)
-        self._kernel.run_round(S, idx, np.ascontiguousarray(U), ka.p, ka.W, ka.LAM, ka.en,
+        self._kernel.run_round(S, idx, np.ascontiguousarray(U), ka.p, ka.W, ka.LAM, ka.TD, ka.en,
                                ka.pin_idx, ka.pin_val, forced,
                                -1 if self.week_col is None else self.week_col, float(self.round_weeks),
                                choices)

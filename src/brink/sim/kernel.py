@@ -19,11 +19,12 @@ one in ``brink.model.choice``:
   to each variable's range; only the variables an action touches get new
   locals, the rest are read from the trajectory's row;
 * for each feasible action *a* the adversary's feasible responses *b* are
-  scored by ``w_j . (m_j(s_ab) - m_j(s_a))`` (only concerns whose formula reads a
+  scored by ``w_j . (m_j(s_ab) - m_j(s_a)) + t_j[b]`` (only concerns whose formula reads a
   variable that *b* changes can differ, so only those are computed: the others
   are exactly zero), turned into logit probabilities ``p_b``, and the actor's
   expected concern change is ``sum_b p_b (m_i(s_ab) - m_i(s))`` (again only for
-  concerns that *a* or *b* can change);
+  concerns that *a* or *b* can change); its utility is ``w_i . that + t_i[a]``
+  (``t``: the tendency of the action's category, a run-time argument ``TD``);
 * utilities, the logit rule and inverse-CDF sampling are as in ``choice.logit``
   and ``engine.sample_choice``; random quantities enter anticipation at their
   means and the chosen action as Bernoulli draws ``u < mean``.
@@ -37,7 +38,7 @@ feasibility of actions varies from trajectory to trajectory and mispredicted
 branches cost more than the work they skip. Sampling and the chosen action then
 run per trajectory on X's columns.
 
-Parameter values, concern weights, precisions, disabled actions, pinned
+Parameter values, concern weights, tendencies, precisions, disabled actions, pinned
 variables and forced moves are *arguments*, not constants in the code, so one
 compiled kernel serves every intervention and fitted parameter set of a
 scenario. The source is written to ``$BRINK_CACHE_DIR`` (default
@@ -68,7 +69,7 @@ import numpy as np
 from brink.model.compiled import Formula, Model
 from brink.scenario.expr import _dotted
 
-KERNEL_FORMAT = 3  # bump when the generated code's meaning changes
+KERNEL_FORMAT = 4  # bump when the generated code's meaning changes
 
 _BIN = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
 _CMP = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.Eq: "==", ast.NotEq: "!="}
@@ -167,14 +168,14 @@ def _logit_lines(out: _Emit, depth: int, utils: list[str], feas: list[str], lam:
     return tot
 
 
-_INVARIANT = re.compile(r"\b(p|en|LAM)\[(\d+)\]|\bW\[(\d+), (\d+)\]")
+_INVARIANT = re.compile(r"\b(p|en|LAM)\[(\d+)\]|\b(W|TD)\[(\d+), (\d+)\]")
 _STATE = re.compile(r"\bs\[(\d+)\]")
 
 
 def _lane_function(header: str, args: str, body: list[str], pre: list[str] | None = None) -> list[str]:
     """A Numba function whose ``body`` runs once per trajectory ``t`` of the SoA state X.
 
-    Parameters, weights, precisions and flags are loaded once before the loop and
+    Parameters, weights, tendencies, precisions and flags are loaded once before the loop and
     the variables the body reads once at its top (``s[i]`` becomes ``s{i} = X{i}[t]``),
     so the loop body is plain arithmetic and selects: no branch to mispredict,
     and nothing that stops LLVM from vectorising what it can.
@@ -187,8 +188,8 @@ def _lane_function(header: str, args: str, body: list[str], pre: list[str] | Non
             local = f"{m.group(1).lower()}{m.group(2)}"
             names[local] = f"{m.group(1)}[{m.group(2)}]"
         else:
-            local = f"w{m.group(3)}_{m.group(4)}"
-            names[local] = f"W[{m.group(3)}, {m.group(4)}]"
+            local = f"{m.group(3).lower()}{m.group(4)}_{m.group(5)}"
+            names[local] = f"{m.group(3)}[{m.group(4)}, {m.group(5)}]"
         return local
 
     text = _INVARIANT.sub(hoist, text)
@@ -211,7 +212,7 @@ class KernelSource:
         self.m = model
         self.order = order
         self.src = _Source(model)
-        self.actor_row = {a: k for k, a in enumerate(model.actors)}  # rows of W and LAM
+        self.actor_row = {a: k for k, a in enumerate(model.actors)}  # rows of W, TD and LAM
         self.global_action = {aid: g for g, aid in enumerate(model.actions)}  # index into `en`
         self.rnames = {aid: a.random_names for aid, a in model.actions.items()}
         self.rmeans = {aid: {r.name: r.mean for r in a.random} for aid, a in model.actions.items()}
@@ -251,7 +252,10 @@ class KernelSource:
         return f"en[{g}]" if pre is None else f"(en[{g}] & ({self.src.expr(pre, env)} != 0))"
 
     def _utility(self, actor: str, ja: int) -> list[str]:
-        """``util_<actor>_<ja>(X, M, p, W, LAM, en, out)``: one action's utility for every trajectory.
+        """``util_<actor>_<ja>(X, M, p, W, LAM, TD, en, out)``: one action's concern utility for every trajectory.
+
+        The adversary's answers are scored with their tendencies ``TD[adv, jb]``;
+        the actor's own tendency is added by ``choose_<actor>``.
 
         Computed for every lane whether or not the action is feasible there (the
         caller masks it), and every response computed whether or not it is
@@ -273,7 +277,7 @@ class KernelSource:
             terms = [f"W[{row}, {c}] * ({src.expr(meas, env_a)} - {base[c]})"
                      for c, (meas, rd) in enumerate(zip(measures, reads)) if rd & self.targets[aid]]
             out(0, "out[t] = " + (" + ".join(terms) if terms else "0.0"))
-            return _lane_function(f"util_{actor}_{ja}", "X, M, p, W, LAM, en, out", out.lines)
+            return _lane_function(f"util_{actor}_{ja}", "X, M, p, W, LAM, TD, en, out", out.lines)
         bm = m.actors[adv]
         brow = self.actor_row[adv]
         bmeasures = self.concerns[adv]
@@ -287,7 +291,7 @@ class KernelSource:
             env_ab = self._apply(out, 0, bid, env_a, "b")
             terms = [f"W[{brow}, {c}] * ({src.expr(meas, env_ab)} - {src.expr(meas, env_a)})"
                      for c, (meas, rd) in enumerate(zip(bmeasures, breads)) if rd & self.targets[bid]]
-            out(0, f"{u} = " + (" + ".join(terms) if terms else "0.0"))
+            out(0, f"{u} = (" + (" + ".join(terms) if terms else "0.0") + f") + TD[{brow}, {jb}]")
             touched = self.targets[aid] | self.targets[bid]
             for c, (meas, rd) in enumerate(zip(measures, reads)):
                 if rd & touched:
@@ -302,10 +306,13 @@ class KernelSource:
         # no feasible response at all: choice.evaluate's expectation is then 0, a change of -m(s)
         none = " + ".join(f"W[{row}, {c}] * {base[c]}" for c in range(len(measures)))
         out(0, f"out[t] = ({' + '.join(terms) if terms else '0.0'}) if {tot} > 0 else -({none})")
-        return _lane_function(f"util_{actor}_{ja}", "X, M, p, W, LAM, en, out", out.lines)
+        return _lane_function(f"util_{actor}_{ja}", "X, M, p, W, LAM, TD, en, out", out.lines)
 
     def _choose(self, actor: str) -> list[str]:
-        """``choose_<actor>(X, M, p, W, LAM, en, P, F, Ub)``: probabilities P and feasibility F, (A, M)."""
+        """``choose_<actor>(X, M, p, W, LAM, TD, en, P, F, Ub)``: probabilities P and feasibility F, (A, M).
+
+        An action's utility is its concern utility (``util_<actor>_<ja>``) plus
+        the actor's tendency towards its category, ``TD[actor, ja]``."""
         am = self.m.actors[actor]
         lines: list[str] = []
         for ja in range(len(am.actions)):
@@ -316,14 +323,14 @@ class KernelSource:
             ua, fa = f"u{ja}", f"f{ja}"
             utils.append(ua); feas.append(fa)
             out(0, f"{fa} = {self._feasible(aid, {})}")
-            out(0, f"{ua} = Ub[{ja}, t]")
+            out(0, f"{ua} = Ub[{ja}, t] + TD[{self.actor_row[actor]}, {ja}]")
         probs = [f"q{j}" for j in range(len(am.actions))]
         _logit_lines(out, 0, utils, feas, f"LAM[{self.actor_row[actor]}]", probs)
         for j, (pr, fa) in enumerate(zip(probs, feas)):
             out(0, f"P[{j}, t] = {pr}")
             out(0, f"F[{j}, t] = {fa}")
-        calls = [f"util_{actor}_{ja}(X, M, p, W, LAM, en, Ub[{ja}])" for ja in range(len(am.actions))]
-        return lines + _lane_function(f"choose_{actor}", "X, M, p, W, LAM, en, P, F, Ub", out.lines, pre=calls)
+        calls = [f"util_{actor}_{ja}(X, M, p, W, LAM, TD, en, Ub[{ja}])" for ja in range(len(am.actions))]
+        return lines + _lane_function(f"choose_{actor}", "X, M, p, W, LAM, TD, en, P, F, Ub", out.lines, pre=calls)
 
     def _act(self, actor: str, k: int) -> list[str]:
         """``act_<k>(j, s, p, U, i)``: apply chosen action j with Bernoulli draws from U[k, 1+slot, i]."""
@@ -368,7 +375,7 @@ class KernelSource:
         out = _Emit([])
         amax = max(len(self.m.actors[a].actions) for a in self.order)
         out(0, "@njit(cache=True, error_model='numpy', nogil=True)")
-        out(0, "def run_round(S, idx, U, p, W, LAM, en, pin_idx, pin_val, forced, week_col, round_weeks,"
+        out(0, "def run_round(S, idx, U, p, W, LAM, TD, en, pin_idx, pin_val, forced, week_col, round_weeks,"
                " choices):")
         out(1, "M = idx.shape[0]")
         out(1, "V = S.shape[1]")
@@ -380,7 +387,7 @@ class KernelSource:
         out(1, f"Ub = np.empty(({amax}, M))")
         for k, actor in enumerate(self.order):
             n_a = len(self.m.actors[actor].actions)
-            out(1, f"choose_{actor}(X, M, p, W, LAM, en, P, F, Ub)")
+            out(1, f"choose_{actor}(X, M, p, W, LAM, TD, en, P, F, Ub)")
             out(1, "for t in range(M):")
             out(2, "i = idx[t]")
             out(2, "tot = 0.0")
@@ -480,6 +487,7 @@ class KernelArgs:
     p: np.ndarray        # parameter values, in KernelSource param order
     W: np.ndarray        # (actors with actions, max concerns) weights
     LAM: np.ndarray      # (actors with actions,) precisions
+    TD: np.ndarray       # (actors with actions, max actions) tendency of each action's category
     en: np.ndarray       # (actions,) bool: not disabled
     pin_idx: np.ndarray  # pinned variable indices
     pin_val: np.ndarray  # their values
@@ -491,11 +499,15 @@ def kernel_args(model: Model) -> KernelArgs:
     W = np.zeros((len(model.actors), cmax))
     for k, a in enumerate(model.actors.values()):
         W[k, :len(a.weights)] = a.weights
+    TD = np.zeros((len(model.actors), max(len(a.actions) for a in model.actors.values())))
+    for k, a in enumerate(model.actors.values()):
+        TD[k, :len(a.tendency)] = a.tendency
     disabled = model.disabled
     return KernelArgs(
         p=np.array([model.params[n] for n in names], dtype=float),
         W=W,
         LAM=np.array([a.precision for a in model.actors.values()], dtype=float),
+        TD=TD,
         en=np.array([a not in disabled for a in model.actions], dtype=np.bool_),
         pin_idx=np.array(sorted(model.pinned), dtype=np.int64),
         pin_val=np.array([model.pinned[i] for i in sorted(model.pinned)], dtype=float),
