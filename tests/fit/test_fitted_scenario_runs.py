@@ -44,9 +44,10 @@ def test_the_fitted_copy_simulates_and_forecasts_through_its_fitted_values_only(
     # the copy compiles to the shipped scenario with the fitted values set, and to nothing else
     copy, shipped = compile_model(load_scenario(out)), compile_model(model.scenario, values)
     assert copy.params == shipped.params
-    (Wc, Lc), (Ws, Ls) = model_parameters(copy), model_parameters(shipped)
-    assert Lc == Ls and all(np.array_equal(Wc[a], Ws[a]) for a in Ws)
-    assert model_parameters(model)[1] != Lc           # and the fit did change something
+    (Wc, Tc, Lc), (Ws, Ts, Ls) = model_parameters(copy), model_parameters(shipped)
+    assert Lc == Ls and all(np.array_equal(Wc[a], Ws[a]) and np.array_equal(Tc[a], Ts[a]) for a in Ws)
+    assert model_parameters(model)[2] != Lc           # and the fit did change something
+    assert any(Tc[a].any() for a in Tc)               # tendencies are written and compiled too
 
     code, text = run(capsys, "simulate", str(out), "--backend", "numpy", "--runs", "40", "--horizon", "3",
                      "--out", str(tmp_path / "sim"), "--json")
