@@ -298,7 +298,7 @@ def decision_state(model: Model, ep: Episode, actor: str,
         week = model.var_index.get("world.week")
         if week is not None:
             S[week] = np.clip(model.week_of(ep.trigger_date), model.lo[week], model.hi[week])
-    trig = trigger_action(model, ep, actor)
+    trig = trigger_action(model, ep, actor, S)
     if trig is None:
         how = f"{base}; no catalogue action of trigger category {ep.trigger_category!r}: trigger not applied"
     else:
@@ -308,17 +308,33 @@ def decision_state(model: Model, ep: Episode, actor: str,
     return S, source, how
 
 
-def trigger_action(model: Model, ep: Episode, decider: str) -> str | None:
-    """The catalogue action that stands for the episode's trigger (None: nothing fits)."""
+def trigger_action(model: Model, ep: Episode, decider: str, S: np.ndarray | None = None) -> str | None:
+    """The catalogue action that stands for the episode's trigger (None: nothing fits).
+
+    The trigger actor's own action of the trigger category comes first, even where the
+    trigger actor is the decider (a group deciding after its own attack); a stand-in is
+    never one of the decider's own actions. Within either, an action aimed at the decider
+    comes first, then one feasible in the state ``S`` (the trigger did happen), then file
+    order.
+    """
     if not ep.trigger_category:
         return None
     sc = model.scenario
-    cands = [a for a in sc.actions if a.category == ep.trigger_category and a.actor != decider]
-    own = [a for a in cands if a.actor == ep.trigger_scenario_actor]
+    of_cat = [a for a in sc.actions if a.category == ep.trigger_category]
+    own = [a for a in of_cat if ep.trigger_scenario_actor and a.actor == ep.trigger_scenario_actor]
+    cands = [a for a in of_cat if a.actor != decider]
+
+    def feasible(a) -> bool:
+        if S is None:
+            return True
+        if a.id in model.disabled:
+            return False
+        pre = model.actions[a.id].precondition
+        return pre is None or bool(pre(S))
+
     for pool in (own, cands):
         if pool:
-            aimed = [a for a in pool if a.target == decider]
-            return (aimed or pool)[0].id
+            return min(pool, key=lambda a: (a.target != decider, not feasible(a))).id
     return None
 
 
