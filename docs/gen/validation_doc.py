@@ -151,7 +151,7 @@ def generate(image: Path | None = None) -> str:
     episodes_file = "/".join(EPISODES_FILE)
 
     mt = mapping.to_frame()
-    by_source = mt[mt.mapped].state.str.split(":").str[0].value_counts()
+    by_source = mapping.state_sources()
     lam0, lam1 = fit.estimates_.set_index("parameter").loc["lambda", ["scenario", "estimate"]]
     lam_text = (f"The fitted λ is {number(lam1, '.3g')} against the scenario's {number(lam0, '.3g')}: "
                 + ("the data ask for a *less* confident model than the scenario's hand-set λ, which put "
@@ -198,8 +198,10 @@ def generate(image: Path | None = None) -> str:
         "",
         f"**Mapped: {len(mapping.contexts)} of {len(eps)} episodes** — states from the scenario's own "
         f"decision points: {by_source.get('decision_point', 0)}, from the 2024 timeline: "
-        f"{by_source.get('timeline', 0)}, constructed (timeline state before the trigger, trigger applied "
-        f"as a catalogue action): {by_source.get('constructed', 0)}.",
+        f"{by_source.get('timeline', 0)}, replayed (the timeline replayed to the trigger date, "
+        f"`history.state_on`, trigger applied as a catalogue action): {by_source.get('replayed', 0)}, "
+        f"constructed (before the timeline starts: the scenario's start state, trigger applied): "
+        f"{by_source.get('constructed', 0)}.",
         "",
         "Not mapped, with the reason:",
         "",
@@ -281,9 +283,10 @@ def generate(image: Path | None = None) -> str:
         "- The unfitted scenario is not a clean out-of-sample forecaster: its values were set by people "
         "who knew how 2024 went, and its 2024 decision points cite the very episodes scored here. Its "
         "scores flatter it if anything.",
-        f"- {n_con} of {len(mapping.contexts)} decision states are constructed: 2019-2023 episodes are "
-        "scored in the world of March 2024 with the trigger applied as a (sometimes stand-in) catalogue "
-        "action. Where the model misses there, the miss is partly the mapping's.",
+        f"- {n_con} of {len(mapping.contexts)} decision states are constructed: the episodes before the "
+        "2024 timeline starts are scored in the world of March 2024 with the trigger applied as a "
+        "(sometimes stand-in) catalogue action. Where the model misses there, the miss is partly the "
+        "mapping's.",
         f"- Small samples: a few dozen mapped episodes, a handful per actor, and only {n_usa} US decisions "
         "(the others are listed as not mapped above, each with its reason). "
         "The intervals above say how far the differences are from noise; they resample the test episodes "

@@ -42,17 +42,80 @@ def test_decision_points_that_cite_an_episode_give_the_models_state(mapped, scen
 
 def test_specific_rules(mapping, model):
     m, u = _by_id(mapping)
-    assert "joint" in u["EP14"].reason                  # US+UK+Israel
     assert "not a scenario actor" in u["EP23"].reason   # Pakistan
-    assert "no catalogue action of category" in u["EP02"].reason   # Iran has no limited strike
-    # the US has one (on Iran), but its precondition does not hold in the militia episode
-    assert "infeasible in the mapped state" in u["EP05"].reason and "USA_limited_strike" in u["EP05"].reason
     assert m["EP19"].actor == "USA"                     # US+UK led by the US (fit/mapping.yaml)
     assert "led by the United States" in m["EP19"].note
     assert m["EP17"].actor == "HEZ" and m["EP06"].actor == "IQM"
     # the decision points cite the source the episodes file copies (cited_as in fit/mapping.yaml)
     assert m["EP33"].source == "decision_point:after_haniyeh"
     assert "cites episodes_2019_2024.csv:L34" in m["EP33"].note
+
+
+def test_every_iran_2024_episode_but_pakistans_is_mapped(mapping, episodes):
+    m, u = _by_id(mapping)
+    assert set(u) == {"EP23"} and "Pakistan" in u["EP23"].reason
+    assert len(m) == len(episodes) - 1
+    # the moves that were missing from the catalogue before issue 12, each in its episode's choice set
+    for ep, actor, cat in [("EP01", "USA", "sanctions"), ("EP09", "USA", "sanctions"),
+                           ("EP02", "IRN", "limited_precision_strike"),
+                           ("EP05", "USA", "limited_precision_strike"), ("EP18", "USA", "limited_precision_strike"),
+                           ("EP07", "USA", "assassination"), ("EP14", "USA", "rhetoric_only"),
+                           ("EP25", "IQM", "ceasefire")]:
+        assert m[ep].actor == actor and m[ep].observed == cat and cat in m[ep].categories, ep
+
+
+def test_us_actions_that_answer_militias_need_us_forces_under_attack(model):
+    """The strikes on militias and the killing of a commander are gated on the front of US forces:
+    not feasible at its 31 March 2024 level, feasible after a militia attack; designations and
+    warnings need no attack, and 'maximum pressure' still waits for January 2025."""
+    S = model.initial_state()
+    acts = model.actors["USA"].actions
+    quiet = dict(zip(acts, model.feasible_mask(S, "USA")))
+    hot = dict(zip(acts, model.feasible_mask(model.apply(S, "IQM_attack"), "USA")))
+    for a in ("USA_militia_strike", "USA_kill_commander"):
+        assert not quiet[a] and hot[a], a
+    assert quiet["USA_sanctions"] and quiet["USA_warn_iran"] and not quiet["USA_max_pressure"]
+    iqm = model.actors["IQM"].actions
+    pause = iqm.index("IQM_ceasefire")
+    assert not model.feasible_mask(S, "IQM")[pause] and model.feasible_mask(model.apply(S, "IQM_attack"), "IQM")[pause]
+
+
+def test_the_us_uk_israel_rule_codes_the_mercer_street_answer_as_the_us(mapping, model):
+    rules = read_rules("iran-2024", model.scenario)
+    actor, note = resolve_actor(model, "US + UK + Israel", rules)
+    assert actor == "USA" and "CENTCOM" in note
+    m, _ = _by_id(mapping)
+    assert m["EP14"].actor == "USA" and "CENTCOM" in m["EP14"].note
+
+
+def test_state_sources_replayed_from_the_timelines_start(mapping, model):
+    """Episodes on or after the timeline's first event are never 'constructed'; a replayed state is
+    history.state_on on the trigger date plus the trigger; the counts add up."""
+    from brink.fit.mapping import trigger_action
+    from brink.model.history import ordered_timeline, state_on
+
+    start = ordered_timeline(model)[0].date
+    assert start == dt.date(2024, 4, 1)
+    counts = mapping.state_sources()
+    assert sum(counts.values()) == len(mapping.contexts)
+    assert counts["replayed"] >= 1 and counts["constructed"] >= 1
+    for c in mapping.contexts:
+        kind = c.source.split(":")[0]
+        if c.episode.trigger_date >= start:
+            assert kind != "constructed", c.episode_id
+        else:
+            assert kind == "constructed", c.episode_id
+        if kind == "replayed":
+            S = state_on(model, c.episode.trigger_date)
+            trig = trigger_action(model, c.episode, c.actor, S)
+            assert trig is not None and trig in c.note
+            assert np.allclose(c.state, model.pin(model.apply(S, trig)))
+
+
+def test_a_group_deciding_after_its_own_attack_gets_its_own_action_as_trigger(mapping):
+    m, _ = _by_id(mapping)
+    assert m["EP25"].actor == "IQM" and "trigger applied as IQM_attack" in m["EP25"].note
+    assert "stand-in" not in m["EP25"].note
 
 
 def test_observed_category_is_always_in_the_choice_set(mapped):
@@ -104,7 +167,8 @@ def test_joint_actors_come_from_the_scenarios_rules(model):
     rules = read_rules("iran-2024", model.scenario)
     assert resolve_actor(model, "US + UK", rules)[0] == "USA"
     assert resolve_actor(model, "US+UK")[0] is None           # no rules, no joint decision
-    assert "joint" in resolve_actor(model, "US+UK+Israel", rules)[1]
+    assert "joint" in resolve_actor(model, "US+UK+Israel")[1]
+    assert "joint" in resolve_actor(model, "US+Israel", rules)[1]  # a combination with no rule
 
 
 def _rules_folder(tmp_path, text):

@@ -33,6 +33,8 @@ def render_mapping(mapping, n_total: int) -> None:
     for u in mapping.unmapped:
         console.print(f"  {u.episode.episode_id} ({u.episode.decision_actor}, {u.episode.response_category}): "
                       f"{u.reason}", style="dim", highlight=False)
+    console.print(f"decision states of the {len(mapping.contexts)} mapped: "
+                  + ", ".join(f"{k} {n}" for k, n in mapping.state_sources().items()))
 
 
 def fit_cmd(

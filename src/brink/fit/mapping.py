@@ -21,15 +21,22 @@ turns every episode it can into a ``DecisionContext``:
      itself computes there (timeline replayed to the trigger).
   2. ``timeline`` — a scenario timeline event on the trigger date by the
      trigger's scenario actor: the state right after that event.
-  3. ``constructed`` — the replayed timeline state before the trigger date
-     (the scenario's start state for anything before its first event; for the
-     2019-2023 episodes this is the world of March 2024, an approximation),
-     aged by the scenario's dynamics to the trigger date, ``world.week`` set
-     from the trigger date, and then the trigger applied as a catalogue action
-     of the trigger's category: the trigger actor's own action where it has
-     one, else a stand-in — another actor's action of that category, aimed at
-     the decider where one is — and nothing where the catalogue has no action
-     of that category. Each context's ``note`` names what was applied.
+  3. ``replayed`` — the trigger date is on or after the timeline's first event:
+     the state on the trigger date as ``brink.model.history.state_on`` gives it
+     (every timeline event dated on or before it replayed, the dynamics run for
+     the whole rounds since the last one, ``world.week`` set), then the trigger
+     applied as described below.
+  4. ``constructed`` — the trigger date is before the timeline starts: the
+     scenario's start state (the world just before its first event, an
+     approximation for episodes years older) with ``world.week`` set from the
+     trigger date, then the trigger applied.
+
+  The trigger is applied as a catalogue action of the trigger's category: the
+  trigger actor's own action where it has one, else a stand-in — another actor's
+  action of that category, aimed at the decider where one is — and nothing where
+  the catalogue has no action of that category. Each context's ``source`` says
+  which rule gave its state (``decision_point:ID``, ``timeline:ID``,
+  ``replayed``, ``constructed``) and its ``note`` what was applied.
 
 Episodes that cannot be mapped (unknown or non-deciding actor, a category the
 actor's catalogue lacks or cannot take in that state, a response after the
@@ -59,6 +66,7 @@ from brink.fit.episodes import Episode, read_episodes
 from brink.model.compiled import Model
 
 RULES_FILE = ("fit", "mapping.yaml")
+STATE_SOURCES = ("decision_point", "timeline", "replayed", "constructed")  # the rules of decision_state, in order
 
 
 @dataclass(frozen=True)
@@ -183,11 +191,20 @@ class MappingResult:
                  for u in self.unmapped]
         return pd.DataFrame(rows).sort_values("episode_id", kind="stable").reset_index(drop=True)
 
+    def state_sources(self) -> dict[str, int]:
+        """How many mapped decision states each rule gave: ``decision_point``, ``timeline``,
+        ``replayed``, ``constructed`` (in that order, every rule listed)."""
+        counts = dict.fromkeys(STATE_SOURCES, 0)
+        for c in self.contexts:
+            counts[c.source.split(":")[0]] += 1
+        return counts
+
     def to_dict(self) -> dict:
         """JSON-able: how many episodes were mapped, and each episode's row of ``to_frame()``."""
         from brink.frames import records
 
-        return {"mapped": len(self.contexts), "unmapped": len(self.unmapped), "episodes": records(self.to_frame())}
+        return {"mapped": len(self.contexts), "unmapped": len(self.unmapped), "state_sources": self.state_sources(),
+                "episodes": records(self.to_frame())}
 
 
 def category_order(model: Model) -> tuple[str, ...]:
@@ -258,8 +275,8 @@ def map_episode(model: Model, ep: Episode, categories: tuple[str, ...] | None = 
 
 def decision_state(model: Model, ep: Episode, actor: str,
                    rules: MappingRules | None = None) -> tuple[np.ndarray, str, str]:
-    """(state, source, how) for an episode decided by ``actor``."""
-    from brink.model.history import state_after, state_at
+    """(state, source, how) for an episode decided by ``actor`` (rules in the module docstring)."""
+    from brink.model.history import state_after, state_at, state_on
 
     sc = model.scenario
     for dp in sc.decision_points:
@@ -272,42 +289,52 @@ def decision_state(model: Model, ep: Episode, actor: str,
             if e.date == ep.trigger_date and e.actor == ep.trigger_scenario_actor:
                 S, _ = state_after(model, e.id)
                 return S, f"timeline:{e.id}", f"state after timeline event {e.id}"
-    # constructed
-    before = [e for e in tl if e.date < ep.trigger_date]
-    if before:
-        S, last = state_after(model, before[-1].id)
-        base = f"timeline replayed to {before[-1].id}"
+    if tl and ep.trigger_date >= tl[0].date:
+        S, source = state_on(model, ep.trigger_date).copy(), "replayed"
+        base = f"timeline replayed to {ep.trigger_date} (state_on)"
     else:
-        S, last = model.initial_state(), None
-        base = "scenario start state"
-    round_days = sc.round_days
-    if last is not None:
-        S = model.step_dynamics(S, int((ep.trigger_date - last).days // round_days))
-    S = S.copy()
-    week = model.var_index.get("world.week")
-    if week is not None:
-        S[week] = np.clip(model.week_of(ep.trigger_date), model.lo[week], model.hi[week])
-    trig = trigger_action(model, ep, actor)
+        S, source = model.initial_state(), "constructed"
+        base = "scenario start state (the timeline starts later)"
+        week = model.var_index.get("world.week")
+        if week is not None:
+            S[week] = np.clip(model.week_of(ep.trigger_date), model.lo[week], model.hi[week])
+    trig = trigger_action(model, ep, actor, S)
     if trig is None:
         how = f"{base}; no catalogue action of trigger category {ep.trigger_category!r}: trigger not applied"
     else:
         S = model.pin(model.apply(S, trig))
         stand = "" if sc.action(trig).actor == ep.trigger_scenario_actor else " as a stand-in"
         how = f"{base}; trigger applied as {trig}{stand}"
-    return S, "constructed", how
+    return S, source, how
 
 
-def trigger_action(model: Model, ep: Episode, decider: str) -> str | None:
-    """The catalogue action that stands for the episode's trigger (None: nothing fits)."""
+def trigger_action(model: Model, ep: Episode, decider: str, S: np.ndarray | None = None) -> str | None:
+    """The catalogue action that stands for the episode's trigger (None: nothing fits).
+
+    The trigger actor's own action of the trigger category comes first, even where the
+    trigger actor is the decider (a group deciding after its own attack); a stand-in is
+    never one of the decider's own actions. Within either, an action aimed at the decider
+    comes first, then one feasible in the state ``S`` (the trigger did happen), then file
+    order.
+    """
     if not ep.trigger_category:
         return None
     sc = model.scenario
-    cands = [a for a in sc.actions if a.category == ep.trigger_category and a.actor != decider]
-    own = [a for a in cands if a.actor == ep.trigger_scenario_actor]
+    of_cat = [a for a in sc.actions if a.category == ep.trigger_category]
+    own = [a for a in of_cat if ep.trigger_scenario_actor and a.actor == ep.trigger_scenario_actor]
+    cands = [a for a in of_cat if a.actor != decider]
+
+    def feasible(a) -> bool:
+        if S is None:
+            return True
+        if a.id in model.disabled:
+            return False
+        pre = model.actions[a.id].precondition
+        return pre is None or bool(pre(S))
+
     for pool in (own, cands):
         if pool:
-            aimed = [a for a in pool if a.target == decider]
-            return (aimed or pool)[0].id
+            return min(pool, key=lambda a: (a.target != decider, not feasible(a))).id
     return None
 
 
