@@ -261,6 +261,18 @@ class DecisionModelFit:
 
     # --------------------------------------------------------------- API
     def fit(self, contexts: Sequence[DecisionContext]) -> "DecisionModelFit":
+        """Estimate on ``contexts``; returns self (the results are the trailing-underscore attributes).
+
+        The optimiser's arrays are small (tens of parameters, a few dozen contexts): threaded
+        BLAS only adds contention there, so BLAS runs on one thread while fitting
+        (``threadpoolctl``; the caller's setting is restored afterwards).
+        """
+        from threadpoolctl import threadpool_limits
+
+        with threadpool_limits(limits=1, user_api="blas"):
+            return self._fit(contexts)
+
+    def _fit(self, contexts: Sequence[DecisionContext]) -> "DecisionModelFit":
         if not contexts:
             raise BrinkError("nothing to fit: no mapped episodes in the training set")
         if self.tendency_prior_sd != "cv":
