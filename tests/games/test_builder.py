@@ -225,3 +225,34 @@ def test_legitimacy_threshold_flips_proxy_to_warned_strike(scenario):
 def test_bad_sweep_spec(spec):
     with pytest.raises(BrinkError, match="--sweep"):
         parse_range(spec)
+
+
+def test_payoffs_carry_each_player_s_tendencies_along_the_path(scenario, model):
+    """A fitted scenario's tendencies are part of the decision-model utility, so of the game's payoffs:
+    each player gains the tendency of every action it takes on the way to a terminal, nothing else."""
+    over = {"tendency.IRN.direct_strike_warned": 0.7, "tendency.ISR.none": -0.3}
+    tm = compile_model(scenario, over)
+    plain, tilted = build_game(model, "after_october_26"), build_game(tm, "after_october_26")
+    g, h = plain.game, tilted.game
+    assert g.num_nodes == h.num_nodes and set(plain.terminal_state) == set(tilted.terminal_state)
+    irn, isr = plain.players.index("IRN"), plain.players.index("ISR")
+    shifted = {"IRN": 0, "ISR": 0}
+    for v in plain.terminal_state:
+        path, node = [], v
+        while node != 0:                       # the actions on the path, from the move labels above v
+            parent = int(g.node_parent[node])
+            if g.node_player[parent] >= 0:
+                info = g.infosets[g.node_infoset[parent]]
+                path.append((g.players[info.player], info.actions[node - g.first_child[parent]]))
+            node = parent
+        want = np.array(g.payoff[v], dtype=float)
+        if ("IRN", "warned strike") in path:
+            want[irn] += 0.7
+            shifted["IRN"] += 1
+        isr_moves = [lab for who, lab in path if who == "ISR"]
+        isr_none = [lab for lab in isr_moves if all(tm.scenario.action(a).category == "none" for a in next(
+            m for m in scenario_moves(scenario, "after_october_26")["ISR"] if m.label == lab).actions)]
+        want[isr] -= 0.3 * len(isr_none)
+        shifted["ISR"] += bool(isr_none)
+        assert np.allclose(h.payoff[v], want)
+    assert shifted["IRN"] and shifted["ISR"]    # both terms were exercised

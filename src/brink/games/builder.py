@@ -35,7 +35,8 @@ Moves are catalogue actions applied with :meth:`Model.apply` (a chance branch
 fixes the random quantity with ``draws``); a player's payoff at a terminal node
 is its decision-model utility of the terminal state relative to the state at
 the decision point, ``Model.utility(s0, s_T, actor)`` (weights · change in
-concerns). The terminal is labelled with the scenario outcome its state falls
+concerns), plus the tendency term of each of its own actions on the path (the
+decision rule's ``t[cat(a)]``; zero in a scenario that declares none). The terminal is labelled with the scenario outcome its state falls
 in (``Model.outcome_of``). A move whose action is not feasible in the state
 where it would be taken (its precondition fails, e.g. talks with every channel
 closed) is left out of the tree at that node.
@@ -203,6 +204,11 @@ def build_game(model, decision_point: str, info: str = "sequential",
     terminal_state: dict[int, np.ndarray] = {}
     outcome_names = [o.id for o in model.outcomes]
 
+    def tendency_of(actor: str, action: str) -> float:
+        """The actor's tendency term for one of its actions (0 for an actor the model does not decide for)."""
+        am = model.actors.get(actor)
+        return float(am.tendency[am.actions.index(action)]) if am is not None and action in am.actions else 0.0
+
     def feasible_moves(S: np.ndarray, actor: str) -> list[Move]:
         out = []
         for mv in moves.get(actor, ()):
@@ -216,12 +222,13 @@ def build_game(model, decision_point: str, info: str = "sequential",
                 out.append(mv)
         return out
 
-    def play(node: int, S: np.ndarray, mv: Move, k: int, rest: int) -> None:
+    def play(node: int, S: np.ndarray, mv: Move, k: int, rest: int, habit: dict[str, float], actor: str) -> None:
         """Apply mv.actions[k:] from node/state S, with chance nodes for random quantities."""
         if k == len(mv.actions):
-            grow(node, S, rest)
+            grow(node, S, rest, habit)
             return
         a = mv.actions[k]
+        habit = {**habit, actor: habit.get(actor, 0.0) + tendency_of(actor, a)}
         names = [n for n in _random_names(model, a)]
         means = {n: float(np.asarray(v)) for n, v in model.random_means(S, a).items()}
         # chance nodes for Bernoulli quantities strictly between 0 and 1
@@ -230,7 +237,7 @@ def build_game(model, decision_point: str, info: str = "sequential",
 
         def branch(nd: int, j: int, draws: dict[str, float]) -> None:
             if j == len(live):
-                play(nd, model.apply(S, a, draws={**fixed, **draws}), mv, k + 1, rest)
+                play(nd, model.apply(S, a, draws={**fixed, **draws}), mv, k + 1, rest, habit, actor)
                 return
             n = live[j]
             lab = n
@@ -241,11 +248,11 @@ def build_game(model, decision_point: str, info: str = "sequential",
 
         branch(node, 0, {})
 
-    def grow(node: int, S: np.ndarray, i: int) -> None:
+    def grow(node: int, S: np.ndarray, i: int, habit: dict[str, float]) -> None:
         while i < len(movers) and not feasible_moves(S, movers[i]):
             i += 1
         if i == len(movers):
-            pay = [float(model.utility(s0, S, p)) for p in players]
+            pay = [float(model.utility(s0, S, p)) + habit.get(p, 0.0) for p in players]
             oc = outcome_names[int(model.outcome_of(S))]
             b.outcome(node, pay, label=oc)
             terminal_state[node] = S
@@ -258,9 +265,9 @@ def build_game(model, decision_point: str, info: str = "sequential",
         kids = b.move(node, actor, [m.label for m in ms], infoset=key,
                       infoset_label=f"{actor} posture" if key else f"{actor} at node {node}")
         for kid, mv in zip(kids, ms):
-            play(kid, S, mv, 0, i + 1)
+            play(kid, S, mv, 0, i + 1, habit, actor)
 
-    grow(b.root, s0, 0)
+    grow(b.root, s0, 0, {})
     game = b.build()
     # the builder renumbers nodes; map terminal states by walking the labels' order
     tstate, tout = _terminal_maps(game, b, terminal_state)
