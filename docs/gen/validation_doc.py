@@ -74,6 +74,61 @@ def _by_actor_table(res, score: str) -> str:
     return md_table(wide.reset_index())
 
 
+GOAL_AGAINST = ("base rate", "tit-for-tat", "uniform")   # the issue's goal: better than each of these
+
+
+def _goal_section(results, diffs) -> list[str]:
+    """Whether the goal is reached in each design, by how much, and where it is missed, episode by episode.
+
+    The goal: the fitted model's log and Brier score better than the base rate, tit-for-tat and
+    uniform, overall and for every actor with five or more test episodes (``differences`` has a
+    row per such scope). A point difference in the model's favour inside the bootstrap noise is
+    counted as "ahead, inside the noise", not as a win.
+    """
+    import pandas as pd
+
+    out = ["## The goal: better than the base rate, tit-for-tat and uniform?", "",
+           "For each design and each scope (all test episodes; each actor with at least 5), the fitted "
+           "model's point difference and its verdict against the three reference forecasters. *ahead* and "
+           "*behind* are the sign of the mean difference; the verdict says whether the bootstrap interval "
+           "excludes 0.", ""]
+    rows, misses = [], []
+    for label, _ in results:
+        d = diffs[label]
+        for r in d[d["against"].isin(GOAL_AGAINST)].itertuples():
+            ahead_log, ahead_brier = r.d_log > 0, r.d_brier < 0
+            rows.append({"design": label, "scope": r.scope, "against": r.against, "episodes": r.episodes,
+                         "log": f"{'ahead' if ahead_log else 'behind'} {number(r.d_log, '+.3f')} ({r.log_verdict})",
+                         "Brier": f"{'ahead' if ahead_brier else 'behind'} {number(r.d_brier, '+.3f')} "
+                                  f"({r.brier_verdict})"})
+            if not (ahead_log and ahead_brier):
+                misses.append((label, r.scope, r.against))
+    out += [md_table(pd.DataFrame(rows), counts=("episodes",)), ""]
+    n = len(rows)
+    wins = sum(1 for r in rows if r["log"].endswith("(better)") and r["Brier"].endswith("(better)"))
+    out += [f"Of {n} comparisons the model is ahead on both scores in {n - len(misses)}, and significantly "
+            f"better on both in {wins}. The goal is " + ("reached." if not misses else
+            "**not reached**: behind on at least one score in "
+            + "; ".join(f"{lab} / {sc} vs {ag}" for lab, sc, ag in misses) + "."), ""]
+    out += ["### Where the model loses to the base rate, episode by episode", "",
+            "Each test episode where the fitted model gave what happened a lower probability than the base "
+            "rate did (Δ log < 0), worst first: the deciding actor, what it did, how its decision state was "
+            "built, both probabilities, and the category the model expected instead.", ""]
+    for label, res in results:
+        v = res.versus("base rate")
+        lost = v[v["d_log"] < 0]
+        out += [f"**{label}** — {len(lost)} of {len(v)} test episodes:", ""]
+        if len(lost):
+            t = lost[["episode_id", "actor", "observed", "state", "p_model", "p_against", "model_top", "p_top",
+                      "d_log"]].rename(columns={"p_model": "P model", "p_against": "P base rate",
+                                                "model_top": "model expected", "p_top": "P expected"})
+            out += [md_table(t), ""]
+        con = int((lost["state"] == "constructed").sum())
+        out += [f"{con} of these {len(lost)} are in constructed states (the March 2024 world standing in "
+                "for an earlier year).", ""] if len(lost) else []
+    return out
+
+
 def _question_section(qb) -> list[str]:
     rows = qb.to_frame()
     table = rows[["id", "as_of", "fit_episodes", "p_unfitted", "p_fitted", "resolved"]].copy()
@@ -252,6 +307,7 @@ def generate(image: Path | None = None) -> str:
         _by_actor_table(loo, "brier"),
         "",
     ]
+    parts += _goal_section(results, diffs)
     parts += _question_section(qb)
     parts += [
         "## Reliability (leave-one-out)",

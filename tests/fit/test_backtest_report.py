@@ -107,3 +107,17 @@ def test_cli_backtest_prints_the_actor_and_difference_tables(capsys):
         main(["backtest", "iran-2024", "--split", "2024-04-01", "--bootstrap", "-5"])
     assert exc.value.code == 2
     assert "--bootstrap -5" in capsys.readouterr().err
+
+
+def test_versus_lists_each_test_episode_worst_first_with_both_probabilities():
+    res = _result([0.5, 0.25, 0.8, 0.2], [0.5, 0.5, 0.4, 0.6], ["X", "Y", "X", "Y"])
+    v = res.versus("base rate")
+    assert list(v["episode_id"]) == ["E3", "E1", "E0", "E2"]     # Δ log: log ⅓, log ½, 0, log 2
+    assert list(v["model_top"]) == ["b", "b", "a", "a"]
+    assert sorted(v["episode_id"]) == sorted(res.test_ids)
+    assert list(v["d_log"]) == sorted(v["d_log"])
+    for r in v.itertuples():
+        P, Q = res.predictions[MODEL_NAME], res.predictions["base rate"]
+        assert r.p_model == P.loc[r.episode_id, r.observed] and r.p_against == Q.loc[r.episode_id, r.observed]
+        assert r.d_log == pytest.approx(np.log(r.p_model) - np.log(r.p_against))
+        assert r.p_top == P.loc[r.episode_id].max()

@@ -97,6 +97,21 @@ class BacktestResult:
             out[f"{name} brier"] = brier_scores(P, self.observed)
         return out
 
+    def versus(self, against: str) -> pd.DataFrame:
+        """Per test episode, the fitted model against one forecaster: actor, observed category, decision
+        state source, each one's probability of what happened, the model's most likely category (and its
+        probability) and Δ log (model minus ``against``; < 0 where the model did worse), worst first."""
+        ctx = {c.episode_id: c for c in self.mapping.contexts}
+        P, Q = self.predictions[MODEL_NAME], self.predictions[against]
+        rows = []
+        for eid, obs in zip(self.test_ids, self.observed):
+            pm, pa = float(P.loc[eid, obs]), float(Q.loc[eid, obs])
+            top = P.loc[eid].idxmax()
+            rows.append({"episode_id": eid, "actor": ctx[eid].actor, "observed": obs, "state": ctx[eid].source,
+                         "p_model": pm, "against": against, "p_against": pa, "model_top": top, "p_top": float(P.loc[eid, top]),
+                         "d_log": float(np.log(max(pm, 1e-300)) - np.log(max(pa, 1e-300)))})
+        return pd.DataFrame(rows).sort_values(["d_log", "episode_id"], kind="stable").reset_index(drop=True)
+
     def by_actor(self) -> pd.DataFrame:
         """Mean log and Brier score of each forecaster per deciding actor: actor, forecaster, episodes,
         log_score, brier (actors sorted by id)."""
