@@ -129,6 +129,59 @@ def _goal_section(results, diffs) -> list[str]:
     return out
 
 
+def _activity_section(sc, qb, mapping) -> list[str]:
+    """How often each actor acts in the simulation, unfitted and fitted, beside the record.
+
+    A check of the question backtest's reading (a fit to single decisions makes the simulated world
+    busier): from the first question's posing date to the scenario's as_of, the mean number of
+    moves other than "none" per run and actor, under the scenario's values and under the fit made
+    for that date, next to the moves the scenario's timeline records in the same weeks.
+    """
+    import pandas as pd
+
+    from brink.sim.simulate import simulate
+
+    origin = min(d for d, f in qb.fits.items() if f is not None)
+    rounds = max(1, int((sc.meta.as_of - origin).days // sc.round_days))
+    counts = {}
+    for label, over in (("unfitted", None), ("fitted", qb.fits[origin].overrides_)):
+        ev = simulate(sc, runs=Q_RUNS, horizon=rounds, seed=Q_SEED, as_of=origin, set=over,
+                      backend=Q_BACKEND).events()
+        cat = ev[ev["kind"] == "category"]
+        acted = cat[~cat["event"].str.endswith(":none")]
+        counts[label] = acted.groupby("actor")["mean_count"].sum()
+    record = pd.Series([sc.action(e.action).actor for e in sc.timeline
+                        if e.action and origin < e.date <= sc.meta.as_of
+                        and sc.action(e.action).category != "none"], dtype=object).value_counts()
+    actors = sorted(set(counts["unfitted"].index) | set(counts["fitted"].index))
+    t = pd.DataFrame({"actor": actors,
+                      "moves per run, unfitted": [counts["unfitted"].get(a, 0.0) for a in actors],
+                      "moves per run, fitted": [counts["fitted"].get(a, 0.0) for a in actors],
+                      "moves on the timeline": [int(record.get(a, 0)) for a in actors]})
+    tot_u, tot_f = t["moves per run, unfitted"].sum(), t["moves per run, fitted"].sum()
+    n_none = sum(c.observed == "none" for c in mapping.contexts)
+    return [
+        f"**How busy the simulated world is.** From {origin} to as_of {sc.meta.as_of} ({rounds} rounds), "
+        "the mean number of moves other than *none* per run, by actor, under the scenario's values and "
+        f"under the fit made for {origin} (`simulate(..., as_of={origin}, set=fit.overrides_)`, "
+        f"{Q_RUNS:,} runs, seed {Q_SEED}), beside the moves the scenario's timeline records in those weeks "
+        "(the timeline lists the notable moves only, so it is a floor):",
+        "",
+        md_table(t, spec=".2f", counts=("moves on the timeline",)),
+        "",
+        f"In all, {number(tot_u, '.1f')} moves per run unfitted and {number(tot_f, '.1f')} fitted, against "
+        f"{int(t['moves on the timeline'].sum())} on the timeline. "
+        + ("The fitted world is the busier one, which is what the reading above expects: the coded episodes "
+           "are all answers to a trigger (a strike, a killing, an attack), so the fit learns how actors "
+           "answer provocations (with nothing in " f"{n_none} of {len(mapping.contexts)} mapped episodes) and the simulation applies that to every round, "
+           "quiet ones included. A fit that transfers to the simulation needs the quiet rounds too "
+           "(decisions not to act when nothing happened), which the episode file does not code."
+           if tot_f > tot_u else
+           "The fitted world is not the busier one, so the reading above is not borne out here."),
+        "",
+    ]
+
+
 def _question_section(qb) -> list[str]:
     rows = qb.to_frame()
     table = rows[["id", "as_of", "fit_episodes", "p_unfitted", "p_fitted", "resolved"]].copy()
@@ -172,9 +225,9 @@ def _question_section(qb) -> list[str]:
         f"brings {closer} question{'s' if closer != 1 else ''} closer to what happened and moves {further} "
         f"further away. The largest moves: {', '.join(big)}."
         + (f" Every fit lowers λ (to {number(min(lams), '.3g')}–{number(max(lams), '.3g')}, from the scenario's "
-           f"{number(lam0, '.3g')}). A likely reading, not tested here: a λ fitted to single decisions makes "
+           f"{number(lam0, '.3g')}). A likely reading: a λ fitted to single decisions makes "
            "each round's choice noisier, and over the rounds of a question's window the noise "
-           "adds up to escalations that did not happen." if lams and max(lams) < lam0 and fit["brier"] > unf["brier"]
+           "adds up to escalations that did not happen (checked below)." if lams and max(lams) < lam0 and fit["brier"] > unf["brier"]
            else ""),
         "",
     ]
@@ -309,6 +362,7 @@ def generate(image: Path | None = None) -> str:
     ]
     parts += _goal_section(results, diffs)
     parts += _question_section(qb)
+    parts += _activity_section(sc, qb, mapping)
     parts += [
         "## Reliability (leave-one-out)",
         "",

@@ -75,13 +75,14 @@ def _synthetic(scenario, truth, n, seed):
 @pytest.fixture(scope="module")
 def recovered(scenario):
     truth = _truth(scenario)
-    data = _synthetic(scenario, truth, 2000, seed=7)
+    data = _synthetic(scenario, truth, 6000, seed=7)
     fit = DecisionModelFit(scenario, lambda_prior_sd=5.0, weight_prior_sd=5.0, tendency_prior_sd=5.0).fit(data)
     return truth, fit
 
 
 def test_fit_recovers_known_parameters(recovered):
-    """Tolerance: λ within 3 standard errors and 20 %; every weight within 3 standard errors + 0.02 of
+    """Tolerance: λ within 3 standard errors and 15 % (6000 synthetic decisions; with 2000 the
+    estimate's se is about 10 % of λ and single draws fall 20 % off); every weight within 3 standard errors + 0.02 of
     the truth; each tendency's difference from the actor's ``none`` tendency within 3 of its standard
     errors (only differences within an actor are identified by the choices: a constant added to all of
     one actor's tendencies changes no probability, so their common level is the prior's)."""
@@ -89,13 +90,13 @@ def test_fit_recovers_known_parameters(recovered):
     assert fit.converged_
     est = fit.estimates_.set_index("parameter")
     lam, lam_se = est.loc["lambda", "estimate"], est.loc["lambda", "se"]
-    assert abs(lam - truth["lambda"]) <= 3 * lam_se and abs(lam / truth["lambda"] - 1) < 0.20
+    assert abs(lam - truth["lambda"]) <= 3 * lam_se and abs(lam / truth["lambda"] - 1) < 0.15
     for name, value in truth.items():
         if not name.startswith("weight."):
             continue
         e, se = est.loc[name, "estimate"], est.loc[name, "se"]
         assert abs(e - value) <= 3 * se + 0.02, (name, e, value, se)
-        assert se < 0.1  # 2000 episodes carry real information about each weight
+        assert se < 0.1  # 6000 episodes carry real information about each weight
     names = list(est.index)
     cov = fit._jacobian(fit.theta_) @ fit.cov_ @ fit._jacobian(fit.theta_).T   # natural-parameter covariance
     for actor in ("IRN", "ISR"):
@@ -238,8 +239,6 @@ def test_tendencies_nest_the_base_rate(scenario, mapping):
         observed = pd.Series([mapping.contexts[i].observed for i in rows]).value_counts()
         for cat in P.columns:
             assert predicted[cat] == pytest.approx(observed.get(cat, 0), abs=2e-3), (actor, cat)
-    # a category never chosen is pushed to its bound, and the fit says so
-    assert any("bound" in w for w in fit.warnings_)
 
 
 def test_the_tendencies_prior_sd_is_chosen_by_cross_validation_inside_the_training_set(scenario, mapping):
@@ -280,6 +279,12 @@ def test_fit_reports_convergence_and_bounds_honestly(scenario, mapping, monkeypa
     assert short.converged_ is False and short.bootstrap_nonconverged_ == 2
     assert any("did not converge" in w for w in short.warnings_)
     assert any("2 of 2 bootstrap refits did not converge" in w for w in short.warnings_)
+    # a flat prior pushes the tendency of a category never chosen as far as the bounds allow: said so
+    monkeypatch.setattr(scipy.optimize, "minimize", full)
+    monkeypatch.setattr("brink.fit.estimate.TENDENCY_BOUND", 1.0)
+    flat = DecisionModelFit(scenario, tendency_prior_sd=1e4).fit(mapping.contexts)
+    assert any(w.startswith("tendency.") and "lower bound" in w for w in flat.warnings_)
+    assert not any("bound" in w for w in fit.warnings_)
 
 
 def test_tendency_prior_sd_option():
