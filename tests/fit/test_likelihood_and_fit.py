@@ -199,6 +199,20 @@ def test_the_gradient_is_the_derivative_of_the_objective(scenario, mapping):
         num = [(fit._objective(theta + e, pre, w) - fit._objective(theta - e, pre, w)) / (2 * h)
                for e in np.eye(fit._dim) * h]
         assert np.allclose(g, num, rtol=1e-5, atol=1e-5)
+    # without Israel's own episodes its tendencies are the pooled means of the others' (a function of
+    # theta), and as Iran's anticipated adversary they enter Iran's likelihood: that chain too
+    no_isr = [c for c in mapping.contexts if c.actor != "ISR"]
+    pooled = DecisionModelFit(scenario, tendency_prior_sd=0.7)
+    pooled.model_ = compile_model(scenario, {"tendency.ISR.none": 0.03})
+    pre_p = precompute(pooled.model_, no_isr)
+    pooled._layout(pre_p)
+    pooled.tendency_prior_sd_ = 0.7
+    assert "ISR" in pooled.pooled_actors_ and "ISR" not in pooled.tendency_actors_
+    th = pooled._z0 + np.random.default_rng(4).normal(0, 0.3, pooled._dim)
+    _, g = pooled._objective_grad(th, pre_p)
+    num = [(pooled._objective(th + e, pre_p) - pooled._objective(th - e, pre_p)) / 2e-6
+           for e in np.eye(pooled._dim) * 1e-6]
+    assert np.allclose(g, num, rtol=1e-5, atol=1e-5)
     # tendencies fixed in utility units (not fitted) scale with λ in logit units: the λ derivative says so
     fixed = DecisionModelFit(scenario, fit_tendencies=False, tendency_prior_sd=1.0)
     fixed.model_ = compile_model(scenario, {"tendency.ISR.none": 0.03, "tendency.IRN.proxy_attack": -0.02})
@@ -285,6 +299,33 @@ def test_fit_reports_convergence_and_bounds_honestly(scenario, mapping, monkeypa
     flat = DecisionModelFit(scenario, tendency_prior_sd=1e4).fit(mapping.contexts)
     assert any(w.startswith("tendency.") and "lower bound" in w for w in flat.warnings_)
     assert not any("bound" in w for w in fit.warnings_)
+
+
+def test_an_actor_without_episodes_gets_the_pooled_tendencies(scenario, mapping):
+    """The hierarchical prior's prediction for an actor the training set never saw decide: each of its
+    categories gets the posterior mean of the pooled μ_c, Σ(b − b0)/(n_c + 1) over the fitted actors
+    that have c, on top of its scenario value (0 here) — not the bare scenario value."""
+    no_isr = [c for c in mapping.contexts if c.actor != "ISR"]
+    fit = DecisionModelFit(scenario, tendency_prior_sd=1.0).fit(no_isr)
+    assert "ISR" in fit.pooled_actors_ and fit.n_by_actor_.get("ISR", 0) == 0
+    est = fit.estimates_.set_index("parameter")
+    lam = fit.lambdas_["ISR"]
+    for c in fit._pcats["ISR"]:
+        members = [a for a in fit.tendency_actors_ if c in fit._cats[a]]
+        b = [est.loc[f"tendency.{a}.{c}", "estimate"] * fit.lambdas_[a] for a in members]
+        assert est.loc[f"tendency.ISR.{c}", "estimate"] == pytest.approx(sum(b) / (len(b) + 1) / lam)
+        assert est.loc[f"tendency.ISR.{c}", "episodes"] == 0
+        assert fit.overrides_[f"tendency.ISR.{c}"] == pytest.approx(est.loc[f"tendency.ISR.{c}", "estimate"])
+    cats = fit.model_.actors["ISR"].categories
+    assert fit.tendencies_["ISR"][cats.index("limited_precision_strike")] == pytest.approx(
+        est.loc["tendency.ISR.limited_precision_strike", "estimate"])
+    # and its predictions use them: Israel's forecast differs from the same fit with its bare prior
+    isr = [c for c in mapping.contexts if c.actor == "ISR"]
+    pre = precompute(fit.model_, isr)
+    T = dict(fit.tendencies_) | {"ISR": fit.base_tendencies_["ISR"]}
+    assert np.allclose(fit.predict_proba(isr).to_numpy(),
+                       category_probabilities(pre, fit.weights_, fit.tendencies_, fit.lambdas_))
+    assert not np.allclose(fit.predict_proba(isr).to_numpy(), category_probabilities(pre, fit.weights_, T, fit.lambdas_))
 
 
 def test_tendency_prior_sd_option():

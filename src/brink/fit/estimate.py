@@ -24,7 +24,11 @@ prints). Free parameters:
   pooled ``μ_c ~ N(0, s²)`` shared by the actors that have category *c*
   (``b0`` = the scenario's tendencies, 0 where it declares none), integrated
   out — so an actor with few episodes borrows the other actors' habit towards
-  a category, and every tendency shrinks towards the scenario's value.
+  a category, and every tendency shrinks towards the scenario's value. An actor
+  with no training episode of its own (``pooled_actors_``) gets, for each of its
+  categories that fitted actors share, the posterior mean of the pooled ``μ_c``
+  on top of its scenario value: the hierarchical model's forecast for a member
+  it has not seen decide (listed in the estimates with 0 episodes).
   ``s`` is ``tendency_prior_sd``: a number, or ``"cv"`` (the default) to
   choose it from the grid ``TENDENCY_GRID`` by K-fold cross-validation inside
   the training contexts only (fixed folds: context *n* is in fold ``n mod K``,
@@ -154,6 +158,20 @@ class DecisionModelFit:
             for q, c in enumerate(self._cats[a]):
                 groups.setdefault(c, []).append(self._bslices[a].start + q)
         self._groups = [np.asarray(ix) for ix in groups.values()]
+        # actors with no training episode of their own get the pooled mean of each category they have
+        # (the hierarchical prior's prediction for a new member of the population), not the bare prior
+        self._group_of = {c: np.asarray(ix) for c, ix in groups.items()}
+        self._pcats, self._pb0, self._pmask = {}, {}, {}
+        for a in model.actors if self.tendency_actors_ else ():
+            if a in self._bslices:
+                continue
+            cats = model.actors[a].categories
+            pc = tuple(c for c in dict.fromkeys(cats) if c in groups)
+            if pc:
+                self._pcats[a] = pc
+                self._pb0[a] = np.asarray([L0[a] * T0[a][cats.index(c)] for c in pc])
+                self._pmask[a] = np.asarray([c in groups for c in cats])
+        self.pooled_actors_ = tuple(self._pcats)
         self._bmask = np.zeros(k, dtype=bool)
         for a in self.tendency_actors_:
             self._bmask[self._bslices[a]] = True
@@ -175,7 +193,20 @@ class DecisionModelFit:
             W[a] = self._totals[a] * _softmax(theta[self._slices[a]])
         for a in self.tendency_actors_:
             T[a] = (self._G[a] @ theta[self._bslices[a]]) / L[a]
+        for a in self.pooled_actors_:
+            cats = self.model_.actors[a].categories
+            b = dict(zip(self._pcats[a], self._pooled_b(theta, a)))
+            T[a] = np.asarray([b[c] / L[a] if c in b else t for c, t in zip(cats, self.base_tendencies_[a])])
         return W, T, L
+
+    def _pooled_mean(self, theta, c: str) -> float:
+        """The posterior mean of the pooled μ_c given the fitted actors' b − b0 (logit units)."""
+        ix = self._group_of[c]
+        return float((theta[ix] - self._z0[ix]).sum() / (1 + len(ix)))
+
+    def _pooled_b(self, theta, a: str) -> np.ndarray:
+        """A pooled actor's tendency per pooled category, logit units: its scenario value + μ_c."""
+        return self._pb0[a] + np.asarray([self._pooled_mean(theta, c) for c in self._pcats[a]])
 
     def _penalty_grad(self, theta: np.ndarray, s: float) -> tuple[float, np.ndarray]:
         d = theta - self._z0
@@ -201,13 +232,20 @@ class DecisionModelFit:
             for a in self.shared_lambda_actors_:
                 grad[0] += g.log_lambda.get(a, 0.0)
                 if a not in self._bslices and a in g.beta:  # a tendency fixed in utility units: β = λt
-                    grad[0] += float(g.beta[a] @ (L[a] * T[a]))
+                    fixed = ~self._pmask[a] if a in self._pmask else slice(None)
+                    grad[0] += float(g.beta[a][fixed] @ (L[a] * T[a])[fixed])
         for a in self.fitted_actors_:
             sm = _softmax(theta[self._slices[a]])
             J = self._totals[a] * (np.diag(sm) - np.outer(sm, sm))
             grad[self._slices[a]] += J.T @ g.weights.get(a, np.zeros(len(sm)))
         for a in self.tendency_actors_:
             grad[self._bslices[a]] += self._G[a].T @ g.beta.get(a, np.zeros(len(T[a])))
+        for a in self.pooled_actors_:  # β = b0 + μ_c(θ) on its pooled actions
+            if a in g.beta:
+                cats = self.model_.actors[a].categories
+                for c in self._pcats[a]:
+                    ix = self._group_of[c]
+                    grad[ix] += sum(float(v) for v, k in zip(g.beta[a], cats) if k == c) / (1 + len(ix))
         pen, pgrad = self._penalty_grad(theta, s)
         return -ll + pen, -grad + pgrad
 
@@ -372,8 +410,9 @@ class DecisionModelFit:
 
     # ------------------------------------------------------ uncertainty
     def _names(self) -> list[str]:
-        """The natural parameters: lambda, weight.ACTOR.CONCERN, tendency.ACTOR.CATEGORY."""
-        return self._theta_names()
+        """The natural parameters: lambda, weight.ACTOR.CONCERN, tendency.ACTOR.CATEGORY (the fitted
+        actors', then the pooled ones of actors without training episodes)."""
+        return self._theta_names() + [f"tendency.{a}.{c}" for a in self.pooled_actors_ for c in self._pcats[a]]
 
     def _natural(self, theta) -> np.ndarray:
         vals = [np.exp(theta[0])] if self.fit_lambda else []
@@ -382,6 +421,8 @@ class DecisionModelFit:
         L = self._lams(theta)
         for a in self.tendency_actors_:
             vals += list(theta[self._bslices[a]] / L[a])
+        for a in self.pooled_actors_:
+            vals += list(self._pooled_b(theta, a) / L[a])
         return np.asarray(vals)
 
     def _jacobian(self, theta) -> np.ndarray:
@@ -406,6 +447,14 @@ class DecisionModelFit:
             if self.fit_lambda and a in self.shared_lambda_actors_:
                 J[r:r + k, 0] = -b / L[a]   # t = b / exp(theta_0)
             r += k
+        for a in self.pooled_actors_:
+            b = self._pooled_b(theta, a)
+            for q, c in enumerate(self._pcats[a]):
+                ix = self._group_of[c]
+                J[r + q, ix] = 1.0 / ((1 + len(ix)) * L[a])
+                if self.fit_lambda and a in self.shared_lambda_actors_:
+                    J[r + q, 0] = -b[q] / L[a]
+            r += len(b)
         return J
 
     def _standard_errors(self, pre, theta) -> None:
@@ -471,7 +520,7 @@ class DecisionModelFit:
             actor = name.split(".")[1] if name.startswith(("weight.", "tendency.")) else "shared"
             rows.append({"parameter": name, "scenario": start[i], "estimate": est[i], "se": self.se_[i],
                          "ci_low": lo, "ci_high": hi, "interval": how,
-                         "episodes": self.n_by_actor_.get(actor, self.n_train_) if actor != "shared"
+                         "episodes": self.n_by_actor_.get(actor, 0) if actor != "shared"
                          else self.n_train_})
         return pd.DataFrame(rows)
 
