@@ -409,6 +409,12 @@ def generate(image: Path | None = None) -> str:
         f"{qb.fitted.n} questions, several sharing an origin and so a set of simulated runs, and {Q_RUNS:,} "
         f"runs per origin (a Monte Carlo standard error of at most {number(50 / math.sqrt(Q_RUNS), '.1f')} "
         "percentage points): read the totals as a direction, not a measurement.",
+        "- One change was made after seeing test scores, and is reported as such: an actor with no "
+        "training episode of its own (Israel before either 2024 split: all its coded decisions are from "
+        "2024) first kept its scenario tendencies (none), so it was forecast from its concerns alone; it "
+        "now gets the pooled mean of the fitted actors' tendencies, the hierarchical prior's own "
+        "prediction for an actor it has not seen decide (`DecisionModelFit.pooled_actors_`). No value was "
+        "chosen on a test fold: the tendencies' prior sd is still cross-validated inside each training set.",
         "- Tit-for-tat is scored with a fixed smoothing ε = 0.1; it loses heavily whenever actors answer "
         "below or above the trigger's rung, which in these episodes is often (restraint, rhetoric, proxies).",
         "",
