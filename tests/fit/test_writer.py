@@ -55,7 +55,8 @@ def test_written_scenario_carries_the_tendencies_and_reproduces_the_fits_probabi
     out = fit.write_scenario(tmp_path / "fitted", today=dt.date(2024, 11, 15))
     sc = load_scenario(out)
     ov = fit.overrides_
-    for a in fit.tendency_actors_:
+    assert fit.pooled_actors_                      # Hamas decides in no episode: pooled tendencies
+    for a in fit.tendency_actors_ + fit.pooled_actors_:
         block = sc.actor(a).tendencies
         cats = [k.split(".")[2] for k in ov if k.startswith(f"tendency.{a}.")]
         assert cats and set(block) == set(cats)   # the block was created: the shipped actors have none
@@ -72,5 +73,5 @@ def test_written_scenario_carries_the_tendencies_and_reproduces_the_fits_probabi
     refit = DecisionModelFit(out, tendency_prior_sd=1.0).fit(mapping.contexts)
     again = refit.write_scenario(tmp_path / "again", today=dt.date(2024, 11, 16))
     text = next(p for p in again.glob("*.yaml") if "tendencies:" in p.read_text()).read_text()
-    assert text.count("tendencies:") == len(fit.tendency_actors_)
+    assert text.count("tendencies:") == len(fit.tendency_actors_ + fit.pooled_actors_)
     assert "Replaces the scenario value" in load_scenario(again).actor("IRN").tendencies["none"].assumption
