@@ -25,6 +25,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from brink.errors import BrinkError
 from brink.fit.mapping import DecisionContext, category_order
 from brink.model.compiled import Model
 
@@ -79,6 +80,8 @@ class TitForTat:
     name = "tit-for-tat"
 
     def __init__(self, categories: Sequence[str], rungs: dict[str, int], epsilon: float = 0.1):
+        if not 0.0 < epsilon <= 1.0:  # nan fails too; 0 would give log(0) on every miss
+            raise BrinkError(f"--epsilon {epsilon}: tit-for-tat's smoothing must be in (0, 1]")
         self.categories = tuple(categories)
         self.rungs = dict(rungs)
         self.epsilon = epsilon

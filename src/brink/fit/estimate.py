@@ -310,7 +310,19 @@ class DecisionModelFit:
         with threadpool_limits(limits=1, user_api="blas"):
             return self._fit(contexts)
 
+    def _check_settings(self) -> None:
+        """Refuse settings that would give nonsense (a zero prior sd divides by zero)."""
+        import math
+
+        for name in ("lambda_prior_sd", "weight_prior_sd"):
+            v = getattr(self, name)
+            if not (isinstance(v, (int, float)) and math.isfinite(v) and v > 0):
+                raise BrinkError(f"--{name.replace('_', '-')} {v}: must be a positive number")
+        if not isinstance(self.bootstrap, int) or self.bootstrap < 0:
+            raise BrinkError(f"--bootstrap {self.bootstrap}: must be a whole number >= 0")
+
     def _fit(self, contexts: Sequence[DecisionContext]) -> "DecisionModelFit":
+        self._check_settings()
         if not contexts:
             raise BrinkError("nothing to fit: no mapped episodes in the training set")
         if self.tendency_prior_sd != "cv":

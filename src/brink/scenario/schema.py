@@ -16,6 +16,7 @@ assumption too.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from typing import Annotated, Literal
 
@@ -64,6 +65,10 @@ class Param(Sourced):
 
     @model_validator(mode="after")
     def _in_range(self):
+        if not math.isfinite(self.value):
+            raise ValueError(f"value {self.value} is not a finite number")
+        if self.range is not None and not all(math.isfinite(x) for x in self.range):
+            raise ValueError(f"range {list(self.range)} has a bound that is not a finite number")
         if self.range is not None:
             lo, hi = self.range
             if lo > hi:

@@ -133,6 +133,10 @@ def simulate(
         scenario = load_scenario(scenario)
     if runs < 1:
         raise BrinkError("--runs must be at least 1")
+    if workers < 1:
+        raise BrinkError(f"--workers {workers}: must be at least 1")
+    if seed < 0:
+        raise BrinkError(f"--seed {seed}: must be a whole number >= 0")
     origin = parse_origin(as_of)
     eng = Engine(scenario, iv, horizon, round_weeks, backend, origin, watch)
     jobs = list(_batches(runs, batch_size))
