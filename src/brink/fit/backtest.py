@@ -103,13 +103,13 @@ class BacktestResult:
         probability) and Δ log (model minus ``against``; < 0 where the model did worse), worst first."""
         ctx = {c.episode_id: c for c in self.mapping.contexts}
         P, Q = self.predictions[MODEL_NAME], self.predictions[against]
+        d_log = log_scores(P, self.observed) - log_scores(Q, self.observed)
         rows = []
-        for eid, obs in zip(self.test_ids, self.observed):
-            pm, pa = float(P.loc[eid, obs]), float(Q.loc[eid, obs])
+        for eid, obs, d in zip(self.test_ids, self.observed, d_log):
             top = P.loc[eid].idxmax()
             rows.append({"episode_id": eid, "actor": ctx[eid].actor, "observed": obs, "state": ctx[eid].source,
-                         "p_model": pm, "against": against, "p_against": pa, "model_top": top, "p_top": float(P.loc[eid, top]),
-                         "d_log": float(np.log(max(pm, 1e-300)) - np.log(max(pa, 1e-300)))})
+                         "p_model": float(P.loc[eid, obs]), "against": against, "p_against": float(Q.loc[eid, obs]),
+                         "model_top": top, "p_top": float(P.loc[eid, top]), "d_log": float(d)})
         return pd.DataFrame(rows).sort_values(["d_log", "episode_id"], kind="stable").reset_index(drop=True)
 
     def by_actor(self) -> pd.DataFrame:
@@ -171,7 +171,8 @@ class BacktestResult:
         }
 
 
-def _split(contexts: Sequence[DecisionContext], split: dt.date):
+def split_at(contexts: Sequence[DecisionContext], split: dt.date):
+    """(train, test): the contexts answered before ``split``, and the rest (the split design's rule)."""
     train = [c for c in contexts if c.episode.response_date < split]
     test = [c for c in contexts if c.episode.response_date >= split]
     return train, test
@@ -185,7 +186,7 @@ def backtest(model, mapping: MappingResult, *, split: dt.date | None = None, loo
         raise BrinkError("give exactly one of --split DATE or --loo")
     names = [MODEL_NAME] + [b.name for b in standard_baselines(model, tft_epsilon)]
     if split is not None:
-        train, test = _split(contexts, split)
+        train, test = split_at(contexts, split)
         if not train:
             raise BrinkError(f"no mapped episode has its response before {split}: nothing to fit")
         if not test:

@@ -51,6 +51,7 @@ with a seeded ``numpy.random.Generator`` (reproducible for a given seed);
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -312,8 +313,6 @@ class DecisionModelFit:
 
     def _check_settings(self) -> None:
         """Refuse settings that would give nonsense (a zero prior sd divides by zero)."""
-        import math
-
         for name in ("lambda_prior_sd", "weight_prior_sd"):
             v = getattr(self, name)
             if not (isinstance(v, (int, float)) and math.isfinite(v) and v > 0):

@@ -324,17 +324,11 @@ def trigger_action(model: Model, ep: Episode, decider: str, S: np.ndarray | None
     own = [a for a in of_cat if ep.trigger_scenario_actor and a.actor == ep.trigger_scenario_actor]
     cands = [a for a in of_cat if a.actor != decider]
 
-    def feasible(a) -> bool:
-        if S is None:
-            return True
-        if a.id in model.disabled:
-            return False
-        pre = model.actions[a.id].precondition
-        return pre is None or bool(pre(S))
-
+    feasible = {} if S is None else {x: set(model.feasible(S, x)) for x in {a.actor for a in own + cands}}
     for pool in (own, cands):
         if pool:
-            return min(pool, key=lambda a: (a.target != decider, not feasible(a))).id
+            return min(pool, key=lambda a: (a.target != decider,
+                                            S is not None and a.id not in feasible.get(a.actor, ()))).id
     return None
 
 

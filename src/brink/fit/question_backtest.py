@@ -81,10 +81,10 @@ class QuestionBacktestResult:
 
 def fit_before(model, contexts, date: dt.date, **fit_kwargs):
     """``DecisionModelFit`` on the contexts answered before ``date`` (None when there are none)."""
-    from brink.fit.backtest import _split
+    from brink.fit.backtest import split_at
     from brink.fit.estimate import DecisionModelFit
 
-    train, _ = _split(contexts, date)
+    train, _ = split_at(contexts, date)
     if not train:
         return None
     f = DecisionModelFit(model.scenario, **fit_kwargs)

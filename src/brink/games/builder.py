@@ -207,7 +207,7 @@ def build_game(model, decision_point: str, info: str = "sequential",
     def tendency_of(actor: str, action: str) -> float:
         """The actor's tendency term for one of its actions (0 for an actor the model does not decide for)."""
         am = model.actors.get(actor)
-        return float(am.tendency[am.actions.index(action)]) if am is not None and action in am.actions else 0.0
+        return float(model.tendency(actor)[am.actions.index(action)]) if am and action in am.actions else 0.0
 
     def feasible_moves(S: np.ndarray, actor: str) -> list[Move]:
         out = []
