@@ -25,6 +25,108 @@ def _load_case(target: str):
     return case_from_scenario(sc, source=target)
 
 
+def _case_in_state(target: str, at: str | None, state: Path | None):
+    """The case of a scenario in the state of a date (``--at``) or of a file (``--state``), its
+    settled issues left out, and a summary of that state's settlements (``link``)."""
+    import datetime as dt
+    from dataclasses import replace
+
+    import numpy as np
+
+    from brink.errors import BrinkError
+    from brink.model.compiled import Model
+    from brink.model.history import state_after, state_on
+    from brink.scenario import load_scenario
+
+    if Path(target).suffix.lower() in (".csv", ".txt"):
+        raise BrinkError("--at/--state need a scenario: an actor table has no state")
+    sc = load_scenario(target)
+    model = Model(sc)
+    if model.negotiation is None:
+        raise BrinkError(f"scenario {sc.meta.id!r} has no `bargaining` section")
+    if at is not None:
+        try:
+            date = dt.date.fromisoformat(at)
+        except ValueError:
+            raise BrinkError(f"--at {at!r}: expected a date YYYY-MM-DD") from None
+        S = state_on(model, date)
+        where = f"the state on {date}"
+    else:
+        S, _ = state_after(model, None)
+        S = model.with_offers(_read_state(state, model, S))
+        where = f"the state in {state}"
+    link = model.negotiation
+    settled = set(np.flatnonzero(link.settled(S[None, :])[0]))
+    open_issues = [d for d in range(link.case0.n_issues)
+                   if d not in {link.linked[k] for k in settled}]
+    case = link.case(S, open_issues)
+    case = replace(case, source=f"{target} in {where}")
+    return case, {"where": where, "settlements": link.on_table(S),
+                  "offers": {a: float(S[model.var_index[f"offer.{a}"]]) for a in link.offer_actors}}
+
+
+def _read_state(path: Path, model, S):
+    """S with the values of a JSON/YAML mapping ``variable: value`` (one located error per bad entry)."""
+    import json
+    import math
+
+    from brink.errors import BrinkError
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise BrinkError(f"--state {path}: cannot read it ({exc.strerror or exc})") from None
+    try:
+        if path.suffix.lower() == ".json":
+            data = json.loads(text)
+        else:
+            from ruamel.yaml import YAML
+
+            data = YAML(typ="safe").load(text)
+    except Exception as exc:  # a syntax error, in the parser's words
+        raise BrinkError(f"--state {path}: not valid {'JSON' if path.suffix.lower() == '.json' else 'YAML'}: "
+                         f"{str(exc).splitlines()[0]}") from None
+    if isinstance(data, dict) and isinstance(data.get("state"), dict):
+        data = data["state"]  # the whole output of `brink explain --json`
+    if not isinstance(data, dict):
+        raise BrinkError(f"--state {path}: expected a mapping of state variables to numbers")
+    S = S.copy()
+    for name, value in data.items():
+        if name not in model.var_index:
+            raise BrinkError(f"--state {path}: {name!r} is not a state variable of {model.scenario_id}")
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise BrinkError(f"--state {path}: {name}: expected a finite number, got {value!r}")
+        i = model.var_index[name]
+        if not model.lo[i] <= value <= model.hi[i]:
+            raise BrinkError(f"--state {path}: {name} = {value:g} is outside its range "
+                             f"[{model.lo[i]:g}, {model.hi[i]:g}]")
+        S[i] = float(value)
+    return S
+
+
+def _print_link(link: dict) -> None:
+    from rich.table import Table
+
+    from brink.console import console as con
+    from brink.numfmt import number
+
+    t = Table(title=f"Settlements in {link['where']} (the simulation's bargaining step; forecasts by the "
+                    "scenario's negotiation model)")
+    for col in ("issue", "forecast", "vetoes accept", "channel", "requires", "now"):
+        t.add_column(col)
+    yes = {True: "yes", False: "no"}
+    for r in link["settlements"]:
+        if r["settled"]:
+            t.add_row(r["issue"], "", "", "", "", "[red]breaks[/]" if r["breaks"] else "[green]holds[/]")
+            continue
+        t.add_row(r["issue"], "" if r["forecast"] is None else number(r["forecast"], ".1f"), yes[r["acceptable"]],
+                  "open" if r["channel_open"] else "closed", yes[r["requires"]],
+                  "[green]would settle[/]" if r["would_settle"] else "")
+    con.print(t)
+    con.print("offers on the table: " + ", ".join(f"{a} {number(v, '+.3f')}" for a, v in link["offers"].items()),
+              style="dim", highlight=False)
+
+
 def _print(fc, models, show_history: bool, top: int) -> None:
     from rich.table import Table
 
@@ -106,6 +208,12 @@ def register(app: typer.Typer) -> None:
         history: bool = typer.Option(True, "--history/--no-history", help="print positions by round"),
         as_json: bool = typer.Option(False, "--json", help="print machine-readable JSON instead of tables"),
         top: int = typer.Option(10, help="exchanges to list"),
+        at: str = typer.Option(None, "--at", help="forecast in the scenario's state on this date (YYYY-MM-DD, "
+                                                 "on or before its as_of): stances moved by that state"),
+        state: Path = typer.Option(None, "--state", help="forecast in a given state: a JSON or YAML mapping of "
+                                                        "state variables to values (e.g. the `state` of `brink "
+                                                        "explain --json`); variables not named keep their "
+                                                        "as_of values"),
     ) -> None:
         """Forecast each bargaining issue with several models side by side."""
         from brink.bargain.forecast import MODELS, forecast
@@ -122,11 +230,22 @@ def register(app: typer.Typer) -> None:
             raise BrinkError("--rounds must be at least 1")
         if draws < 0:
             raise BrinkError("--draws must be 0 or more")
-        case = _load_case(target)
+        if at is not None and state is not None:
+            raise BrinkError("--at and --state: give one (the state of a date, or a state from a file)")
+        link = None
+        if at is not None or state is not None:
+            case, link = _case_in_state(target, at, state)
+        else:
+            case = _load_case(target)
         fc = forecast(case, models=models, rounds=rounds, offer_rule=rule, draws=draws, seed=seed)
         if as_json:
             import json
 
-            typer.echo(json.dumps(fc.to_dict(), indent=2))
+            out = fc.to_dict()
+            if link is not None:
+                out["state"] = link
+            typer.echo(json.dumps(out, indent=2))
         else:
+            if link is not None:
+                _print_link(link)
             _print(fc, models, history, top)

@@ -24,14 +24,29 @@ def weights(capability: np.ndarray, salience: np.ndarray) -> np.ndarray:
     return np.asarray(capability, float) * np.asarray(salience, float)
 
 
-def weighted_mean(position: np.ndarray, capability: np.ndarray, salience: np.ndarray) -> float:
-    """Compromise model: Σ c·s·x / Σ c·s."""
+def weighted_means(position: np.ndarray, capability: np.ndarray, salience: np.ndarray) -> np.ndarray:
+    """Compromise model over the last axis, for any leading axes: Σ c·s·x / Σ c·s.
+
+    An actor absent from an issue takes weight 0 (its NaN position is ignored);
+    where no actor has positive weight the result is NaN. The simulation's
+    bargaining step calls this on (trajectories, issues, actors) arrays.
+    """
     w = weights(capability, salience)
     x = np.asarray(position, float)
-    tot = w.sum()
-    if tot <= 0:
+    present = ~np.isnan(x) & ~np.isnan(w)
+    w = np.where(present, w, 0.0)
+    tot = w.sum(axis=-1)
+    num = (w * np.where(present, x, 0.0)).sum(axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(tot > 0, num / np.where(tot > 0, tot, 1.0), np.nan)
+
+
+def weighted_mean(position: np.ndarray, capability: np.ndarray, salience: np.ndarray) -> float:
+    """Compromise model on one issue: Σ c·s·x / Σ c·s (``weighted_means`` of one row)."""
+    out = float(weighted_means(position, capability, salience))
+    if np.isnan(out):
         raise ValueError("no actor has positive capability × salience")
-    return float((w * x).sum() / tot)
+    return out
 
 
 def weighted_median(position: np.ndarray, capability: np.ndarray, salience: np.ndarray) -> float:

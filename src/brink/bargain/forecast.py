@@ -171,6 +171,14 @@ def prevail_probabilities(
     return wins / draws
 
 
+def predict(case: Case, model: str, *, rounds: int = 8, offer_rule: str = "scholz",
+            nash_utility: str = "linear") -> np.ndarray:
+    """One model's forecast of every issue of ``case`` (m,), exactly as ``forecast`` (and so
+    ``brink bargain``) reports it; NaN where the model does not apply (exchange on one issue)."""
+    fc = forecast(case, models=(model,), rounds=rounds, offer_rule=offer_rule, draws=0, nash_utility=nash_utility)
+    return np.array([np.nan if it.forecasts.get(model) is None else it.forecasts[model] for it in fc.issues])
+
+
 def forecast(
     case: Case,
     *,

@@ -145,7 +145,7 @@ def count(event, record: Record, origin: dt.date) -> int:
         if record.model is None:
             return 0
         text = event.state if kind == "state" else next(
-            (o.when for o in record.model.scenario.outcomes if o.id == event.outcome and o.when), None)
+            (o.when for o in record.model.scenario.all_outcomes() if o.id == event.outcome and o.when), None)
         if text is None:
             return 0
         f = record.model.formula(text, literals=kind == "state")

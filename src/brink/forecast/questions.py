@@ -302,7 +302,7 @@ class _Names:
         rungs = {r.level for r in sc.rungs} or {a.rung for a in sc.actions}
         return cls(frozenset(a.id for a in sc.actors), frozenset(f.id for f in sc.fronts),
                    frozenset(a.category for a in sc.actions), frozenset(rungs),
-                   frozenset(o.id for o in sc.outcomes), frozenset(o.id for o in sc.outcomes if o.default),
+                   frozenset(o.id for o in sc.all_outcomes()), frozenset(o.id for o in sc.outcomes if o.default),
                    frozenset(sc.variable_names()) | frozenset(sc.parameters))
 
 

@@ -61,6 +61,8 @@ def render_explanation(ex, model) -> None:
         console.print(f"  {a.action}: {a.label} [{a.category}]", style="dim", highlight=False)
     if ex.taken:
         console.print(f"  ✓ = what was actually done ({ex.taken})", style="dim")
+    if ex.settlements:
+        render_settlements(ex)
     top = ranked[0]
     console.print(
         f"Most likely: [bold]{top.label}[/] (p = {top.probability:.2f}). Utility is the weighted sum of "
@@ -69,6 +71,30 @@ def render_explanation(ex, model) -> None:
         "logit answer; P ∝ exp(λ·utility) over feasible actions. Inputs and assumptions: "
         f"`brink show {sc.meta.id} --assumptions`."
     )
+
+
+def render_settlements(ex) -> None:
+    """The settlements on the table for the actor: the bargaining forecast, what it is worth, and
+    whether it could be reached now (what its talks actions weigh through ``offer.ACTOR``)."""
+    t = Table(title=f"settlements on the table for {ex.actor} (bargaining model's forecast, 0-100 scale; "
+                    "value = salience × (distance of the status quo − distance of the forecast) / 100)")
+    for col, just in (("issue", "left"), ("forecast", "right"), ("own position", "right"),
+                      ("value to it", "right"), ("vetoes accept", "left"), ("channel", "left"),
+                      ("requires", "left"), ("now", "left")):
+        t.add_column(col, justify=just)
+    yes = {True: "yes", False: "no"}
+    for r in ex.settlements:
+        if r["settled"]:
+            t.add_row(r["issue"], "", number(r["position"], ".1f"), "", "", "", "", "[green]holds[/]")
+            continue
+        t.add_row(r["issue"], "" if r["forecast"] is None else number(r["forecast"], ".1f"),
+                  number(r["position"], ".1f"), number(r["value"], "+.3f"), yes[r["acceptable"]],
+                  "open" if r["channel_open"] else "closed", yes[r["requires"]],
+                  "[green]would settle[/]" if r["would_settle"] else "")
+    console.print(t)
+    total = sum(r["value"] for r in ex.settlements if not r["settled"])
+    console.print(f"  offer.{ex.actor} = {number(total, '+.3f')}: the sum over open issues, which its concerns "
+                  "read (the talks concern scales with it)", style="dim", highlight=False)
 
 
 def render_what_if(what_if: dict[str, float]) -> None:

@@ -172,6 +172,11 @@ class Model:
             lo.append(0.0); hi.append(1.0); init.append(f.initial.value)
         for c in scenario.channels:
             lo.append(0.0); hi.append(1.0); init.append(1.0 if c.status == "open" else 0.0)
+        for _ in scenario.settled_issues():  # settlement.ISSUE: 1 while it holds
+            lo.append(0.0); hi.append(1.0); init.append(0.0)
+        n_settled = float(len(scenario.settled_issues()))
+        for _ in scenario.offer_actors():  # offer.ACTOR: a sum of one value in [-1, 1] per settled issue
+            lo.append(-n_settled); hi.append(n_settled); init.append(0.0)
         self.lo = np.asarray(lo, dtype=float)
         self.hi = np.asarray(hi, dtype=float)
         self._initial = np.asarray(init, dtype=float)
@@ -223,10 +228,15 @@ class Model:
         self.outcomes: tuple[CompiledOutcome, ...] = tuple(
             CompiledOutcome(o.id, o.label, None if o.default else self.formula(o.when),
                             self.formula(o.ends_when) if o.ends_when else None, o.absorbing)
-            for o in scenario.outcomes
+            for o in scenario.all_outcomes()
         )
         defaults = [i for i, o in enumerate(self.outcomes) if o.when is None]
         self.default_outcome: int | None = defaults[0] if defaults else None
+
+        # The bargaining link (None: no bargaining issues); its phase runs where issues can be settled.
+        from brink.model.negotiation import Negotiation
+
+        self.negotiation: Negotiation | None = Negotiation(self) if scenario.bargaining else None
 
         # The schedule, in the form the engine and kernel use.
         sched = scenario.schedule
@@ -341,6 +351,13 @@ class Model:
             S[..., i] = v
         return S
 
+    def with_offers(self, S: np.ndarray) -> np.ndarray:
+        """S with the offers on the table (``offer.*``) recomputed from its stances, nothing
+        settled or broken: how a replayed state gets them (see ``brink.model.negotiation``)."""
+        if self.negotiation is None or not self.negotiation.linked:
+            return S
+        return self.pin(self.negotiation.refresh(S))
+
     def value(self, S: np.ndarray, name: str) -> np.ndarray:
         return S[..., self.var_index[name]]
 
@@ -376,11 +393,16 @@ class Model:
         Random quantities take ``draws`` where given, else their mean (so the
         result is the expected next state, effects being linear in the draws).
         """
-        act = self.actions[action_id]
         R = self.random_means(S, action_id)
         if draws:
             R.update(draws)
-        deltas = [(i, fn(S, R)) for i, fn in act.effects]
+        return self.apply_effects(S, self.actions[action_id].effects, R)
+
+    def apply_effects(self, S: np.ndarray, effects: tuple[tuple[int, Formula], ...],
+                      R: Mapping[str, Any] = _NO_DRAWS) -> np.ndarray:
+        """The one rule for effects (an action's, a settlement's): each formula evaluated on the
+        prior state S, added to its variable, the result clipped to the variables' ranges."""
+        deltas = [(i, fn(S, R)) for i, fn in effects]
         out = S.copy()
         for i, d in deltas:
             out[..., i] = out[..., i] + d

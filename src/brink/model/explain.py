@@ -50,6 +50,7 @@ class Explanation:
     state: dict[str, float]
     taken: str | None = None
     what_if: dict[str, float] = field(default_factory=dict)  # the model's overrides (resolved names)
+    settlements: list[dict] = field(default_factory=list)  # Negotiation.on_table: the deals on the table
 
     def probability_of(self, action_id: str) -> float:
         for a in self.actions:
@@ -117,6 +118,7 @@ def explain(model: Model, S: np.ndarray, actor: str, decision_point: str | None 
         state={n: float(S[i]) for i, n in enumerate(model.var_names)},
         taken=dp.taken if dp else None,
         what_if=dict(model.overrides),
+        settlements=model.negotiation.on_table(S, actor) if model.negotiation is not None else [],
     )
 
 

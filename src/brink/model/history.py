@@ -6,7 +6,10 @@ timeline event applies its catalogue action with the draws actually observed
 (``set``). Between events the per-round dynamics run once per whole round that
 elapsed, so grievances fade and fronts cool as they would in the simulation.
 What-if overrides of state variables are re-pinned after every event, so an
-analyst's "legitimacy = 0.3" holds at every decision point.
+analyst's "legitimacy = 0.3" holds at every decision point. The replayed state
+gets the offers on the table (``Model.with_offers``) where it stops; no
+settlement is reached or broken by a replay: those are recorded events
+(``set: {settlement.ISSUE: 1}``), as on the record.
 """
 
 from __future__ import annotations
@@ -46,13 +49,13 @@ def _replay(model: Model, stop_event: str | None, until: dt.date | None) -> tupl
             S[model.var_index[name]] = p.value
         model.pin(S)
         if stop_event is not None and e.id == stop_event:
-            return S, e.date
+            return model.with_offers(S), e.date
     end = sc.meta.as_of if until is None else until
     if last is not None:
         S = model.step_dynamics(S, int((end - last).days // round_days))
     if week is not None:
         S[week] = model.week_of(end)
-    return model.pin(S), end
+    return model.with_offers(model.pin(S)), end
 
 
 def state_after(model: Model, event_id: str | None) -> tuple[np.ndarray, dt.date]:

@@ -37,7 +37,7 @@ def validate(
         console.print(
             f"[green]{p}: valid[/] — {len(sc.actors)} actors, {len(sc.actions)} actions, "
             f"{len(sc.parameters)} parameters, {len(sc.timeline)} events, "
-            f"{len(sc.decision_points)} decision points, {len(sc.outcomes)} outcomes"
+            f"{len(sc.decision_points)} decision points, {len(sc.all_outcomes())} outcomes"
         )
     if failed:
         raise typer.Exit(1)
@@ -101,5 +101,5 @@ def show(
     console.print(t)
     console.print(
         f"fronts: {', '.join(f.id for f in sc.fronts)} · channels: {', '.join(c.id for c in sc.channels)} · "
-        f"outcomes: {', '.join(o.id for o in sc.outcomes)} · bargaining issues: {len(sc.bargaining)}"
+        f"outcomes: {', '.join(o.id for o in sc.all_outcomes())} · bargaining issues: {len(sc.bargaining)}"
     )

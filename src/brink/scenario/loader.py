@@ -34,7 +34,7 @@ LIST_SECTIONS = {
     "timeline", "decision_points", "outcomes", "bargaining",
 }
 MAP_SECTIONS = {"parameters", "world", "dynamics"}
-SINGLE_SECTIONS = {"meta", "schedule", "games"}
+SINGLE_SECTIONS = {"meta", "schedule", "games", "negotiation"}
 ALL_SECTIONS = LIST_SECTIONS | MAP_SECTIONS | SINGLE_SECTIONS
 
 BUILTIN_PACKAGE = "brink.scenario.builtin"

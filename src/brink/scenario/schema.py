@@ -268,11 +268,54 @@ class Schedule(Strict):
     round_weeks: Param
 
 
+class StanceMoves(Strict):
+    """How the simulation state moves an actor's stance on an issue.
+
+    Each formula gives a shift; the stance in a state ``s`` is the scenario value
+    plus ``f(s) - f(start)`` (``start``: the scenario's start state, before the
+    timeline), clipped to the field's range. So the stance equals the stated value
+    wherever the formula's inputs stand where they started, and ``brink bargain``
+    on the scenario itself is unchanged by any formula written here.
+    """
+
+    position: FormulaStr | None = None
+    salience: FormulaStr | None = None
+    capability: FormulaStr | None = None
+
+
+class Acceptance(Sourced):
+    """A veto actor's acceptance range, relative to its current position on the issue:
+    it accepts a predicted settlement ``x`` when ``position - below <= x <= position + above``."""
+
+    below: float = Field(ge=0)
+    above: float = Field(ge=0)
+
+
 class BargainPosition(Strict):
     actor: str
     position: Param
     salience: Param
     capability: Param
+    moves: StanceMoves | None = Field(None, description="formulas of the state that shift this stance")
+    accepts: Acceptance | None = Field(None, description="present: the actor holds a veto over a settlement")
+
+
+class Settlement(Sourced):
+    """What it takes to settle an issue inside the simulation, and what a settlement does.
+
+    A settlement is reached, at a bargaining step, when the bargaining model's
+    forecast lies inside every veto actor's acceptance range, one of ``channels``
+    is open and ``requires`` (when given) holds; it then holds until
+    ``breaks_when`` holds. ``effects`` are applied once, when it is reached, as an
+    action's are (evaluated on the state before, added, clipped).
+    """
+
+    label: str
+    status_quo: Param = Field(description="the point of the 0-100 scale that no settlement leaves in place")
+    channels: list[str] = Field(min_length=1, description="channels through which it can be reached")
+    requires: FormulaStr | None = None
+    breaks_when: FormulaStr
+    effects: dict[str, FormulaStr] = Field(default_factory=dict)
 
 
 class BargainingIssue(Sourced):
@@ -280,6 +323,7 @@ class BargainingIssue(Sourced):
     label: str
     scale: dict[str, str] = Field(description="meaning of the ends of the 0-100 scale: low, high")
     positions: list[BargainPosition]
+    settlement: Settlement | None = Field(None, description="present: the issue can be settled in the simulation")
 
     @field_validator("scale")
     @classmethod
@@ -287,6 +331,23 @@ class BargainingIssue(Sourced):
         if set(v) != {"low", "high"}:
             raise ValueError("scale needs exactly `low` and `high`")
         return v
+
+
+class Collective(Sourced):
+    """The collective deal: the episode in which the settlements of ``issues`` all hold at once."""
+
+    id: str = Field(pattern=ID_RE)
+    label: str
+    issues: list[str] = Field(min_length=2)
+
+
+class Negotiation(Sourced):
+    """The bargaining phase of the simulation round (see ``brink.model.negotiation``)."""
+
+    model: Literal["compromise", "median", "exchange", "eu"] = Field(
+        "compromise", description="the bargaining model that forecasts each open issue's settlement")
+    every: int = Field(1, ge=1, description="rounds between bargaining steps")
+    collective: Collective | None = None
 
 
 def _number_or_sourced(v: object) -> str:
@@ -378,6 +439,7 @@ class Scenario(Strict):
     outcomes: list[Outcome] = Field(default_factory=list)
     schedule: Schedule | None = None
     bargaining: list[BargainingIssue] = Field(default_factory=list)
+    negotiation: Negotiation | None = Field(None, description="how bargaining runs inside the simulation")
     games: Games | None = Field(None, description="players and moves of the game at a decision point")
 
     # --- convenient look-ups (the model compiles its own arrays from these) ---
@@ -417,7 +479,44 @@ class Scenario(Strict):
         names += [f"world.{v}" for v in self.world]
         names += [f"front.{f.id}" for f in self.fronts]
         names += [f"channel.{c.id}" for c in self.channels]
+        names += [f"settlement.{i.id}" for i in self.settled_issues()]
+        names += [f"offer.{a}" for a in self.offer_actors()]
         return names
+
+    # --- settlements: issues the simulation can settle, and the episodes they give ---
+    def settled_issues(self) -> list[BargainingIssue]:
+        """The bargaining issues that carry a ``settlement`` (the simulation can settle them)."""
+        return [i for i in self.bargaining if i.settlement is not None]
+
+    def offer_actors(self) -> list[str]:
+        """Actors with a stance on a settled issue, in order of first appearance: each gets a
+        state variable ``offer.ACTOR``, the value to it of the settlements on the table."""
+        out: list[str] = []
+        for issue in self.settled_issues():
+            for p in issue.positions:
+                if p.actor not in out:
+                    out.append(p.actor)
+        return out
+
+    def settlement_outcomes(self) -> list[Outcome]:
+        """The episodes the settlements give: one per settled issue (``ISSUE_settlement``, under
+        way while ``settlement.ISSUE`` is 1), and the collective deal when declared."""
+        out = []
+        for issue in self.settled_issues():
+            st = issue.settlement
+            out.append(Outcome(id=f"{issue.id}_settlement", label=f"settlement: {st.label}",
+                               when=f"settlement.{issue.id}", evidence=list(st.evidence),
+                               assumption=st.assumption))
+        col = self.negotiation.collective if self.negotiation else None
+        if col is not None:
+            out.append(Outcome(id=col.id, label=col.label,
+                               when=" * ".join(f"settlement.{i}" for i in col.issues),
+                               evidence=list(col.evidence), assumption=col.assumption))
+        return out
+
+    def all_outcomes(self) -> list[Outcome]:
+        """The declared outcomes, then the settlement episodes (``settlement_outcomes``)."""
+        return list(self.outcomes) + self.settlement_outcomes()
 
 
 class GameMove(Strict):

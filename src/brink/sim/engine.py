@@ -13,6 +13,8 @@ scenario's schedule gives, and it is meant to read like a Mesa model's
             choice = one action per trajectory, sampled from P     (forced moves override)
             S      = apply the chosen action, random quantities DRAWN (interception, attribution...)
         S = per-round dynamics (grievances fade, fronts cool, ...); week += round length
+        every k rounds: the bargaining step (brink.model.negotiation): each open issue's
+           settlement forecast from the state, settlements reached or broken, offers refreshed
         episodes: each starts when its `when` holds and ends when its `ends_when` holds
         event history: first round and count of every action, episode start and watched state
 
@@ -244,6 +246,8 @@ class Engine:
             else:
                 choices, sk = self._round_numpy(S, idx, U, r)
             skipped += sk
+            if m.negotiation is not None and m.negotiation.linked and r % m.negotiation.every == 0:
+                S[:] = m.pin(m.negotiation.step(S).state)
             happened = np.zeros((n, len(self.event_ids)), dtype=bool)
             rows, k = np.nonzero(choices >= 0)
             happened[rows, self._action_base[k] + choices[rows, k]] = True

@@ -203,7 +203,7 @@ def assemble(eng: Engine, parts: list[BatchResult], seed: int) -> SimulationResu
     under_way = pd.DataFrame(act / n, columns=list(eng.episode_ids))
     under_way.insert(0, eng.outcome_ids[eng.default_outcome], quiet / n)
     under_way.insert(0, "round", np.arange(H + 1))
-    labels = {o.id: o.label for o in sc.outcomes}
+    labels = {o.id: o.label for o in sc.all_outcomes()}
     return SimulationResult(
         scenario_id=sc.meta.id, intervention=eng.intervention.id, seed=int(seed), horizon=H,
         round_weeks=float(eng.round_weeks), outcome_ids=eng.outcome_ids,

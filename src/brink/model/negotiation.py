@@ -1,0 +1,284 @@
+"""The bargaining phase of a simulated round: the state moves the bargain, the bargain moves the state.
+
+A scenario's bargaining issues (``brink bargain``) describe where each issue
+would settle from stated positions, saliences and capabilities. An issue that
+carries a ``settlement`` becomes part of the simulation, and ``Negotiation``
+(compiled once per ``Model``, from the scenario and nothing else) links the two:
+
+* **State → bargain.** Each stance may move with the state (``moves``): the
+  stance in state ``s`` is the stated value plus ``f(s) - f(start)``, clipped
+  (position to [0, 100], salience to [0, 1], capability to [0, ∞)). In the
+  scenario's start state every stance is the stated one, so the static
+  ``brink bargain`` results are the link's results there.
+* **The bargaining step** (``step``), every ``negotiation.every`` rounds, after
+  the round's dynamics: for every trajectory, the scenario's bargaining model
+  (``negotiation.model``: compromise, median, exchange or eu) forecasts each
+  open issue from the moved stances — compromise vectorised over trajectories,
+  the others through ``brink.bargain.forecast.predict`` once per distinct
+  bargaining state, so each forecast *is* what ``brink bargain`` gives on that
+  state. A settled issue is not open (the exchange model trades over the open
+  issues only).
+* **Bargain → state.** A settlement is reached where the forecast lies inside
+  every veto actor's acceptance range (``accepts``, relative to the actor's
+  current position), one of its channels is open (``channel.C >= 1/2``) and its
+  ``requires`` formula holds. Then ``settlement.ISSUE`` becomes 1 and the
+  settlement's ``effects`` apply once, like an action's (evaluated on the state
+  before the step, added, clipped). It breaks down (back to 0, open again) at a
+  later step where ``breaks_when`` holds.
+* **The offer on the table.** ``offer.ACTOR`` is the value to the actor of
+  settling every open settled-issue at its forecast rather than leaving it at
+  the status quo, with linear loss weighted by salience:
+  ``Σ_d s_d (|x_d - q_d| - |x_d - X_d|) / 100``. It is a state variable, so any
+  concern measure can read it (the talks concerns do): the decision model weighs
+  the deal the bargaining model says is on the table. It is refreshed at every
+  bargaining step and at the end of a timeline replay; between steps the actors
+  see the last one (they do not anticipate how their move changes the forecast).
+
+The episodes ``ISSUE_settlement`` (and the collective deal, all named issues
+settled at once) come from ``Scenario.settlement_outcomes``. The phase is pure
+NumPy on the state array and runs identically under both engine backends.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from brink.bargain.case import Case
+from brink.bargain.compromise import weighted_means
+from brink.bargain.forecast import predict
+from brink.bargain.scenario import case_from_scenario
+
+FIELDS = ("position", "salience", "capability")
+_HI = (100.0, 1.0, np.inf)
+OPEN_LEVEL = 0.5  # a channel (0 closed, 1 open) or a settlement flag counts as set at or above this
+
+
+@dataclass(frozen=True)
+class StepResult:
+    """One bargaining step over N trajectories (L = settled issues, in ``Negotiation.linked`` order)."""
+
+    state: np.ndarray      # (N, V) the state after the step
+    forecast: np.ndarray   # (N, m) each issue's forecast (NaN: settled, so not forecast)
+    reached: np.ndarray    # (N, L) settlements reached at this step
+    broken: np.ndarray     # (N, L) settlements that broke down at this step
+    acceptable: np.ndarray  # (N, L) forecast inside every veto actor's range
+    channel_open: np.ndarray  # (N, L)
+    required: np.ndarray   # (N, L) the `requires` formula holds
+
+
+class Negotiation:
+    """The compiled bargaining link of one ``Model`` (see the module docstring)."""
+
+    def __init__(self, model):
+        sc = model.scenario
+        self.case0: Case = case_from_scenario(sc)
+        case = self.case0
+        n, m = case.n_actors, case.n_issues
+        nego = sc.negotiation
+        self.model_name: str = nego.model if nego is not None else "compromise"
+        self.every: int = nego.every if nego is not None else 1
+        self.base = np.stack([case.position, case.salience, case.capability])  # (3, n, m)
+        self.present = case.mask
+        start = model._initial  # the scenario's start state, before the timeline and any what-if
+        self.terms = []  # (field k, actor i, issue d, formula, its value at the start)
+        issues = list(sc.bargaining)
+        for d, issue in enumerate(issues):
+            for p in issue.positions:
+                if p.moves is None:
+                    continue
+                i = case.actors.index(p.actor)
+                for k, fname in enumerate(FIELDS):
+                    text = getattr(p.moves, fname)
+                    if text:
+                        f = model.formula(text)
+                        self.terms.append((k, i, d, f, float(np.asarray(f(start)))))
+        self.linked = tuple(d for d, iss in enumerate(issues) if iss.settlement is not None)
+        self.linked_ids = tuple(issues[d].id for d in self.linked)
+        L = len(self.linked)
+        vi = model.var_index
+        self.settle_col = np.array([vi[f"settlement.{issues[d].id}"] for d in self.linked], dtype=np.int64)
+        self.offer_actors = tuple(sc.offer_actors())
+        self.offer_col = np.array([vi[f"offer.{a}"] for a in self.offer_actors], dtype=np.int64)
+        self.offer_rows = np.array([case.actors.index(a) for a in self.offer_actors], dtype=np.int64)
+        self.status_quo = np.array([issues[d].settlement.status_quo.value for d in self.linked])
+        self.veto = np.zeros((n, L), dtype=bool)
+        self.below = np.zeros((n, L))
+        self.above = np.zeros((n, L))
+        self.channels, self.requires, self.breaks, self.effects, self.labels = [], [], [], [], []
+        for l, d in enumerate(self.linked):
+            st = issues[d].settlement
+            for p in issues[d].positions:
+                if p.accepts is not None:
+                    i = case.actors.index(p.actor)
+                    self.veto[i, l] = True
+                    self.below[i, l], self.above[i, l] = p.accepts.below, p.accepts.above
+            self.channels.append(np.array([vi[f"channel.{c}"] for c in st.channels], dtype=np.int64))
+            self.requires.append(model.formula(st.requires) if st.requires else None)
+            self.breaks.append(model.formula(st.breaks_when))
+            self.effects.append(tuple((vi[t], model.formula(f)) for t, f in st.effects.items()))
+            self.labels.append(st.label)
+        self._lo, self._hi = model.lo, model.hi
+        self._model = model
+
+    # ------------------------------------------------------------ the stances
+    def stances(self, S: np.ndarray) -> np.ndarray:
+        """(..., 3, n, m): position, salience and capability of every actor on every issue in S."""
+        S = np.asarray(S, dtype=float)
+        out = np.broadcast_to(self.base, S.shape[:-1] + self.base.shape).copy()
+        for k, i, d, f, f0 in self.terms:
+            out[..., k, i, d] += np.asarray(f(S), dtype=float) - f0
+        for k in range(3):
+            np.clip(out[..., k, :, :], 0.0, _HI[k], out=out[..., k, :, :])
+        return out
+
+    def case(self, S: np.ndarray, issues: list[int] | None = None) -> Case:
+        """The bargaining case in one state S (V,): what ``brink bargain --at/--state`` forecasts.
+
+        ``issues`` keeps only those issue columns (the open ones, as the step does)."""
+        X = self.stances(S)
+        c = replace(self.case0, position=X[0], salience=X[1], capability=X[2])
+        if issues is None:
+            return c
+        keep = list(issues)
+        return replace(c, issues=tuple(c.issues[d] for d in keep), position=c.position[:, keep],
+                       salience=c.salience[:, keep], capability=c.capability[:, keep],
+                       labels=tuple(c.labels[d] for d in keep), scale=tuple(c.scale[d] for d in keep))
+
+    # ----------------------------------------------------------- the forecast
+    def forecast(self, stances: np.ndarray, open_: np.ndarray) -> np.ndarray:
+        """(N, m) the bargaining model's forecast of each open issue (NaN where not open).
+
+        ``stances`` (N, 3, n, m) from ``stances``; ``open_`` (N, m) bool."""
+        N, m = stances.shape[0], stances.shape[-1]
+        if self.model_name == "compromise":
+            P, Sal, Cap = (np.swapaxes(stances[:, k], 1, 2) for k in range(3))  # (N, m, n)
+            out = weighted_means(P, Cap, Sal)
+            return np.where(open_, out, np.nan)
+        out = np.full((N, m), np.nan)
+        keys = np.nan_to_num(np.concatenate([stances.reshape(N, -1), open_.astype(float)], axis=1), nan=-1.0)
+        uniq, first, inverse = np.unique(keys, axis=0, return_index=True, return_inverse=True)
+        inverse = inverse.reshape(-1)
+        for u, row in enumerate(first):
+            cols = [d for d in range(m) if open_[row, d]]
+            if not cols:
+                continue
+            x = stances[row]
+            case = replace(self.case0, position=x[0], salience=x[1], capability=x[2])
+            if len(cols) < m:
+                case = replace(case, issues=tuple(case.issues[d] for d in cols), position=case.position[:, cols],
+                               salience=case.salience[:, cols], capability=case.capability[:, cols],
+                               labels=tuple(case.labels[d] for d in cols), scale=tuple(case.scale[d] for d in cols))
+            values = predict(case, self.model_name)
+            out[np.ix_(inverse == u, cols)] = values
+        return out
+
+    def values(self, stances: np.ndarray, forecast: np.ndarray) -> np.ndarray:
+        """(N, n, L) what settling each settled-issue at its forecast is worth to each actor,
+        against the status quo: salience × (|x − q| − |x − X|) / 100; 0 where absent or not forecast."""
+        d = list(self.linked)
+        P, Sal = stances[:, 0][:, :, d], stances[:, 1][:, :, d]  # (N, n, L)
+        X = forecast[:, d][:, None, :]
+        v = Sal * (np.abs(P - self.status_quo) - np.abs(P - X)) / 100.0
+        return np.where(np.isnan(v), 0.0, v)
+
+    def acceptable(self, stances: np.ndarray, forecast: np.ndarray) -> np.ndarray:
+        """(N, L) whether each settled-issue's forecast lies inside every veto actor's range."""
+        d = list(self.linked)
+        P = stances[:, 0][:, :, d]
+        X = forecast[:, d][:, None, :]
+        inside = (X >= P - self.below) & (X <= P + self.above)
+        return np.all(inside | ~self.veto, axis=1) & ~np.isnan(forecast[:, d])
+
+    # ------------------------------------------------------------------ steps
+    def _with_offers(self, out: np.ndarray, stances, forecast, open_linked) -> np.ndarray:
+        v = self.values(stances, np.where(self._spread(open_linked, forecast.shape[1]), forecast, np.nan))
+        if self.offer_col.size:
+            out[:, self.offer_col] = np.clip(v[:, self.offer_rows].sum(axis=2), self._lo[self.offer_col],
+                                             self._hi[self.offer_col])
+        return out
+
+    def _spread(self, open_linked: np.ndarray, m: int) -> np.ndarray:
+        full = np.ones((open_linked.shape[0], m), dtype=bool)
+        full[:, list(self.linked)] = open_linked
+        return full
+
+    def settled(self, S: np.ndarray) -> np.ndarray:
+        """(N, L) settlements holding in S."""
+        return S[:, self.settle_col] >= OPEN_LEVEL
+
+    def refresh(self, S: np.ndarray) -> np.ndarray:
+        """S with ``offer.*`` recomputed (nothing reached or broken): the end of a timeline replay."""
+        one = S.ndim == 1
+        S2 = np.atleast_2d(np.asarray(S, dtype=float)).copy()
+        st = self.stances(S2)
+        open_l = ~self.settled(S2)
+        fc = self.forecast(st, self._spread(open_l, st.shape[-1]))
+        out = self._with_offers(S2, st, fc, open_l)
+        return out[0] if one else out
+
+    def step(self, S: np.ndarray) -> StepResult:
+        """One bargaining step on states S (N, V); see the module docstring for the order."""
+        S = np.asarray(S, dtype=float)
+        N, L = S.shape[0], len(self.linked)
+        held = self.settled(S)
+        broken = np.zeros((N, L), dtype=bool)
+        req = np.ones((N, L), dtype=bool)
+        chan = np.zeros((N, L), dtype=bool)
+        for l in range(L):
+            broken[:, l] = held[:, l] & np.broadcast_to(np.asarray(self.breaks[l](S), dtype=bool), (N,))
+            if self.requires[l] is not None:
+                req[:, l] = np.broadcast_to(np.asarray(self.requires[l](S), dtype=bool), (N,))
+            chan[:, l] = np.any(S[:, self.channels[l]] >= OPEN_LEVEL, axis=1)
+        open_l = ~held | broken
+        st = self.stances(S)
+        fc = self.forecast(st, self._spread(open_l, st.shape[-1]))
+        ok = self.acceptable(st, fc)
+        reached = open_l & ok & chan & req
+        out = S.copy()
+        for l in range(L):
+            rows = np.flatnonzero(reached[:, l])
+            col = self.settle_col[l]
+            out[broken[:, l], col] = 0.0
+            if rows.size == 0:
+                continue
+            sub = S[rows]
+            after = self._model.apply_effects(sub, self.effects[l])
+            out[rows] += after - sub
+            out[rows, col] = 1.0
+        np.clip(out, self._lo, self._hi, out=out)
+        out = self._with_offers(out, st, fc, open_l & ~reached)
+        return StepResult(out, fc, reached, broken, ok, chan, req)
+
+    def on_table(self, S: np.ndarray, actor: str | None = None) -> list[dict]:
+        """For one state S (V,): each settled-issue's forecast, the conditions of reaching it and,
+        for ``actor``, what it is worth to it (``brink explain`` shows this for talks; ``brink
+        bargain --at`` for every issue). An actor with no stance on an issue skips that issue."""
+        S1 = np.asarray(S, dtype=float)[None, :]
+        i = self.case0.actors.index(actor) if actor in self.case0.actors else None
+        if actor is not None and i is None:
+            return []
+        res = self.step(S1)
+        st = self.stances(S1)
+        val = self.values(st, res.forecast)[0]
+        held = self.settled(S1)[0]
+        rows = []
+        for l, d in enumerate(self.linked):
+            if i is not None and not self.present[i, d]:
+                continue
+            row = {
+                "issue": self.linked_ids[l],
+                "label": self.labels[l],
+                "settled": bool(held[l]),
+                "forecast": None if np.isnan(res.forecast[0, d]) else float(res.forecast[0, d]),
+                "acceptable": bool(res.acceptable[0, l]),
+                "channel_open": bool(res.channel_open[0, l]),
+                "requires": bool(res.required[0, l]),
+                "would_settle": bool(res.reached[0, l]),
+                "breaks": bool(res.broken[0, l]),
+            }
+            if i is not None:
+                row.update(position=float(st[0, 0, i, d]), salience=float(st[0, 1, i, d]), value=float(val[i, l]))
+            rows.append(row)
+        return rows
