@@ -5,11 +5,12 @@ actor is a Mesa ``Agent`` whose ``step`` asks the decision model for its choice
 probabilities in the current (1-D) state, samples an action with the model's
 ``numpy`` generator, draws the action's random quantities and applies it. The
 model's ``step`` is one round: agents in the schedule's order, then the
-per-round dynamics, the week clock and the episodes (which start and end; the run
-goes on to the horizon), with the run's event history kept in plain dicts.
+per-round dynamics, the week clock, the bargaining step (where the scenario can
+settle issues) and the episodes (which start and end; the run goes on to the
+horizon), with the run's event history kept in plain dicts.
 
 It shares only the decision model (``brink.model``: ``evaluate``, ``apply``,
-``step_dynamics``, ``episode_step``) with the vectorised engine, never the
+``step_dynamics``, ``episode_step``, ``negotiation.step`` on one row) with the vectorised engine, never the
 engine's code, so comparing the two tests the engine's sampling, draws,
 ordering, episode and event-history bookkeeping. Used by tests/sim/test_equivalence.py and
 benchmarks/sim_speed.py; Mesa is a benchmark-only dependency (the ``bench`` extra).
@@ -109,6 +110,9 @@ class DeterrenceModel(mesa.Model):
         if self.week is not None:
             self.state[self.week] += self.round_weeks
         self.brink.pin(self.state)
+        nego = self.brink.negotiation
+        if nego is not None and nego.linked and self.round % nego.every == 0:  # the bargaining phase
+            self.state = self.brink.pin(nego.step(self.state[None, :]).state[0])
         self.active, started = self.brink.episode_step(self.state, self.active)
         for k in np.flatnonzero(started):
             self.happened("outcome:" + self.episodes[k])

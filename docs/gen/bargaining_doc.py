@@ -6,8 +6,9 @@
 The block between ``<!-- BEGIN GENERATED: validation -->`` and
 ``<!-- END GENERATED: validation -->`` is rewritten from
 ``brink.bargain.validation`` (forecasts on published cases) and from the
-bargaining issues of the built-in scenario named below; the rest of the page is
-hand-written and left alone.
+bargaining issues of the built-in scenario named below; the block
+``GENERATED: link`` from the simulation (the as_of forecast of each settlement and
+one worked trajectory, seeded); the rest of the page is hand-written and left alone.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ from brink.scenario import load_scenario  # noqa: E402
 
 SCENARIO = "iran-2024"
 BLOCK = "GENERATED: validation"
+LINK_BLOCK = "GENERATED: link"
+LINK_RUNS, LINK_SEED = 2000, 7  # the as_of settlement forecasts and the worked trajectory
 COMMAND = ".venv/bin/python docs/gen/bargaining_doc.py docs/bargaining.md"
 
 
@@ -83,8 +86,105 @@ def scenario_section(name: str) -> list[str]:
     return out
 
 
+def link_forecasts(name: str) -> list[str]:
+    """The as_of forecast of every settlement episode (and the collective deal) within 3 and 12
+    months: the scenario's shipped as_of questions on those episodes, through ``brink forecast``."""
+    from brink.forecast.forecast import forecast as forecast_questions
+    from brink.forecast.questions import QuestionSet, load_questions, shipped_questions
+
+    sc = load_scenario(name)
+    episodes = {o.id: o.label for o in sc.settlement_outcomes()}
+    files = shipped_questions(name)
+    key = next(k for k in files if k.startswith(f"as_of_{sc.meta.as_of.isoformat()}"))
+    qs = load_questions(files[key], sc)
+    picked = [q for q in qs if getattr(q.event, "outcome", None) in episodes and q.given is None]
+    sub = QuestionSet(picked, qs.file, qs.scenario_id, qs.scenario, qs.scenario_ref,
+                      {q.id: qs.lines.get(q.id) for q in picked})
+    res = forecast_questions(sc, sub, runs=LINK_RUNS, seed=LINK_SEED).to_frame()
+    out = [f"### {name}: each settlement as of {sc.meta.as_of}", "",
+           f"`brink forecast {name} --questions {key} --runs {LINK_RUNS} --seed {LINK_SEED}` (the rows on "
+           "settlement episodes; 95 % Wilson intervals, Monte Carlo only):", "",
+           "| question | episode | window (days) | probability | 95 % interval |", "|---|---|---:|---:|---|"]
+    for q, row in zip(picked, res.itertuples()):
+        out.append(f"| {q.id}: {q.text} | `{q.event.outcome}` | {row.window_days} | "
+                   f"{number(100 * row.probability, '.1f')} % | "
+                   f"[{number(100 * row.lo95, '.1f')} %, {number(100 * row.hi95, '.1f')} %] |")
+    return out
+
+
+def worked_trajectory(name: str) -> list[str]:
+    """One simulated year, round by round, of the first run (in seed order) in which a settlement
+    is reached after its front was at war: the front, the moved salience, the forecast, the deal."""
+    from brink.sim.engine import Engine
+
+    sc = load_scenario(name)
+    eng = Engine(sc, horizon=26)
+    m, ng = eng.model, eng.model.negotiation
+    states = []
+    res = eng.run_batch(seed=LINK_SEED, first_block=0, n_blocks=1, observe=lambda r, S: states.append(S.copy()))
+    X = np.stack(states)  # (rounds + 1, n, V)
+    hist = res.history
+    pick = None
+    for need_war in (True, False):  # a settlement after its front was at war, else any settlement
+        for run in range(X.shape[1]):
+            for l, iid in enumerate(ng.linked_ids):
+                r0 = hist.first[run, hist.col(f"outcome:{iid}_settlement")]
+                reads = sorted(ng.breaks[l].reads)
+                if r0 < 1 or not reads:
+                    continue
+                war = any(bool(np.asarray(ng.breaks[l](X[r, run]))) for r in range(1, r0))
+                if war or not need_war:
+                    pick = (run, l, r0, reads, war)
+                    break
+            if pick:
+                break
+        if pick:
+            break
+    if pick is None:
+        return [f"No run of the first {X.shape[1]} (seed {LINK_SEED}) reaches a settlement; nothing to show."]
+    run, l, r0, reads, war = pick
+    d = ng.linked[l]
+    iid = ng.linked_ids[l]
+    st = ng.stances(X[:, run])  # (rounds + 1, 3, n, m)
+    moved = np.nan_to_num(np.abs(st[:, 1, :, d] - st[0, 1, :, d])).max(axis=0)
+    who = int(np.argmax(moved))
+    fc = ng.forecast(st, np.ones((st.shape[0], ng.case0.n_issues), dtype=bool))[:, d]
+    col = sc.negotiation.collective.id if sc.negotiation and sc.negotiation.collective else None
+    var = [m.var_names[i] for i in reads]
+    out = [f"### A worked trajectory: run {run} of seed {LINK_SEED}", "",
+           f"`Engine({name!r}, horizon=26).run_batch(seed={LINK_SEED}, first_block=0, n_blocks=1, observe=...)`, "
+           f"run {run}: the first run that reaches the **{iid}** settlement "
+           + (f"after its front was at war (`{sc.settled_issues()[l].settlement.breaks_when}`)" if war else
+              f"(no run of this batch reaches one after a war: `{sc.settled_issues()[l].settlement.breaks_when}`)")
+           + ". Salience is "
+           f"{ng.case0.actors[who]}'s on the issue (the stance that moved most); the forecast is the "
+           f"{ng.model_name} model's at the end of the round (as if the issue were open).", "",
+           "| round | " + " | ".join(f"`{v}`" for v in var)
+           + f" | salience {ng.case0.actors[who]} | forecast | settlements holding | episodes started |",
+           "|---:|" + "---:|" * len(var) + "---:|---:|---|---|"]
+    for r in range(X.shape[0]):
+        S = X[r, run]
+        held = [ng.linked_ids[k] for k in range(len(ng.linked)) if S[ng.settle_col[k]] >= 0.5]
+        started = [e for e in eng.episode_ids if r >= 1 and hist.first[run, hist.col(f"outcome:{e}")] == r]
+        out.append(f"| {r} | " + " | ".join(number(S[i], ".2f") for i in reads)
+                   + f" | {number(st[r, 1, who, d], '.2f')} | {number(fc[r], '.1f')} | "
+                   + (", ".join(held) or "none") + " | " + (", ".join(started) or "") + " |")
+    got = col is not None and hist.first[run, hist.col(f"outcome:{col}")] >= 1
+    out += ["", f"The collective deal (`{col}`) " + ("is reached in this run." if got else
+                                                     "is not reached in this run: the other fronts do not all "
+                                                     "settle at once.")]
+    return out
+
+
+def link_block() -> str:
+    lines = ["", f"_Generated by `{COMMAND}`; do not edit by hand._", "", *link_forecasts(SCENARIO), "",
+             *worked_trajectory(SCENARIO), ""]
+    return "\n".join(lines) + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
-    return blocks_main(argv, __doc__.splitlines()[0], lambda: {BLOCK: generate()}, COMMAND)
+    return blocks_main(argv, __doc__.splitlines()[0], lambda: {BLOCK: generate(), LINK_BLOCK: link_block()},
+                       COMMAND)
 
 
 if __name__ == "__main__":

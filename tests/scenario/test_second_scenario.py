@@ -165,7 +165,8 @@ def _simulate_cli(capsys, out: Path, seed: int, *extra) -> pd.DataFrame:
     assert code == 0, text
     p = pd.read_parquet(out / "probabilities.parquet")
     assert p["probability"].between(0, 1).all()
-    assert list(p["outcome"]) == ["border_war", "strait_closed", "settlement", "armed_standoff"]
+    assert list(p["outcome"]) == ["border_war", "strait_closed", "settlement", "narrows_passage_settlement",
+                                  "border_line_settlement", "grand_settlement", "armed_standoff"]
     return pd.read_parquet(out / "runs.parquet")
 
 

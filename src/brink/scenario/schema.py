@@ -515,8 +515,10 @@ class Scenario(Strict):
         return out
 
     def all_outcomes(self) -> list[Outcome]:
-        """The declared outcomes, then the settlement episodes (``settlement_outcomes``)."""
-        return list(self.outcomes) + self.settlement_outcomes()
+        """The declared episodes, then the settlement episodes (``settlement_outcomes``), then the
+        default state (no episode under way) last, as in a file that declared them all."""
+        declared = [o for o in self.outcomes if not o.default]
+        return declared + self.settlement_outcomes() + [o for o in self.outcomes if o.default]
 
 
 class GameMove(Strict):

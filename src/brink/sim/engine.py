@@ -33,7 +33,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import numpy as np
 
@@ -217,8 +217,13 @@ class Engine:
         return self.model.pin(out) if self.model.pinned else out
 
     # ------------------------------------------------------------ the rounds
-    def run_batch(self, seed: int, first_block: int, n_blocks: int, n: int | None = None) -> BatchResult:
-        """Simulate the trajectories of blocks ``first_block .. +n_blocks`` (the first ``n`` of them)."""
+    def run_batch(self, seed: int, first_block: int, n_blocks: int, n: int | None = None,
+                  observe: Callable[[int, np.ndarray], None] | None = None) -> BatchResult:
+        """Simulate the trajectories of blocks ``first_block .. +n_blocks`` (the first ``n`` of them).
+
+        ``observe(r, S)``, when given, is called with the state array at the start (r = 0) and
+        at the end of every round (after the bargaining step), like a Mesa data collector; it
+        must not change S."""
         m, H = self.model, self.horizon
         size = n_blocks * BLOCK
         n = size if n is None else n
@@ -237,6 +242,8 @@ class Engine:
         skipped = 0
         idx = np.arange(n, dtype=np.int64)
         self._record(S, hist[0], ssum, 0)
+        if observe is not None:
+            observe(0, S)
         act_counts[0] = active.sum(axis=0)
         quiet[0] = int((~active.any(axis=1)).sum())
         for r in range(1, H + 1):
@@ -261,6 +268,8 @@ class Engine:
             act_counts[r] = active.sum(axis=0)
             quiet[r] = int((~active.any(axis=1)).sum())
             self._record(S, hist[r], ssum, r)
+            if observe is not None:
+                observe(r, S)
         history = EventHistory(self.event_ids, first, count, self.episode_ids, active0)
         return BatchResult(history, active, act_counts, quiet, counts, hist, ssum, skipped)
 
