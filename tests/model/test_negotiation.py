@@ -218,3 +218,35 @@ def test_brink_bargain_at_a_date_and_explain_show_the_settlements(scenario_id, c
     code, out = run(capsys, "explain", scenario_id, "--actor", talker)
     assert code == 0, out
     assert "settlements on the table" in out and "offer." in out
+
+
+def test_brink_bargain_takes_a_simulated_round_from_state_means(scenario_id, tmp_path, capsys):
+    import pandas as pd
+
+    m = Model(load_scenario(scenario_id))
+    S, _ = state_after(m, None)
+    rows = []
+    for r in range(3):
+        row = {"round": r, **{n: float(S[i]) for n, i in m.var_index.items()}}
+        for n in m.var_index:
+            if n.startswith("front."):
+                row[n] = min(1.0, 0.3 * r)
+        rows.append(row)
+    f = tmp_path / "state_means.parquet"
+    pd.DataFrame(rows).to_parquet(f)
+    code, text = run(capsys, "bargain", scenario_id, "--state", str(f), "--round", "2", "--json", "--draws", "0",
+                     "--model", "compromise")
+    assert code == 0, text
+    out = json.loads(text)
+    S2 = S.copy()
+    for n, i in m.var_index.items():
+        if n.startswith("front."):
+            S2[i] = 0.6
+    res = m.negotiation.step(m.with_offers(S2)[None, :])
+    got = {it["id"]: it["forecasts"]["compromise"] for it in out["issues"]}
+    for d, iid in enumerate(m.negotiation.case0.issues):
+        assert got[iid] == pytest.approx(res.forecast[0, d], abs=1e-9)
+    code, text = run(capsys, "bargain", scenario_id, "--state", str(f), "--round", "9", "--draws", "0")
+    assert code == 2 and "--round 9" in text
+    code, text = run(capsys, "bargain", scenario_id, "--round", "1", "--draws", "0")
+    assert code == 2 and "--round goes with --state" in text

@@ -25,7 +25,7 @@ def _load_case(target: str):
     return case_from_scenario(sc, source=target)
 
 
-def _case_in_state(target: str, at: str | None, state: Path | None):
+def _case_in_state(target: str, at: str | None, state: Path | None, rnd: int | None = None):
     """The case of a scenario in the state of a date (``--at``) or of a file (``--state``), its
     settled issues left out, and a summary of that state's settlements (``link``)."""
     import datetime as dt
@@ -53,7 +53,7 @@ def _case_in_state(target: str, at: str | None, state: Path | None):
         where = f"the state on {date}"
     else:
         S, _ = state_after(model, None)
-        S = model.with_offers(_read_state(state, model, S))
+        S = model.with_offers(_read_state(state, model, S, rnd))
         where = f"the state in {state}"
     link = model.negotiation
     settled = set(np.flatnonzero(link.settled(S[None, :])[0]))
@@ -65,19 +65,48 @@ def _case_in_state(target: str, at: str | None, state: Path | None):
                   "offers": {a: float(S[model.var_index[f"offer.{a}"]]) for a in link.offer_actors}}
 
 
-def _read_state(path: Path, model, S):
-    """S with the values of a JSON/YAML mapping ``variable: value`` (one located error per bad entry)."""
+def _state_row(path: Path, rnd: int | None) -> dict:
+    """One round of a simulation's ``state_means.parquet`` (or a CSV of the same columns) as a
+    mapping ``variable: value``: round ``rnd``, the last round when None."""
+    import pandas as pd
+
+    from brink.errors import BrinkError
+
+    try:
+        frame = pd.read_parquet(path) if path.suffix.lower() == ".parquet" else pd.read_csv(path)
+    except Exception as exc:  # a corrupt or foreign file, in the reader's words
+        raise BrinkError(f"--state {path}: cannot read it as a table ({str(exc).splitlines()[0]})") from None
+    if "round" not in frame.columns or frame.empty:
+        raise BrinkError(f"--state {path}: expected a table with a `round` column and one row per round "
+                         "(a simulation's state_means.parquet)")
+    rounds = [int(r) for r in frame["round"]]
+    r = rounds[-1] if rnd is None else rnd
+    if r not in rounds:
+        raise BrinkError(f"--round {r}: {path} has rounds {rounds[0]}..{rounds[-1]}")
+    row = frame.iloc[rounds.index(r)].drop(labels=["round"])
+    return {str(k): float(v) for k, v in row.items()}
+
+
+def _read_state(path: Path, model, S, rnd: int | None = None):
+    """S with the values of a JSON/YAML mapping ``variable: value``, or of one round of a
+    simulation's ``state_means.parquet`` (one located error per bad entry)."""
     import json
     import math
 
     from brink.errors import BrinkError
 
     try:
-        text = path.read_text(encoding="utf-8")
+        text = "" if path.suffix.lower() in (".parquet", ".csv") and path.is_file() else path.read_text(encoding="utf-8")
     except OSError as exc:
         raise BrinkError(f"--state {path}: cannot read it ({exc.strerror or exc})") from None
+    if path.suffix.lower() in (".parquet", ".csv"):
+        data = _state_row(path, rnd)
+    else:
+        data = None
     try:
-        if path.suffix.lower() == ".json":
+        if data is not None:
+            pass
+        elif path.suffix.lower() == ".json":
             data = json.loads(text)
         else:
             from ruamel.yaml import YAML
@@ -212,8 +241,10 @@ def register(app: typer.Typer) -> None:
                                                  "on or before its as_of): stances moved by that state"),
         state: Path = typer.Option(None, "--state", help="forecast in a given state: a JSON or YAML mapping of "
                                                         "state variables to values (e.g. the `state` of `brink "
-                                                        "explain --json`); variables not named keep their "
-                                                        "as_of values"),
+                                                        "explain --json`), or a simulation's "
+                                                        "state_means.parquet (the mean state of --round); "
+                                                        "variables not named keep their as_of values"),
+        round_: int = typer.Option(None, "--round", help="with a state_means table: the round (default: the last)"),
     ) -> None:
         """Forecast each bargaining issue with several models side by side."""
         from brink.bargain.forecast import MODELS, forecast
@@ -232,9 +263,11 @@ def register(app: typer.Typer) -> None:
             raise BrinkError("--draws must be 0 or more")
         if at is not None and state is not None:
             raise BrinkError("--at and --state: give one (the state of a date, or a state from a file)")
+        if round_ is not None and state is None:
+            raise BrinkError("--round goes with --state (a simulation's state_means.parquet)")
         link = None
         if at is not None or state is not None:
-            case, link = _case_in_state(target, at, state)
+            case, link = _case_in_state(target, at, state, round_)
         else:
             case = _load_case(target)
         fc = forecast(case, models=models, rounds=rounds, offer_rule=rule, draws=draws, seed=seed)

@@ -24,19 +24,20 @@ def weights(capability: np.ndarray, salience: np.ndarray) -> np.ndarray:
     return np.asarray(capability, float) * np.asarray(salience, float)
 
 
-def weighted_means(position: np.ndarray, capability: np.ndarray, salience: np.ndarray) -> np.ndarray:
-    """Compromise model over the last axis, for any leading axes: Σ c·s·x / Σ c·s.
+def weighted_means(position: np.ndarray, capability: np.ndarray, salience: np.ndarray,
+                   axis: int = -1) -> np.ndarray:
+    """Compromise model over the actors' ``axis``, for any other axes: Σ c·s·x / Σ c·s.
 
     An actor absent from an issue takes weight 0 (its NaN position is ignored);
     where no actor has positive weight the result is NaN. The simulation's
-    bargaining step calls this on (trajectories, issues, actors) arrays.
+    bargaining step calls this on (actors, issues, trajectories) arrays.
     """
     w = weights(capability, salience)
     x = np.asarray(position, float)
     present = ~np.isnan(x) & ~np.isnan(w)
     w = np.where(present, w, 0.0)
-    tot = w.sum(axis=-1)
-    num = (w * np.where(present, x, 0.0)).sum(axis=-1)
+    tot = w.sum(axis=axis)
+    num = (w * np.where(present, x, 0.0)).sum(axis=axis)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(tot > 0, num / np.where(tot > 0, tot, 1.0), np.nan)
 

@@ -302,7 +302,7 @@ def decision_state(model: Model, ep: Episode, actor: str,
     if trig is None:
         how = f"{base}; no catalogue action of trigger category {ep.trigger_category!r}: trigger not applied"
     else:
-        S = model.pin(model.apply(S, trig))
+        S = model.with_offers(model.pin(model.apply(S, trig)))  # the offers of the state decided in
         stand = "" if sc.action(trig).actor == ep.trigger_scenario_actor else " as a stand-in"
         how = f"{base}; trigger applied as {trig}{stand}"
     return S, source, how

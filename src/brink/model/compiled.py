@@ -342,8 +342,9 @@ class Model:
 
     # ------------------------------------------------------------------ state
     def initial_state(self) -> np.ndarray:
-        """The start state (before the timeline), with pinned overrides applied."""
-        return self.pin(self._initial.copy())
+        """The start state (before the timeline), with pinned overrides applied and the offers on
+        the table computed from it (``with_offers``)."""
+        return self.with_offers(self.pin(self._initial.copy()))
 
     def pin(self, S: np.ndarray) -> np.ndarray:
         """Apply state-variable overrides (what-if values) in place and return S."""

@@ -121,17 +121,27 @@ class Negotiation:
             self.labels.append(st.label)
         self._lo, self._hi = model.lo, model.hi
         self._model = model
+        self._linked = np.array(self.linked, dtype=np.int64)
 
     # ------------------------------------------------------------ the stances
+    def _lanes(self, S: np.ndarray) -> np.ndarray:
+        """(3, n, m, N) stances of N states S (N, V): trajectories last and contiguous, so every
+        operation of the step runs over whole lanes (the layout the step computes in)."""
+        N = S.shape[0]
+        out = np.repeat(self.base[..., None], N, axis=-1)
+        for k, i, d, f, f0 in self.terms:
+            out[k, i, d] += np.asarray(f(S), dtype=float) - f0
+        np.clip(out[0], 0.0, _HI[0], out=out[0])
+        np.clip(out[1], 0.0, _HI[1], out=out[1])
+        np.maximum(out[2], 0.0, out=out[2])
+        return out
+
     def stances(self, S: np.ndarray) -> np.ndarray:
         """(..., 3, n, m): position, salience and capability of every actor on every issue in S."""
         S = np.asarray(S, dtype=float)
-        out = np.broadcast_to(self.base, S.shape[:-1] + self.base.shape).copy()
-        for k, i, d, f, f0 in self.terms:
-            out[..., k, i, d] += np.asarray(f(S), dtype=float) - f0
-        for k in range(3):
-            np.clip(out[..., k, :, :], 0.0, _HI[k], out=out[..., k, :, :])
-        return out
+        flat = S.reshape(-1, S.shape[-1])
+        lanes = self._lanes(flat)
+        return np.moveaxis(lanes, -1, 0).reshape(S.shape[:-1] + self.base.shape)
 
     def case(self, S: np.ndarray, issues: list[int] | None = None) -> Case:
         """The bargaining case in one state S (V,): what ``brink bargain --at/--state`` forecasts.
@@ -139,69 +149,71 @@ class Negotiation:
         ``issues`` keeps only those issue columns (the open ones, as the step does)."""
         X = self.stances(S)
         c = replace(self.case0, position=X[0], salience=X[1], capability=X[2])
-        if issues is None:
-            return c
-        keep = list(issues)
-        return replace(c, issues=tuple(c.issues[d] for d in keep), position=c.position[:, keep],
-                       salience=c.salience[:, keep], capability=c.capability[:, keep],
-                       labels=tuple(c.labels[d] for d in keep), scale=tuple(c.scale[d] for d in keep))
+        return c if issues is None else _restrict(c, list(issues))
 
     # ----------------------------------------------------------- the forecast
+    def _forecast_lanes(self, L: np.ndarray, open_: np.ndarray) -> np.ndarray:
+        """(m, N) the bargaining model's forecast of each open issue (NaN where not open);
+        ``L`` (3, n, m, N) from ``_lanes``, ``open_`` (m, N) bool."""
+        m, N = open_.shape
+        if self.model_name == "compromise":
+            out = weighted_means(L[0], L[2], L[1], axis=0)
+            return np.where(open_, out, np.nan)
+        out = np.full((m, N), np.nan)
+        keys = np.nan_to_num(np.concatenate([L.reshape(-1, N), open_.astype(float)], axis=0).T, nan=-1.0)
+        _, first, inverse = np.unique(keys, axis=0, return_index=True, return_inverse=True)
+        inverse = inverse.reshape(-1)
+        for u, col in enumerate(first):
+            cols = [d for d in range(m) if open_[d, col]]
+            if not cols:
+                continue
+            x = L[..., col]
+            case = replace(self.case0, position=x[0], salience=x[1], capability=x[2])
+            if len(cols) < m:
+                case = _restrict(case, cols)
+            out[np.ix_(cols, np.flatnonzero(inverse == u))] = predict(case, self.model_name)[:, None]
+        return out
+
     def forecast(self, stances: np.ndarray, open_: np.ndarray) -> np.ndarray:
         """(N, m) the bargaining model's forecast of each open issue (NaN where not open).
 
         ``stances`` (N, 3, n, m) from ``stances``; ``open_`` (N, m) bool."""
-        N, m = stances.shape[0], stances.shape[-1]
-        if self.model_name == "compromise":
-            P, Sal, Cap = (np.swapaxes(stances[:, k], 1, 2) for k in range(3))  # (N, m, n)
-            out = weighted_means(P, Cap, Sal)
-            return np.where(open_, out, np.nan)
-        out = np.full((N, m), np.nan)
-        keys = np.nan_to_num(np.concatenate([stances.reshape(N, -1), open_.astype(float)], axis=1), nan=-1.0)
-        uniq, first, inverse = np.unique(keys, axis=0, return_index=True, return_inverse=True)
-        inverse = inverse.reshape(-1)
-        for u, row in enumerate(first):
-            cols = [d for d in range(m) if open_[row, d]]
-            if not cols:
-                continue
-            x = stances[row]
-            case = replace(self.case0, position=x[0], salience=x[1], capability=x[2])
-            if len(cols) < m:
-                case = replace(case, issues=tuple(case.issues[d] for d in cols), position=case.position[:, cols],
-                               salience=case.salience[:, cols], capability=case.capability[:, cols],
-                               labels=tuple(case.labels[d] for d in cols), scale=tuple(case.scale[d] for d in cols))
-            values = predict(case, self.model_name)
-            out[np.ix_(inverse == u, cols)] = values
-        return out
+        return self._forecast_lanes(np.ascontiguousarray(np.moveaxis(stances, 0, -1)), open_.T).T
 
-    def values(self, stances: np.ndarray, forecast: np.ndarray) -> np.ndarray:
-        """(N, n, L) what settling each settled-issue at its forecast is worth to each actor,
-        against the status quo: salience × (|x − q| − |x − X|) / 100; 0 where absent or not forecast."""
-        d = list(self.linked)
-        P, Sal = stances[:, 0][:, :, d], stances[:, 1][:, :, d]  # (N, n, L)
-        X = forecast[:, d][:, None, :]
-        v = Sal * (np.abs(P - self.status_quo) - np.abs(P - X)) / 100.0
+    def _values(self, L: np.ndarray, X: np.ndarray) -> np.ndarray:
+        """(n, Lk, N) what settling each settled-issue at its forecast X (m, N) is worth to each
+        actor, against the status quo: salience × (|x − q| − |x − X|) / 100; 0 where absent or
+        not forecast."""
+        d = self._linked
+        P, Sal = L[0][:, d], L[1][:, d]  # (n, Lk, N)
+        v = Sal * (np.abs(P - self.status_quo[:, None]) - np.abs(P - X[d][None])) / 100.0
         return np.where(np.isnan(v), 0.0, v)
 
-    def acceptable(self, stances: np.ndarray, forecast: np.ndarray) -> np.ndarray:
-        """(N, L) whether each settled-issue's forecast lies inside every veto actor's range."""
-        d = list(self.linked)
-        P = stances[:, 0][:, :, d]
-        X = forecast[:, d][:, None, :]
-        inside = (X >= P - self.below) & (X <= P + self.above)
-        return np.all(inside | ~self.veto, axis=1) & ~np.isnan(forecast[:, d])
+    def _acceptable(self, L: np.ndarray, X: np.ndarray) -> np.ndarray:
+        """(Lk, N) whether each settled-issue's forecast lies inside every veto actor's range."""
+        d = self._linked
+        P = L[0][:, d]
+        Xd = X[d][None]
+        inside = (Xd >= P - self.below[..., None]) & (Xd <= P + self.above[..., None])
+        return np.all(inside | ~self.veto[..., None], axis=0) & ~np.isnan(X[d])
+
+    def values(self, stances: np.ndarray, forecast: np.ndarray) -> np.ndarray:
+        """(N, n, L) ``_values`` for stances (N, 3, n, m) and forecasts (N, m)."""
+        return np.moveaxis(self._values(np.moveaxis(stances, 0, -1), forecast.T), -1, 0)
 
     # ------------------------------------------------------------------ steps
-    def _with_offers(self, out: np.ndarray, stances, forecast, open_linked) -> np.ndarray:
-        v = self.values(stances, np.where(self._spread(open_linked, forecast.shape[1]), forecast, np.nan))
+    def _offers(self, out: np.ndarray, L: np.ndarray, X: np.ndarray, open_linked: np.ndarray) -> np.ndarray:
+        """Write ``offer.*`` into out (N, V): the values of the settled-issues still open (Lk, N)."""
         if self.offer_col.size:
-            out[:, self.offer_col] = np.clip(v[:, self.offer_rows].sum(axis=2), self._lo[self.offer_col],
+            v = self._values(L, X) * open_linked[None]
+            out[:, self.offer_col] = np.clip(v[self.offer_rows].sum(axis=1).T, self._lo[self.offer_col],
                                              self._hi[self.offer_col])
         return out
 
-    def _spread(self, open_linked: np.ndarray, m: int) -> np.ndarray:
-        full = np.ones((open_linked.shape[0], m), dtype=bool)
-        full[:, list(self.linked)] = open_linked
+    def _open(self, open_linked: np.ndarray) -> np.ndarray:
+        """(m, N) open issues: every unsettled issue, and a settled one where ``open_linked``."""
+        full = np.ones((self.case0.n_issues, open_linked.shape[1]), dtype=bool)
+        full[self._linked] = open_linked
         return full
 
     def settled(self, S: np.ndarray) -> np.ndarray:
@@ -212,44 +224,43 @@ class Negotiation:
         """S with ``offer.*`` recomputed (nothing reached or broken): the end of a timeline replay."""
         one = S.ndim == 1
         S2 = np.atleast_2d(np.asarray(S, dtype=float)).copy()
-        st = self.stances(S2)
-        open_l = ~self.settled(S2)
-        fc = self.forecast(st, self._spread(open_l, st.shape[-1]))
-        out = self._with_offers(S2, st, fc, open_l)
+        L = self._lanes(S2)
+        open_l = ~self.settled(S2).T
+        X = self._forecast_lanes(L, self._open(open_l))
+        out = self._offers(S2, L, X, open_l)
         return out[0] if one else out
 
     def step(self, S: np.ndarray) -> StepResult:
         """One bargaining step on states S (N, V); see the module docstring for the order."""
         S = np.asarray(S, dtype=float)
-        N, L = S.shape[0], len(self.linked)
-        held = self.settled(S)
-        broken = np.zeros((N, L), dtype=bool)
-        req = np.ones((N, L), dtype=bool)
-        chan = np.zeros((N, L), dtype=bool)
-        for l in range(L):
-            broken[:, l] = held[:, l] & np.broadcast_to(np.asarray(self.breaks[l](S), dtype=bool), (N,))
+        N, Lk = S.shape[0], len(self.linked)
+        held = self.settled(S).T  # (Lk, N)
+        broken = np.zeros((Lk, N), dtype=bool)
+        req = np.ones((Lk, N), dtype=bool)
+        chan = np.zeros((Lk, N), dtype=bool)
+        for l in range(Lk):
+            broken[l] = held[l] & np.broadcast_to(np.asarray(self.breaks[l](S), dtype=bool), (N,))
             if self.requires[l] is not None:
-                req[:, l] = np.broadcast_to(np.asarray(self.requires[l](S), dtype=bool), (N,))
-            chan[:, l] = np.any(S[:, self.channels[l]] >= OPEN_LEVEL, axis=1)
+                req[l] = np.broadcast_to(np.asarray(self.requires[l](S), dtype=bool), (N,))
+            chan[l] = (S[:, self.channels[l]] >= OPEN_LEVEL).any(axis=1)
         open_l = ~held | broken
-        st = self.stances(S)
-        fc = self.forecast(st, self._spread(open_l, st.shape[-1]))
-        ok = self.acceptable(st, fc)
+        L = self._lanes(S)
+        X = self._forecast_lanes(L, self._open(open_l))
+        ok = self._acceptable(L, X)
         reached = open_l & ok & chan & req
         out = S.copy()
-        for l in range(L):
-            rows = np.flatnonzero(reached[:, l])
+        for l in range(Lk):
             col = self.settle_col[l]
-            out[broken[:, l], col] = 0.0
+            out[broken[l], col] = 0.0
+            rows = np.flatnonzero(reached[l])
             if rows.size == 0:
                 continue
             sub = S[rows]
-            after = self._model.apply_effects(sub, self.effects[l])
-            out[rows] += after - sub
+            out[rows] += self._model.apply_effects(sub, self.effects[l]) - sub
             out[rows, col] = 1.0
         np.clip(out, self._lo, self._hi, out=out)
-        out = self._with_offers(out, st, fc, open_l & ~reached)
-        return StepResult(out, fc, reached, broken, ok, chan, req)
+        out = self._offers(out, L, X, open_l & ~reached)
+        return StepResult(out, X.T, reached.T, broken.T, ok.T, chan.T, req.T)
 
     def on_table(self, S: np.ndarray, actor: str | None = None) -> list[dict]:
         """For one state S (V,): each settled-issue's forecast, the conditions of reaching it and,
@@ -261,7 +272,7 @@ class Negotiation:
             return []
         res = self.step(S1)
         st = self.stances(S1)
-        val = self.values(st, res.forecast)[0]
+        val = self.values(st, res.forecast)[0]  # (n, L)
         held = self.settled(S1)[0]
         rows = []
         for l, d in enumerate(self.linked):
@@ -282,3 +293,10 @@ class Negotiation:
                 row.update(position=float(st[0, 0, i, d]), salience=float(st[0, 1, i, d]), value=float(val[i, l]))
             rows.append(row)
         return rows
+
+
+def _restrict(case: Case, cols: list[int]) -> Case:
+    """The case with only the issue columns ``cols`` (in that order)."""
+    return replace(case, issues=tuple(case.issues[d] for d in cols), position=case.position[:, cols],
+                   salience=case.salience[:, cols], capability=case.capability[:, cols],
+                   labels=tuple(case.labels[d] for d in cols), scale=tuple(case.scale[d] for d in cols))
