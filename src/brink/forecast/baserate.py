@@ -33,6 +33,17 @@ no record before the origin the forecaster knows nothing and says 0.5. For
 ``any`` / ``all`` events the children are taken as independent processes:
 ``1 - prod(1 - p)`` and ``prod(p)``. A conditional question gets the base rate
 of its own event (the record is too thin to condition on).
+
+For ``before: {first: A, then: B}`` the record is not asked for orderings (a
+handful of dated pairs would not estimate one); A and B are taken, like the
+children of ``any`` / ``all``, as independent Poisson processes, with rates
+``a`` and ``b`` (a compound child gets the rate of a process with its window
+probability: ``-ln(1 - p) / W``). The first arrival of A falls inside the
+window before any arrival of B with probability
+``a / (a + b) * (1 - exp(-(a + b) W))``. In continuous time a tie has
+probability zero, so the rule that the same round is not before is not
+modelled here (a difference of the order of one round's share of the window).
+With ``b = 0`` this is A's own base rate; it is never above it.
 """
 
 from __future__ import annotations
@@ -176,5 +187,17 @@ def _p(event, record: Record, origin: dt.date, W: int, T: int) -> float:
         return 1.0 - math.prod(1.0 - _p(e, record, origin, W, T) for e in event.any)
     if kind == "all":
         return math.prod(_p(e, record, origin, W, T) for e in event.all)
-    k = count(event, record, origin)
-    return 1.0 - math.exp(-(k + PSEUDO_COUNT) * W / T)
+    if kind == "before":
+        a, b = (_rate(e, record, origin, W, T) for e in (event.before.first, event.before.then))
+        return a / (a + b) * (1.0 - math.exp(-(a + b) * W))
+    return 1.0 - math.exp(-_rate(event, record, origin, W, T) * W)
+
+
+def _rate(event, record: Record, origin: dt.date, W: int, T: int) -> float:
+    """Events per day: ``(k + 0.5) / T`` for a simple event; a compound one the rate of a Poisson process
+    with its window probability, ``-ln(1 - p) / W`` (``p`` held below 1: a sure event gets a large,
+    finite rate). Every rate is positive: the half event keeps a simple one off zero."""
+    if event_kind(event) in ("action", "outcome", "state"):
+        return (count(event, record, origin) + PSEUDO_COUNT) / T
+    p = _p(event, record, origin, W, T)
+    return -math.log1p(-min(p, 1.0 - 1e-12)) / W

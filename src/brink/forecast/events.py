@@ -4,11 +4,17 @@ A question's ``event`` becomes a small tree (:func:`compile_event`): an
 ``action`` spec becomes the catalogue actions it matches; ``outcome: X`` the
 history's ``outcome:X``; ``state: "F"`` the history's ``state:NAME`` for a
 formula the simulation is asked to watch (``watches``); ``any`` / ``all``
-their children. :func:`first_round` reads an ``EventHistory`` with it, per run:
+their children; ``before`` its ``first`` and ``then``. :func:`first_round`
+reads an ``EventHistory`` with it, per run:
 
 * an action spec: the first round any matching action was taken;
 * ``any``: the earliest of its children's first rounds (ignoring never);
-* ``all``: the latest of them if every child happened, else never (-1).
+* ``all``: the latest of them if every child happened, else never (-1);
+* ``before``: ``first``'s first round if ``first`` happened and ``then``
+  either never did or first did in a strictly later round; else never (-1).
+  The same round is not before. The history runs to the group's horizon, at
+  least the question's window: a ``then`` after the window is after ``first``
+  too, so "``then`` not inside the window" needs no separate test.
 """
 
 from __future__ import annotations
@@ -32,15 +38,27 @@ class Leaf:
 
 @dataclass(frozen=True)
 class AnyOf:
-    children: tuple[Leaf | AnyOf | AllOf, ...]
+    children: tuple[Leaf | AnyOf | AllOf | Before, ...]
 
 
 @dataclass(frozen=True)
 class AllOf:
-    children: tuple[Leaf | AnyOf | AllOf, ...]
+    children: tuple[Leaf | AnyOf | AllOf | Before, ...]
 
 
-Node = Leaf | AnyOf | AllOf
+@dataclass(frozen=True)
+class Before:
+    """``first`` happens in a round strictly before ``then`` first does (or ``then`` never does)."""
+
+    first: Leaf | AnyOf | AllOf | Before
+    then: Leaf | AnyOf | AllOf | Before
+
+    @property
+    def children(self) -> tuple:
+        return (self.first, self.then)
+
+
+Node = Leaf | AnyOf | AllOf | Before
 
 
 def watch_name(formula: str) -> str:
@@ -57,6 +75,8 @@ def compile_event(event, scenario: Scenario) -> Node:
         return Leaf((OUTCOME + event.outcome,))
     if kind == "state":
         return Leaf((STATE + watch_name(event.state),))
+    if kind == "before":
+        return Before(compile_event(event.before.first, scenario), compile_event(event.before.then, scenario))
     kids = tuple(compile_event(e, scenario) for e in getattr(event, kind))
     return AnyOf(kids) if kind == "any" else AllOf(kids)
 
@@ -77,9 +97,9 @@ def watches(event) -> dict[str, str]:
     kind = event_kind(event)
     if kind == "state":
         return {watch_name(event.state): event.state}
-    if kind in ("any", "all"):
+    if kind in ("any", "all", "before"):
         out: dict[str, str] = {}
-        for e in getattr(event, kind):
+        for e in (event.before.first, event.before.then) if kind == "before" else getattr(event, kind):
             out.update(watches(e))
         return out
     return {}
@@ -89,6 +109,9 @@ def first_round(node: Node, history: EventHistory) -> np.ndarray:
     """Per run, the first round (1..H) in which the event happened; -1 if it never did."""
     if isinstance(node, Leaf):
         return history.first_of(node.ids).astype(np.int32)
+    if isinstance(node, Before):
+        a, b = first_round(node.first, history), first_round(node.then, history)
+        return np.where((a >= 0) & ((b < 0) | (b > a)), a, NEVER).astype(np.int32)
     parts = np.stack([first_round(c, history) for c in node.children])
     if isinstance(node, AnyOf):
         return earliest(parts, axis=0).astype(np.int32)

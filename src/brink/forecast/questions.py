@@ -14,6 +14,13 @@ written for) and a ``questions:`` list. Each question has
   - ``state: "FORMULA"``: a formula over state variables and parameters is true
     at the end of a round (numbers may be written in it: they are the question's);
   - ``any: [EVENTS]`` / ``all: [EVENTS]``: at least one / every one of them;
+  - ``before: {first: EVENT, then: EVENT}``: an ordering. ``first`` happens
+    inside the window, and ``then`` either does not happen inside the window
+    or first happens in a strictly later round than ``first`` does. The
+    simulation dates events by round, so two events in the same round are
+    *not* one before the other: the question resolves no on a tie. (A mapping
+    with named roles rather than a two-element list: which event must come
+    first is then written, not implied by position.)
 
 * ``given`` (optional): the id of another question with the same origin and
   window; the probability is then conditional on that question's event;
@@ -127,7 +134,29 @@ class AllEvent(Strict):
     all: list[Event] = Field(min_length=1)
 
 
-EVENT_KINDS = ("action", "outcome", "state", "any", "all")
+class Ordering(Strict):
+    """The two events of a ``before``: ``first`` must happen, in a round strictly before any of ``then``."""
+
+    first: Event
+    then: Event
+
+    @model_validator(mode="before")
+    @classmethod
+    def _mapping(cls, v):
+        if not isinstance(v, dict):
+            raise ValueError("`before` is a mapping {first: EVENT, then: EVENT} (the event that must come "
+                             f"first is named, not placed), not {type(v).__name__}")
+        return v
+
+
+class BeforeEvent(Strict):
+    """``before: {first: A, then: B}``: A happens inside the window, and B either does not, or first
+    happens in a strictly later round than A first does (the same round is not before)."""
+
+    before: Ordering
+
+
+EVENT_KINDS = ("action", "outcome", "state", "any", "all", "before")
 
 
 def _event_kind(v: Any) -> str | None:
@@ -151,15 +180,18 @@ class _BadEvent(Strict):
 Event = Annotated[
     Union[Annotated[ActionEvent, Tag("<action>")], Annotated[OutcomeEvent, Tag("<outcome>")],
           Annotated[StateEvent, Tag("<state>")], Annotated[AnyEvent, Tag("<any>")],
-          Annotated[AllEvent, Tag("<all>")], Annotated[_BadEvent, Tag("<bad>")]],
+          Annotated[AllEvent, Tag("<all>")], Annotated[BeforeEvent, Tag("<before>")],
+          Annotated[_BadEvent, Tag("<bad>")]],
     Discriminator(_event_kind),
 ]
 AnyEvent.model_rebuild()
 AllEvent.model_rebuild()
+Ordering.model_rebuild()
+BeforeEvent.model_rebuild()
 
 
 def event_kind(event: Any) -> str:
-    """``action``, ``outcome``, ``state``, ``any`` or ``all``."""
+    """``action``, ``outcome``, ``state``, ``any``, ``all`` or ``before``."""
     return next(k for k in EVENT_KINDS if k in type(event).model_fields)
 
 
@@ -398,6 +430,9 @@ def _event_problems(ev: Any, loc: Loc, names: _Names, sc: Scenario) -> Iterator[
     elif kind == "state":
         for sym in sorted(parse(ev.state, literals=True).symbols - names.symbols):
             yield loc + ("state",), f"{sym!r} is neither a state variable nor a parameter"
+    elif kind == "before":
+        for role in ("first", "then"):
+            yield from _event_problems(getattr(ev.before, role), loc + ("before", role), names, sc)
     else:
         for j, sub in enumerate(getattr(ev, kind)):
             yield from _event_problems(sub, loc + (kind, j), names, sc)
