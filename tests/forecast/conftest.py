@@ -60,7 +60,7 @@ class FakeSimulation:
 
     def __call__(self, sc, runs, horizon, seed, origin, watch, workers, progress, **kw):
         self.calls.append({"origin": origin, "horizon": horizon, "watch": dict(watch), "runs": runs})
-        ids = [a.id for a in sc.actions] + [f"outcome:{o.id}" for o in sc.outcomes if not o.default]
+        ids = [a.id for a in sc.actions] + [f"outcome:{o.id}" for o in sc.outcomes if not o.default] + [f"outcome:{o.id}" for o in sc.settlement_outcomes()]
         ids += [f"state:{w}" for w in watch]
         rng = np.random.default_rng([seed, origin.toordinal()])
         first = rng.integers(-horizon, horizon + 1, size=(runs, len(ids)))

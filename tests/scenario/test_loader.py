@@ -160,7 +160,11 @@ def test_builtin_covers_tehrans_concerns_fronts_channels_and_outcomes(iran):
     assert {f.id for f in iran.fronts} == {"LBN", "YEM", "IRQ_SYR", "PSE", "IRN_ISR", "US_REGION"}
     assert {"OMAN", "QATAR", "SWISS"} <= {c.id for c in iran.channels}
     assert {o.id for o in iran.outcomes} == {
-        "mutual_deterrence", "iran_israel_war", "us_war", "regime_crisis", "deal", "nuclear_breakout"}
+        "mutual_deterrence", "iran_israel_war", "us_war", "regime_crisis", "nuclear_breakout"}
+    # the collective deal is no longer a scalar outcome: it is the episode of all five settlements at once
+    assert {o.id for o in iran.settlement_outcomes()} == {
+        "lebanon_1701_settlement", "yemen_deal_settlement", "iraq_withdrawal_settlement",
+        "gaza_ceasefire_settlement", "nuclear_review_settlement", "deal"}
     cats = {a.category for a in iran.actions}
     assert {"rhetoric_only", "proxy_attack", "direct_strike_warned", "direct_strike_unwarned", "talks",
             "halt_talks", "assassination", "limited_precision_strike", "sanctions", "ceasefire"} <= cats
@@ -189,6 +193,13 @@ def test_every_parameter_is_used_by_some_formula(iran):
         texts += [act.precondition] if act.precondition else []
     texts += list(iran.dynamics.values()) + [o.when for o in iran.outcomes if o.when]
     texts += [o.ends_when for o in iran.outcomes if o.ends_when]
+    for issue in iran.bargaining:  # settlements and stance moves (issue 16)
+        st = issue.settlement
+        if st is not None:
+            texts += [st.breaks_when] + ([st.requires] if st.requires else []) + list(st.effects.values())
+        for pos in issue.positions:
+            if pos.moves is not None:
+                texts += [f for f in (pos.moves.position, pos.moves.salience, pos.moves.capability) if f]
     for t in texts:
         used |= parse(t).symbols
     assert set(iran.parameters) - used == set()

@@ -45,7 +45,7 @@ def test_matching_reads_every_attribute(sc):
 
 def test_open_questions_posed_on_the_scenarios_as_of_date(sc, qs):
     assert qs.scenario_id == NAME
-    assert 12 <= len(qs) <= 18
+    assert 12 <= len(qs) <= 30  # 17 on the documents' moves and episodes, 11 on the settlements (issue 16)
     for q in qs:
         assert q.as_of == sc.meta.as_of
         assert q.resolved is None and q.resolved_on is None, f"{q.id}: the scenario cannot know the answer"
