@@ -124,22 +124,22 @@ def worked_trajectory(name: str) -> list[str]:
     res = eng.run_batch(seed=LINK_SEED, first_block=0, n_blocks=1, observe=lambda r, S: states.append(S.copy()))
     X = np.stack(states)  # (rounds + 1, n, V)
     hist = res.history
-    pick = None
-    for need_war in (True, False):  # a settlement after its front was at war, else any settlement
-        for run in range(X.shape[1]):
-            for l, iid in enumerate(ng.linked_ids):
-                r0 = hist.first[run, hist.col(f"outcome:{iid}_settlement")]
-                reads = sorted(ng.breaks[l].reads)
-                if r0 < 1 or not reads:
-                    continue
-                war = any(bool(np.asarray(ng.breaks[l](X[r, run]))) for r in range(1, r0))
-                if war or not need_war:
-                    pick = (run, l, r0, reads, war)
-                    break
-            if pick:
-                break
-        if pick:
-            break
+    # the run (and issue) whose front was at war before its settlement and whose salience on the
+    # issue rose most before it (a war, the rise of the cease-fire's salience, the settlement);
+    # without such a run, any settlement; ties to the lowest run
+    pick, best = None, (-1, -1.0)
+    for run in range(X.shape[1]):
+        for l, iid in enumerate(ng.linked_ids):
+            r0 = hist.first[run, hist.col(f"outcome:{iid}_settlement")]
+            reads = sorted(ng.breaks[l].reads)
+            if r0 < 1 or not reads:
+                continue
+            war = any(bool(np.asarray(ng.breaks[l](X[r, run]))) for r in range(1, r0))
+            sal = ng.stances(X[:r0 + 1, run])[:, 1, :, ng.linked[l]]
+            rise = float(np.nan_to_num(sal.max(axis=0) - sal[0]).max())
+            score = (int(war), rise)
+            if score > best:
+                pick, best = (run, l, r0, reads, war), score
     if pick is None:
         return [f"No run of the first {X.shape[1]} (seed {LINK_SEED}) reaches a settlement; nothing to show."]
     run, l, r0, reads, war = pick
@@ -153,10 +153,10 @@ def worked_trajectory(name: str) -> list[str]:
     var = [m.var_names[i] for i in reads]
     out = [f"### A worked trajectory: run {run} of seed {LINK_SEED}", "",
            f"`Engine({name!r}, horizon=26).run_batch(seed={LINK_SEED}, first_block=0, n_blocks=1, observe=...)`, "
-           f"run {run}: the first run that reaches the **{iid}** settlement "
+           f"run {run}: of the runs that reach a settlement "
            + (f"after its front was at war (`{sc.settled_issues()[l].settlement.breaks_when}`)" if war else
-              f"(no run of this batch reaches one after a war: `{sc.settled_issues()[l].settlement.breaks_when}`)")
-           + ". Salience is "
+              f"(none of this batch does so after a war: `{sc.settled_issues()[l].settlement.breaks_when}`)")
+           + f", the one whose salience on the issue rose most before it (here **{iid}**). Salience is "
            f"{ng.case0.actors[who]}'s on the issue (the stance that moved most); the forecast is the "
            f"{ng.model_name} model's at the end of the round (as if the issue were open).", "",
            "| round | " + " | ".join(f"`{v}`" for v in var)
@@ -170,9 +170,11 @@ def worked_trajectory(name: str) -> list[str]:
                    + f" | {number(st[r, 1, who, d], '.2f')} | {number(fc[r], '.1f')} | "
                    + (", ".join(held) or "none") + " | " + (", ".join(started) or "") + " |")
     got = col is not None and hist.first[run, hist.col(f"outcome:{col}")] >= 1
+    never = [i for i in ng.linked_ids if hist.first[run, hist.col(f"outcome:{i}_settlement")] < 1]
     out += ["", f"The collective deal (`{col}`) " + ("is reached in this run." if got else
-                                                     "is not reached in this run: the other fronts do not all "
-                                                     "settle at once.")]
+                                                     "is not reached in this run: " + ", ".join(never)
+                                                     + (" never settles" if len(never) == 1 else " never settle")
+                                                     + f", so the {len(ng.linked_ids)} never hold at once.")]
     return out
 
 

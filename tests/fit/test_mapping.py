@@ -109,7 +109,7 @@ def test_state_sources_replayed_from_the_timelines_start(mapping, model):
             S = state_on(model, c.episode.trigger_date)
             trig = trigger_action(model, c.episode, c.actor, S)
             assert trig is not None and trig in c.note
-            assert np.allclose(c.state, model.pin(model.apply(S, trig)))
+            assert np.allclose(c.state, model.with_offers(model.pin(model.apply(S, trig))))
 
 
 def test_a_group_deciding_after_its_own_attack_gets_its_own_action_as_trigger(mapping):

@@ -21,10 +21,15 @@ ATTACKER = "HEZ"
 
 
 def _with_outcomes(scenario, *outcomes, **params: float):
-    """The scenario with these episodes (and the default state), and extra named parameters."""
+    """The scenario with these episodes (and the default state), and extra named parameters;
+    its settlements can never be reached (``requires`` is 0), so no bargaining step moves the
+    constructed front (their episodes stay in the model, after the constructed ones)."""
     default = next(o for o in scenario.outcomes if o.default)
     extra = {k: Param(value=v, assumption="constructed test case") for k, v in params.items()}
-    return scenario.model_copy(update={"outcomes": [*outcomes, default],
+    extra["no_settlement"] = Param(value=0.0, assumption="constructed test case: no settlement")
+    shut = [i.model_copy(update={"settlement": i.settlement.model_copy(update={"requires": "no_settlement"})})
+            if i.settlement is not None else i for i in scenario.bargaining]
+    return scenario.model_copy(update={"outcomes": [*outcomes, default], "bargaining": shut,
                                        "parameters": {**scenario.parameters, **extra}})
 
 
@@ -40,7 +45,7 @@ def test_episode_step_starts_ends_and_restarts(scenario):
     m = Model(sc)
     S = np.tile(m.initial_state(), (1, 1))
     col = m.var_index[FRONT]
-    active = np.zeros((1, 3), dtype=bool)
+    active = np.zeros((1, len(m.episodes)), dtype=bool)
     path = [0.7, 0.5, 0.2, 0.65, 0.1]
     seen = []
     for level in path:
@@ -93,7 +98,8 @@ def test_a_war_ends_in_a_ceasefire_in_a_constructed_case(scenario, backend):
     assert b.forced_skipped == 0
     assert (h.first[:, h.col(truce)] == 4).all()
     assert (h.first[:, war] == 2).all()          # starts in round 2 ...
-    assert (b.active_counts[:, 0] == [0, 0, 200, 200, 0, 0]).all()  # ... and ends with the cease-fire, round 4
+    assert (b.active_counts[:, 0] == [0, 0, 200, 200, 0, 0]).all()
+    assert b.active_counts[:, 1:].sum() == 0  # the settlements (shut) never start  # ... and ends with the cease-fire, round 4
     assert (h.count[:, war] == 1).all() and not b.end_active.any()
     assert (b.quiet_counts == [200, 200, 0, 0, 200, 200]).all()
 

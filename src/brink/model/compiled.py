@@ -115,6 +115,7 @@ class CompiledOutcome:
     when: Formula | None
     ends_when: Formula | None = None
     absorbing: bool = False
+    partial: bool = False  # under way, it does not end the default state (a front-by-front settlement)
 
 
 class Model:
@@ -227,7 +228,7 @@ class Model:
             )
         self.outcomes: tuple[CompiledOutcome, ...] = tuple(
             CompiledOutcome(o.id, o.label, None if o.default else self.formula(o.when),
-                            self.formula(o.ends_when) if o.ends_when else None, o.absorbing)
+                            self.formula(o.ends_when) if o.ends_when else None, o.absorbing, o.partial)
             for o in scenario.all_outcomes()
         )
         defaults = [i for i, o in enumerate(self.outcomes) if o.when is None]
@@ -457,7 +458,7 @@ class Model:
         out = np.full(shape, self.default_outcome, dtype=np.int64)
         decided = np.zeros(shape, dtype=bool)
         for i, o in enumerate(self.outcomes):
-            if o.when is None:
+            if o.when is None or o.partial:
                 continue
             hit = np.broadcast_to(np.asarray(o.when(S), dtype=bool), shape) & ~decided
             out = np.where(hit, i, out)
@@ -470,6 +471,11 @@ class Model:
     def episodes(self) -> tuple[CompiledOutcome, ...]:
         """The outcomes that are episodes (every outcome but the default state), in file order."""
         return tuple(o for o in self.outcomes if o.when is not None)
+
+    @property
+    def partial_mask(self) -> np.ndarray:
+        """(K,) bool over ``episodes``: those that do not end the default state while under way."""
+        return np.array([o.partial for o in self.episodes], dtype=bool)
 
     def episode_holds(self, S: np.ndarray) -> np.ndarray:
         """(..., K) bool: whether each episode's start predicate holds in S."""

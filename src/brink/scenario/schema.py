@@ -249,13 +249,17 @@ class Outcome(Sourced):
     ends_when: FormulaStr | None = None
     absorbing: bool = False
     default: bool = False
+    partial: bool = Field(False, description="while under way it does not end the default state: a "
+                                             "front-by-front settlement is reported as such, not as the end "
+                                             "of mutual deterrence")
 
     @model_validator(mode="after")
     def _when_or_default(self):
         if (self.when is None) == (not self.default):
             raise ValueError("an outcome has either a `when` predicate or `default: true`, not both")
-        if self.default and (self.ends_when is not None or self.absorbing):
-            raise ValueError("the default outcome is a state, not an episode: it takes no `ends_when` or `absorbing`")
+        if self.default and (self.ends_when is not None or self.absorbing or self.partial):
+            raise ValueError("the default outcome is a state, not an episode: it takes no `ends_when`, "
+                             "`absorbing` or `partial`")
         if self.absorbing and self.ends_when is not None:
             raise ValueError("an absorbing outcome never ends: give `ends_when` or `absorbing: true`, not both")
         return self
@@ -500,13 +504,14 @@ class Scenario(Strict):
 
     def settlement_outcomes(self) -> list[Outcome]:
         """The episodes the settlements give: one per settled issue (``ISSUE_settlement``, under
-        way while ``settlement.ISSUE`` is 1), and the collective deal when declared."""
+        way while ``settlement.ISSUE`` is 1; ``partial``: it does not end the default state), and
+        the collective deal when declared (which does)."""
         out = []
         for issue in self.settled_issues():
             st = issue.settlement
             out.append(Outcome(id=f"{issue.id}_settlement", label=f"settlement: {st.label}",
                                when=f"settlement.{issue.id}", evidence=list(st.evidence),
-                               assumption=st.assumption))
+                               assumption=st.assumption, partial=True))
         col = self.negotiation.collective if self.negotiation else None
         if col is not None:
             out.append(Outcome(id=col.id, label=col.label,

@@ -86,7 +86,7 @@ class BatchResult:
     history: EventHistory      # per run: first round and count of every event
     end_active: np.ndarray     # (n, K) bool: episodes under way at the horizon
     active_counts: np.ndarray  # (horizon + 1, K) int64: runs with each episode under way, per round
-    quiet_counts: np.ndarray   # (horizon + 1,) int64: runs with no episode under way, per round
+    quiet_counts: np.ndarray   # (horizon + 1,) int64: runs with no (non-partial) episode under way, per round
     action_counts: np.ndarray  # (horizon, n_actions) int64: decisions per round and action
     front_hist: np.ndarray     # (horizon + 1, n_fronts, FRONT_BINS) int64
     state_sum: np.ndarray      # (blocks, horizon + 1, V) float64: per-block sums of each variable
@@ -236,6 +236,7 @@ class Engine:
         active0 = active.copy()
         act_counts = np.zeros((H + 1, K), dtype=np.int64)
         quiet = np.zeros(H + 1, dtype=np.int64)
+        counts_q = ~m.partial_mask  # episodes that end the default state while under way
         counts = np.zeros((H, A), dtype=np.int64)
         hist = np.zeros((H + 1, len(self.front_ids), FRONT_BINS), dtype=np.int64)
         ssum = np.zeros((n_blocks, H + 1, S.shape[1]))
@@ -245,7 +246,7 @@ class Engine:
         if observe is not None:
             observe(0, S)
         act_counts[0] = active.sum(axis=0)
-        quiet[0] = int((~active.any(axis=1)).sum())
+        quiet[0] = int((~(active & counts_q).any(axis=1)).sum())
         for r in range(1, H + 1):
             U = streams.round_uniforms(len(self.order), self.n_slots)[..., :n]
             if self.backend == "numba":
@@ -266,7 +267,7 @@ class Engine:
             np.copyto(first, np.int16(r), where=happened & (first < 0))
             count += happened
             act_counts[r] = active.sum(axis=0)
-            quiet[r] = int((~active.any(axis=1)).sum())
+            quiet[r] = int((~(active & counts_q).any(axis=1)).sum())
             self._record(S, hist[r], ssum, r)
             if observe is not None:
                 observe(r, S)

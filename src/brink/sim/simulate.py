@@ -170,7 +170,8 @@ def assemble(eng: Engine, parts: list[BatchResult], seed: int) -> SimulationResu
     first_k = np.argmin(F, axis=1)
     first_r = F[np.arange(n), first_k]
     first_outcome = index[first_k]
-    end_state = index[np.argmax(np.column_stack([end_active, np.ones(n, dtype=bool)]), axis=1)]
+    ending = end_active & ~m.partial_mask  # a partial episode (a front's settlement) is no end state
+    end_state = index[np.argmax(np.column_stack([ending, np.ones(n, dtype=bool)]), axis=1)]
     ids = np.array(eng.outcome_ids)
     cats = list(eng.outcome_ids)
     runs = pd.DataFrame({"run": np.arange(n, dtype=np.int64),
