@@ -98,11 +98,17 @@ def test_the_step_forecast_equals_brink_bargain_state_by_state(models, scenario_
     assert checked > 0
 
 
-def test_a_settlement_is_reached_only_when_all_its_conditions_hold(models, scenario_id):
+def _step_on_random_states(models, scenario_id, seed: int, settled: float):
+    """The model, its link, 400 random states with every settlement flag at ``settled``, and the step."""
     m = _model(models, scenario_id)
     ng = m.negotiation
-    S = _random_states(m, 400, seed=11)
-    S[:, ng.settle_col] = 0.0
+    S = _random_states(m, 400, seed=seed)
+    S[:, ng.settle_col] = settled
+    return m, ng, S
+
+
+def test_a_settlement_is_reached_only_when_all_its_conditions_hold(models, scenario_id):
+    m, ng, S = _step_on_random_states(models, scenario_id, 11, 0.0)
     res = ng.step(S)
     want = res.acceptable & res.channel_open & res.required
     np.testing.assert_array_equal(res.reached, want)
@@ -113,19 +119,16 @@ def test_a_settlement_is_reached_only_when_all_its_conditions_hold(models, scena
         assert (res.state[rows, ng.settle_col[l]] == 1.0).all()
         assert (res.state[np.flatnonzero(~res.reached[:, l]), ng.settle_col[l]] == 0.0).all()
     only = np.flatnonzero(res.reached.sum(axis=1) == 1)
-    if only.size:
-        r = only[0]
-        l = int(np.flatnonzero(res.reached[r])[0])
-        expect = m.apply_effects(S[r:r + 1], ng.effects[l])[0]
-        changed = [i for i, _ in ng.effects[l]]
-        np.testing.assert_allclose(res.state[r, changed], expect[changed])
+    assert only.size  # some state reaches exactly one settlement, so its effects can be checked alone
+    r = only[0]
+    l = int(np.flatnonzero(res.reached[r])[0])
+    expect = m.apply_effects(S[r:r + 1], ng.effects[l])[0]
+    changed = [i for i, _ in ng.effects[l]]
+    np.testing.assert_allclose(res.state[r, changed], expect[changed])
 
 
-def test_a_closed_channel_or_a_veto_blocks_a_settlement(models, scenario_id):
-    m = _model(models, scenario_id)
-    ng = m.negotiation
-    S = _random_states(m, 400, seed=12)
-    S[:, ng.settle_col] = 0.0
+def test_closed_channels_block_every_settlement(models, scenario_id):
+    m, ng, S = _step_on_random_states(models, scenario_id, 12, 0.0)
     for chans in ng.channels:
         S[:, chans] = 0.0
     res = ng.step(S)
@@ -134,10 +137,7 @@ def test_a_closed_channel_or_a_veto_blocks_a_settlement(models, scenario_id):
 
 
 def test_a_holding_settlement_breaks_down_when_its_condition_holds_and_not_otherwise(models, scenario_id):
-    m = _model(models, scenario_id)
-    ng = m.negotiation
-    S = _random_states(m, 400, seed=13)
-    S[:, ng.settle_col] = 1.0
+    m, ng, S = _step_on_random_states(models, scenario_id, 13, 1.0)
     res = ng.step(S)
     for l in range(len(ng.linked)):
         breaks = np.asarray(ng.breaks[l](S), dtype=bool)

@@ -95,26 +95,24 @@ def _read_state(path: Path, model, S, rnd: int | None = None):
 
     from brink.errors import BrinkError
 
-    try:
-        text = "" if path.suffix.lower() in (".parquet", ".csv") and path.is_file() else path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise BrinkError(f"--state {path}: cannot read it ({exc.strerror or exc})") from None
-    if path.suffix.lower() in (".parquet", ".csv"):
+    suffix = path.suffix.lower()
+    if suffix in (".parquet", ".csv"):
         data = _state_row(path, rnd)
     else:
-        data = None
-    try:
-        if data is not None:
-            pass
-        elif path.suffix.lower() == ".json":
-            data = json.loads(text)
-        else:
-            from ruamel.yaml import YAML
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise BrinkError(f"--state {path}: cannot read it ({exc.strerror or exc})") from None
+        try:
+            if suffix == ".json":
+                data = json.loads(text)
+            else:
+                from ruamel.yaml import YAML
 
-            data = YAML(typ="safe").load(text)
-    except Exception as exc:  # a syntax error, in the parser's words
-        raise BrinkError(f"--state {path}: not valid {'JSON' if path.suffix.lower() == '.json' else 'YAML'}: "
-                         f"{str(exc).splitlines()[0]}") from None
+                data = YAML(typ="safe").load(text)
+        except Exception as exc:  # a syntax error, in the parser's words
+            raise BrinkError(f"--state {path}: not valid {'JSON' if suffix == '.json' else 'YAML'}: "
+                             f"{str(exc).splitlines()[0]}") from None
     if isinstance(data, dict) and isinstance(data.get("state"), dict):
         data = data["state"]  # the whole output of `brink explain --json`
     if not isinstance(data, dict):
