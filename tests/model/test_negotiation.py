@@ -98,6 +98,32 @@ def test_the_step_forecast_equals_brink_bargain_state_by_state(models, scenario_
     assert checked > 0
 
 
+@pytest.mark.parametrize("model_name", ["compromise", "median", "exchange", "eu"])
+def test_the_engine_step_on_the_settled_issues_only_gives_the_same_state(models, scenario_id, model_name):
+    """The engine calls ``step(S, every_issue=False)``, which skips the unsettled issues where the
+    model forecasts issue by issue: the state, what is reached or broken, and the settled issues'
+    forecasts must be those of the full step."""
+    m = _model(models, scenario_id)
+    ng = m.negotiation
+    saved = ng.model_name
+    ng.model_name = model_name
+    try:
+        S = _random_states(m, 40 if model_name == "compromise" else 8, seed=5)
+        S[::2, ng.settle_col] = 1.0     # half of the rows with every settlement holding (some break)
+        full, part = ng.step(S), ng.step(S, every_issue=False)
+    finally:
+        ng.model_name = saved
+    np.testing.assert_array_equal(part.state, full.state)
+    for name in ("reached", "broken", "acceptable", "channel_open", "required"):
+        np.testing.assert_array_equal(getattr(part, name), getattr(full, name))
+    linked = list(ng.linked)
+    np.testing.assert_array_equal(part.forecast[:, linked], full.forecast[:, linked])
+    others = [d for d in range(ng.case0.n_issues) if d not in linked]
+    if others:
+        assert np.isnan(part.forecast[:, others]).all() == (model_name != "exchange")
+    assert not np.isnan(full.forecast[:, linked]).all()
+
+
 def _step_on_random_states(models, scenario_id, seed: int, settled: float):
     """The model, its link, 400 random states with every settlement flag at ``settled``, and the step."""
     m = _model(models, scenario_id)

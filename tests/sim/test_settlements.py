@@ -32,9 +32,9 @@ def test_the_step_runs_every_k_rounds_only():
     rounds = []
     original = eng.model.negotiation.step
 
-    def counting(S):
+    def counting(S, **kw):
         rounds.append(len(states))
-        return original(S)
+        return original(S, **kw)
 
     states = []
     eng.model.negotiation.step = counting

@@ -122,14 +122,27 @@ class Negotiation:
         self._lo, self._hi = model.lo, model.hi
         self._model = model
         self._linked = np.array(self.linked, dtype=np.int64)
+        pos = {d: l for l, d in enumerate(self.linked)}
+        self._sub = (self.base[:, :, self._linked].copy(),
+                     [(k, i, pos[d], f, f0) for k, i, d, f, f0 in self.terms if d in pos])
+        self._case_sub = _restrict(self.case0, list(self.linked))
+
+    @property
+    def separable(self) -> bool:
+        """Every model but exchange forecasts each issue on its own, so the engine's step needs the
+        settled issues only: the same numbers on those, without the work on the others."""
+        return self.model_name != "exchange"
 
     # ------------------------------------------------------------ the stances
-    def _lanes(self, S: np.ndarray) -> np.ndarray:
+    def _lanes(self, S: np.ndarray, linked_only: bool = False) -> np.ndarray:
         """(3, n, m, N) stances of N states S (N, V): trajectories last and contiguous, so every
-        operation of the step runs over whole lanes (the layout the step computes in)."""
+        operation of the step runs over whole lanes (the layout the step computes in).
+        ``linked_only``: the settled issues' columns only (m = L, in ``linked`` order)."""
         N = S.shape[0]
-        out = np.repeat(self.base[..., None], N, axis=-1)
-        for k, i, d, f, f0 in self.terms:
+        base, terms = self._sub if linked_only else (self.base, self.terms)
+        out = np.empty(base.shape + (N,))
+        out[...] = base[..., None]
+        for k, i, d, f, f0 in terms:
             out[k, i, d] += np.asarray(f(S), dtype=float) - f0
         np.clip(out[0], 0.0, _HI[0], out=out[0])
         np.clip(out[1], 0.0, _HI[1], out=out[1])
@@ -160,6 +173,7 @@ class Negotiation:
             out = weighted_means(L[0], L[2], L[1], axis=0)
             return np.where(open_, out, np.nan)
         out = np.full((m, N), np.nan)
+        case0 = self.case0 if m == self.case0.n_issues else self._case_sub
         keys = np.nan_to_num(np.concatenate([L.reshape(-1, N), open_.astype(float)], axis=0).T, nan=-1.0)
         _, first, inverse = np.unique(keys, axis=0, return_index=True, return_inverse=True)
         inverse = inverse.reshape(-1)
@@ -168,7 +182,7 @@ class Negotiation:
             if not cols:
                 continue
             x = L[..., col]
-            case = replace(self.case0, position=x[0], salience=x[1], capability=x[2])
+            case = replace(case0, position=x[0], salience=x[1], capability=x[2])
             if len(cols) < m:
                 case = _restrict(case, cols)
             out[np.ix_(cols, np.flatnonzero(inverse == u))] = predict(case, self.model_name)[:, None]
@@ -180,18 +194,23 @@ class Negotiation:
         ``stances`` (N, 3, n, m) from ``stances``; ``open_`` (N, m) bool."""
         return self._forecast_lanes(np.ascontiguousarray(np.moveaxis(stances, 0, -1)), open_.T).T
 
+    def _cols(self, L: np.ndarray):
+        """The settled issues' columns in lanes L: all of them (a view, no copy) when L holds those only."""
+        return slice(None) if L.shape[2] != self.base.shape[2] else self._linked
+
     def _values(self, L: np.ndarray, X: np.ndarray) -> np.ndarray:
         """(n, Lk, N) what settling each settled-issue at its forecast X (m, N) is worth to each
         actor, against the status quo: salience × (|x − q| − |x − X|) / 100; 0 where absent or
         not forecast."""
-        d = self._linked
+        d = self._cols(L)
         P, Sal = L[0][:, d], L[1][:, d]  # (n, Lk, N)
         v = Sal * (np.abs(P - self.status_quo[:, None]) - np.abs(P - X[d][None])) / 100.0
-        return np.where(np.isnan(v), 0.0, v)
+        v[np.isnan(v)] = 0.0
+        return v
 
     def _acceptable(self, L: np.ndarray, X: np.ndarray) -> np.ndarray:
         """(Lk, N) whether each settled-issue's forecast lies inside every veto actor's range."""
-        d = self._linked
+        d = self._cols(L)
         P = L[0][:, d]
         Xd = X[d][None]
         inside = (Xd >= P - self.below[..., None]) & (Xd <= P + self.above[..., None])
@@ -230,8 +249,12 @@ class Negotiation:
         out = self._offers(S2, L, X, open_l)
         return out[0] if one else out
 
-    def step(self, S: np.ndarray) -> StepResult:
-        """One bargaining step on states S (N, V); see the module docstring for the order."""
+    def step(self, S: np.ndarray, every_issue: bool = True) -> StepResult:
+        """One bargaining step on states S (N, V); see the module docstring for the order.
+
+        ``every_issue=False`` (the engine) forecasts the settled issues only where the model
+        allows it (``separable``): the state, reached, broken and offers are the same, and
+        ``forecast`` is NaN on the other issues."""
         S = np.asarray(S, dtype=float)
         N, Lk = S.shape[0], len(self.linked)
         held = self.settled(S).T  # (Lk, N)
@@ -244,8 +267,9 @@ class Negotiation:
                 req[l] = np.broadcast_to(np.asarray(self.requires[l](S), dtype=bool), (N,))
             chan[l] = (S[:, self.channels[l]] >= OPEN_LEVEL).any(axis=1)
         open_l = ~held | broken
-        L = self._lanes(S)
-        X = self._forecast_lanes(L, self._open(open_l))
+        only_linked = self.separable and not every_issue
+        L = self._lanes(S, linked_only=only_linked)
+        X = self._forecast_lanes(L, open_l if only_linked else self._open(open_l))
         ok = self._acceptable(L, X)
         reached = open_l & ok & chan & req
         out = S.copy()
@@ -260,6 +284,10 @@ class Negotiation:
             out[rows, col] = 1.0
         np.clip(out, self._lo, self._hi, out=out)
         out = self._offers(out, L, X, open_l & ~reached)
+        if only_linked:
+            full = np.full((self.case0.n_issues, N), np.nan)
+            full[self._linked] = X
+            X = full
         return StepResult(out, X.T, reached.T, broken.T, ok.T, chan.T, req.T)
 
     def on_table(self, S: np.ndarray, actor: str | None = None) -> list[dict]:

@@ -255,7 +255,7 @@ class Engine:
                 choices, sk = self._round_numpy(S, idx, U, r)
             skipped += sk
             if m.negotiation is not None and m.negotiation.linked and r % m.negotiation.every == 0:
-                S[:] = m.pin(m.negotiation.step(S).state)
+                S[:] = m.pin(m.negotiation.step(S, every_issue=False).state)
             happened = np.zeros((n, len(self.event_ids)), dtype=bool)
             rows, k = np.nonzero(choices >= 0)
             happened[rows, self._action_base[k] + choices[rows, k]] = True
