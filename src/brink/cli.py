@@ -42,18 +42,38 @@ for _name in _COMMAND_MODULES:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Console-script entry point: run the app, turning BrinkError into exit 2."""
+    """Console-script entry point: every way a command can end is one clear line and a status.
+
+    * usage errors (unknown option, bad value, missing argument) and ``BrinkError``: the message,
+      exit 2;
+    * Ctrl-C: one line, exit 130 (results are written to a temporary folder and renamed whole,
+      so an interrupt keeps the previous output or none);
+    * running out of memory: one line naming what to make smaller, exit 2;
+    * anything else is a bug in brink: one line naming the log file that holds the traceback
+      (``brink.crash``), exit 1.
+    """
     err = make_console(stderr=True)
+
+    def interrupted() -> None:
+        err.print("interrupted: stopped before the end; output is written whole or not at all, "
+                  "so what was there before is as it was", highlight=False)
+        sys.exit(130)
+
     try:
         rc = app(args=argv, standalone_mode=False)
     except BrinkError as exc:
         err.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
         sys.exit(2)
     except typer.Exit as exc:  # raised by commands that want a specific status
+        if exc.exit_code == 130:
+            interrupted()
         sys.exit(exc.exit_code)
-    except typer.Abort:
-        err.print("aborted")
-        sys.exit(1)
+    except (typer.Abort, KeyboardInterrupt):
+        interrupted()
+    except MemoryError:
+        err.print("[bold red]error:[/] out of memory: ask for less at once (fewer --runs, a shorter "
+                  "--horizon or a smaller --batch-size)", highlight=False)
+        sys.exit(2)
     except Exception as exc:
         # Usage errors (unknown option, bad value, missing argument) are click's
         # ClickException, which typer vendors (typer._click) and no longer installs
@@ -61,8 +81,14 @@ def main(argv: list[str] | None = None) -> None:
         if callable(getattr(exc, "show", None)) and isinstance(getattr(exc, "exit_code", None), int):
             exc.show()
             sys.exit(exc.exit_code)
-        raise
-    # In non-standalone mode click returns the code of a typer.Exit instead of raising it.
+        from brink.crash import crash_line, write_crash_log
+
+        err.print(crash_line(exc, write_crash_log(exc, argv)), highlight=False, markup=False)
+        sys.exit(1)
+    # In non-standalone mode click returns the code of a typer.Exit instead of raising it;
+    # typer turns Ctrl-C into Exit(130).
+    if rc == 130:
+        interrupted()
     if isinstance(rc, int) and rc != 0:
         sys.exit(rc)
 
