@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 from typing import Annotated
 
 import typer
@@ -21,8 +22,11 @@ def _bar(p: float, width: int = 12) -> str:
     return "█" * n + "·" * (width - n)
 
 
-def render_explanation(ex, model) -> None:
-    """Print an Explanation as a table: one row per action, one column per concern."""
+def render_explanation(ex, model, source: str | None = None) -> None:
+    """Print an Explanation as a table: one row per action, one column per concern.
+
+    ``source`` is the scenario as the user named it (a built-in name or a path), so the footer's
+    ``brink show`` command works as printed."""
     sc = model.scenario
     where = f"at {ex.decision_point} ({ex.date})" if ex.decision_point else "at the as_of date"
     console.print(f"\n[bold]{ex.actor_name}[/] {where} — logit precision λ = {ex.precision:g}")
@@ -69,7 +73,7 @@ def render_explanation(ex, model) -> None:
         f"expected changes in the actor's concerns plus its tendency towards the action's category "
         f"(habit: 0 unless the scenario or a fit gives one), the changes including {ex.adversary or 'no adversary'}'s anticipated "
         "logit answer; P ∝ exp(λ·utility) over feasible actions. Inputs and assumptions: "
-        f"`brink show {sc.meta.id} --assumptions`."
+        f"`brink show {shlex.quote(source or sc.meta.id)} --assumptions`."
     )
 
 
@@ -158,4 +162,4 @@ def explain_cmd(
         typer.echo(json.dumps(ex.to_dict(), indent=2))
     else:
         render_what_if(ex.what_if)
-        render_explanation(ex, model)
+        render_explanation(ex, model, scenario)

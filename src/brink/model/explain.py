@@ -116,7 +116,7 @@ def explain(model: Model, S: np.ndarray, actor: str, decision_point: str | None 
                   for c, lab, w in zip(am.concern_ids, am.concern_labels, am.weights)],
         actions=rows,
         state={n: float(S[i]) for i, n in enumerate(model.var_names)},
-        taken=dp.taken if dp else None,
+        taken=dp.taken if dp is not None and dp.actor == actor else None,  # another actor's choice is not this one's
         what_if=dict(model.overrides),
         settlements=model.negotiation.on_table(S, actor) if model.negotiation is not None else [],
     )
