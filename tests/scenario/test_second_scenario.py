@@ -182,7 +182,7 @@ def test_simulate_numpy_is_reproducible_and_seeded(tmp_path, capsys):
 def test_simulate_compiled_backend_matches_numpy(tmp_path, capsys):
     from brink.sim import simulate
 
-    compiled = _simulate_cli(capsys, tmp_path / "compiled", 5)  # default backend: the compiled kernel
+    compiled = _simulate_cli(capsys, tmp_path / "compiled", 5, "--backend", "numba")
     meta = json.loads((tmp_path / "compiled" / "meta.json").read_text())
     assert not meta.get("backend_note"), meta  # it did not fall back to NumPy
     ref = simulate(NAME, 600, 12, 5, backend="numpy").runs

@@ -480,6 +480,47 @@ def is_cached(module) -> bool:
     return any((path.parent / "__pycache__").glob(f"{path.stem}.run_round-*.nbi"))
 
 
+COMPILE_STALE_S = 30 * 60  # a "compiling" marker older than this is from a process that died
+
+
+def compiling_marker(module) -> Path:
+    """The file that says a background process is compiling this kernel."""
+    path = Path(module.__file__)
+    return path.with_name(path.stem + ".compiling")
+
+
+def compile_in_background(module, engine_args: tuple) -> bool:
+    """Start ``python -m brink.sim.precompile`` detached, to compile ``module`` for the next run.
+
+    ``engine_args`` = (scenario, horizon, round_weeks, as_of). Returns False when another process
+    is already compiling it (its marker is fresh), when ``$BRINK_NO_BACKGROUND_COMPILE`` is set,
+    or when no process could be started; the caller's run is not affected either way."""
+    import pickle
+    import subprocess
+    import tempfile
+    import time
+
+    if os.environ.get("BRINK_NO_BACKGROUND_COMPILE"):
+        return False
+    marker = compiling_marker(module)
+    try:
+        if marker.exists() and time.time() - marker.stat().st_mtime < COMPILE_STALE_S:
+            return False
+        marker.unlink(missing_ok=True)
+        fd = os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY)  # one compiling process per kernel
+        os.close(fd)
+        fd, job = tempfile.mkstemp(prefix="precompile-", suffix=".pickle", dir=marker.parent)
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(engine_args, fh)
+        subprocess.Popen([sys.executable, "-m", "brink.sim.precompile", job], start_new_session=True,
+                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                         close_fds=True)
+    except (OSError, pickle.PicklingError, TypeError, AttributeError):
+        marker.unlink(missing_ok=True)
+        return False
+    return True
+
+
 @dataclass(frozen=True)
 class KernelArgs:
     """The run-time arguments that make one kernel serve every intervention."""

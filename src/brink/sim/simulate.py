@@ -138,7 +138,7 @@ def simulate(
     if seed < 0:
         raise BrinkError(f"--seed {seed}: must be a whole number >= 0")
     origin = parse_origin(as_of)
-    eng = Engine(scenario, iv, horizon, round_weeks, backend, origin, watch)
+    eng = Engine(scenario, iv, horizon, round_weeks, backend, origin, watch, runs=runs)
     jobs = list(_batches(runs, batch_size))
     parts: list[BatchResult] = []
     if workers <= 1 or len(jobs) == 1:
