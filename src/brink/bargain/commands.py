@@ -99,20 +99,19 @@ def _read_state(path: Path, model, S, rnd: int | None = None):
     if suffix in (".parquet", ".csv"):
         data = _state_row(path, rnd)
     else:
-        try:
-            text = path.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise BrinkError(f"--state {path}: cannot read it ({exc.strerror or exc})") from None
-        try:
-            if suffix == ".json":
-                data = json.loads(text)
-            else:
-                from ruamel.yaml import YAML
+        if suffix != ".json":
+            from brink.scenario.yamlread import plain, read_yaml
 
-                data = YAML(typ="safe").load(text)
-        except Exception as exc:  # a syntax error, in the parser's words
-            raise BrinkError(f"--state {path}: not valid {'JSON' if suffix == '.json' else 'YAML'}: "
-                             f"{str(exc).splitlines()[0]}") from None
+            data = plain(read_yaml(path, str(path), "a state"))  # the one YAML reader of the project
+        else:
+            try:
+                text = path.read_text(encoding="utf-8")
+            except OSError as exc:
+                raise BrinkError(f"--state {path}: cannot read it ({exc.strerror or exc})") from None
+            try:
+                data = json.loads(text)
+            except Exception as exc:  # a syntax error, in the parser's words
+                raise BrinkError(f"--state {path}: not valid JSON: {str(exc).splitlines()[0]}") from None
     if isinstance(data, dict) and isinstance(data.get("state"), dict):
         data = data["state"]  # the whole output of `brink explain --json`
     if not isinstance(data, dict):

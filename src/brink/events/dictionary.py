@@ -200,8 +200,7 @@ def load_dictionary(source: str | Path, *, scenario=None, known_actors=None, kno
     Without either, a dictionary is checked on its own (ids well formed, front
     rules naming its own actors).
     """
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import YAMLError
+    from brink.scenario.yamlread import read_yaml
 
     path, _via = dictionary_path(source)
     fname = str(path)
@@ -212,16 +211,7 @@ def load_dictionary(source: str | Path, *, scenario=None, known_actors=None, kno
             scenario = load_scenario(scenario)
         known_actors = {a.id for a in scenario.actors} if known_actors is None else known_actors
         known_fronts = tuple(f.id for f in scenario.fronts) if known_fronts is None else known_fronts
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError([Problem(fname, None, "file", f"cannot read: {exc.strerror or exc}")]) from None
-    try:
-        doc = YAML(typ="rt").load(text)
-    except YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        raise InputError([Problem(fname, line, "yaml", str(getattr(exc, "problem", exc)))]) from None
+    doc = read_yaml(path, fname, "an actor dictionary")  # the one YAML reader: limits, located errors
 
     problems: list[Problem] = []
 

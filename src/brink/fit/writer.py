@@ -25,12 +25,11 @@ from ruamel.yaml import YAML
 
 from brink.errors import BrinkError
 from brink.scenario.loader import resolve_path
+from brink.scenario.yamlread import new_yaml, read_yaml
 
 
 def _yaml() -> YAML:
-    y = YAML(typ="rt", pure=True)
-    y.preserve_quotes = True
-    y.width = 4096
+    y = new_yaml(preserve_quotes=True, width=4096)  # the one YAML reader's limits, for writing back
     y.indent(mapping=2, sequence=4, offset=2)
     return y
 
@@ -78,7 +77,7 @@ def _edit_tendencies(a, fit, values: dict[str, float], today: dt.date) -> set[st
 def _edit_file(path: Path, fit, values: dict[str, float], today: dt.date) -> set[str]:
     """Edit one YAML file in place; return the override names it changed."""
     y = _yaml()
-    doc = y.load(path.read_text(encoding="utf-8"))
+    doc = read_yaml(path, str(path), "a scenario", yaml=y)
     done: set[str] = set()
     if not isinstance(doc, dict):
         return done

@@ -50,6 +50,7 @@ from brink.scenario.expr import ExprError, parse
 from brink.scenario.schema import ID_RE, Action, Scenario, Strict
 
 QUESTIONS_DIR = "questions"
+MAX_WINDOW_DAYS = 3653   # ten years: the longest window a question may have
 
 _YES = {"yes": True, "true": True, "no": False, "false": False}
 
@@ -294,7 +295,7 @@ def load_questions(spec: str | Path, scenario: Scenario | str | Path | None = No
         questions, problems = list(enumerate(qfile.questions)), []
         declared = qfile.scenario
     except ValidationError as exc:
-        problems = located_problems(located, exc)
+        problems = located_problems(located, exc, model=QuestionFile)
         raw = located.data.get("questions")
         questions = []
         for i, item in enumerate(raw if isinstance(raw, list) else []):
@@ -363,17 +364,24 @@ def cross_check(questions: list[tuple[int, Question]], sc: Scenario,
             out.append((base + ("as_of",), f"{q.as_of} is after the scenario's as_of date {sc.meta.as_of}; "
                                            "a forecast starts from what the scenario knows"))
         w = q.window
+        key = "days" if w.days is not None else "until"
+        window_ok = False
         if w.days is not None and w.days <= 0:
             out.append((base + ("window", "days"), f"empty window: {w.days} days"))
         elif w.until is not None and w.until <= q.as_of:
             out.append((base + ("window", "until"), f"empty window: {w.until} is not after as_of {q.as_of}"))
+        elif q.days > MAX_WINDOW_DAYS:
+            out.append((base + ("window", key), f"a window of {q.days:,} days: longer than the "
+                                                f"{MAX_WINDOW_DAYS:,} days (ten years) a question may look ahead"))
         elif last_round(q.days, d) < 1:
-            key = "days" if w.days is not None else "until"
             out.append((base + ("window", key), f"a window of {q.days} days counts no round: rounds are "
                                                 f"{d:g} days and an event is dated at its round's midpoint"))
+        else:
+            window_ok = True
         if q.resolved is False and q.resolved_on is not None:
             out.append((base + ("resolved_on",), "a question resolved `no` has no resolution date"))
-        if q.resolved_on is not None and not q.as_of <= q.resolved_on <= q.as_of + dt.timedelta(days=q.days):
+        if window_ok and q.resolved_on is not None and \
+                not q.as_of <= q.resolved_on <= q.as_of + dt.timedelta(days=q.days):
             out.append((base + ("resolved_on",), f"{q.resolved_on} is outside the window "
                                                  f"({q.as_of} + {q.days} days)"))
         out.extend(_event_problems(q.event, base + ("event",), names, sc))

@@ -5,9 +5,9 @@ sections (``actors:``, ``actions:``, ``parameters:``...); list sections from
 several files are concatenated, mapping sections merged, so an analyst can keep
 actors, the action catalogue and the timeline in separate files.
 
-ruamel.yaml's round-trip loader is used because it keeps the line of every key
-and item; it only builds plain mappings, sequences and scalars (no Python
-objects from tags), so loading is safe. While merging we remember where each
+Files are read by ``brink.scenario.yamlread`` (ruamel.yaml's round-trip loader,
+which keeps the line of every key and item, with limits on size, nesting and
+aliases), the one YAML reader of the project. While merging we remember where each
 item came from, and every validation error — from pydantic or from the
 cross-reference checks — is mapped back to the file, line and field.
 """
@@ -15,19 +15,20 @@ cross-reference checks — is mapped back to the file, line and field.
 from __future__ import annotations
 
 import copy
-import datetime as dt
+import difflib
+import re
+import types
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
-from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import MarkedYAMLError
 
 from brink.errors import InputError, Problem
 from brink.scenario.schema import Scenario
+from brink.scenario.yamlread import plain, read_yaml
 
 LIST_SECTIONS = {
     "sources", "actors", "relations", "fronts", "channels", "rungs", "actions",
@@ -116,6 +117,15 @@ class Located:
         return (origin.file, line, _field_name(loc, self.data))
 
 
+def _kind(node: Any) -> str:
+    """What a YAML value is, in a user's words."""
+    if isinstance(node, list):
+        return "a list"
+    if isinstance(node, dict):
+        return "a mapping"
+    return f"the single value {str(node)[:40]!r}"
+
+
 def _node_line(node: Any) -> int | None:
     lc = getattr(node, "lc", None)
     return None if lc is None else lc.line + 1
@@ -142,81 +152,142 @@ def _field_name(loc: tuple[Any, ...], data: Any) -> str:
     return out or "(scenario)"
 
 
-def _plain(node: Any) -> Any:
-    """CommentedMap/Seq -> dict/list; datetimes -> dates; leaves scalars as they are."""
-    if isinstance(node, dict):
-        return {str(k): _plain(v) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_plain(v) for v in node]
-    if isinstance(node, dt.datetime):
-        return node.date()
-    return node
+_plain = plain  # the one conversion of round-trip nodes to plain data (``yamlread.plain``)
 
 
 def _read_yaml(path: Path, display: str, problems: list[Problem]) -> Any:
-    yaml = YAML(typ="rt", pure=True)
+    """Read one YAML file through the one safe reader (``brink.scenario.yamlread``); a problem
+    is appended to ``problems`` (and ``None`` returned) instead of raised."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        problems.append(Problem(display, None, "(file)", f"cannot read: {exc}"))
+        return read_yaml(path, display)
+    except InputError as exc:
+        problems.extend(exc.problems)
         return None
-    try:
-        return yaml.load(text)
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
-        msg = " ".join(str(x) for x in (exc.context, exc.problem) if x)
-        problems.append(Problem(display, line, "(yaml)", msg or str(exc)))
-    except Exception as exc:  # ruamel raises a few non-marked errors (e.g. bad tags)
-        problems.append(Problem(display, None, "(yaml)", str(exc).splitlines()[0]))
-    return None
+
+
+# A name whose stem ends like an editor's or a file manager's copy: actors.bak.yaml, "actors copy.yaml",
+# actors (1).yaml, actors.yaml~ ... (checked on the name without its last extension).
+_COPY_RE = re.compile(r"(~|\.(bak|orig|old|backup|save|sav|swp|swo|tmp|rej|copy)|[ _-]copy( ?\d+)?| \(\d+\)|#)$",
+                      re.IGNORECASE)
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+def _is_yaml(p: Path) -> bool:
+    return p.suffix.lower() in YAML_SUFFIXES
+
+
+def scenario_files(folder: Path) -> tuple[list[Path], list[Problem], list[Path]]:
+    """The files of a scenario folder: ``(read, problems, not_read)``.
+
+    Every ``*.yaml``/``*.yml`` file at the top of the folder is read (``.yaml``
+    files first, each group in name order). A file whose name says it is a copy
+    (``actors.bak.yaml``, ``actors copy.yaml``, ``actors (1).yaml``) is a
+    problem, not read: its sections would be merged a second time. Hidden files
+    and editor droppings that do not end in ``.yaml``/``.yml`` (``actors.yaml~``,
+    ``actors.yaml.bak``, ``.#actors.yaml``) are not read; they are returned in
+    ``not_read`` so ``brink validate`` can say so.
+    """
+    read: list[Path] = []
+    problems: list[Problem] = []
+    not_read: list[Path] = []
+    entries = sorted(folder.iterdir(), key=lambda p: (p.suffix.lower() != ".yaml", p.name))
+    for p in entries:
+        name = p.name
+        looks_yaml = ".yaml" in name.lower() or ".yml" in name.lower()
+        if name.startswith((".", "#")) or not _is_yaml(p):
+            if looks_yaml and not p.is_dir():
+                not_read.append(p)
+            continue
+        if _COPY_RE.search(p.stem):
+            problems.append(Problem(str(p), None, "(file)",
+                                    "looks like a backup copy; every .yaml/.yml file of a scenario folder is read "
+                                    "and merged, so its sections would count twice: move it out of the folder"))
+            continue
+        if p.is_dir():
+            problems.append(Problem(str(p), None, "(file)", "is a folder named like a YAML file; a scenario "
+                                                            "folder's companion folders have plain names"))
+            continue
+        read.append(p)
+    return read, problems, not_read
+
+
+def unread_files(name_or_path: str | Path) -> list[Path]:
+    """Files of a scenario folder that look like YAML but are not read (``actors.yaml~``...)."""
+    path = resolve_path(name_or_path)
+    return scenario_files(path)[2] if path.is_dir() else []
+
+
+def _where(origin: _Origin, key: Any = None) -> str:
+    """``file:line`` of a key of ``origin.node`` (or of the node itself)."""
+    line = None
+    node = origin.node
+    if key is not None and isinstance(node, CommentedMap) and key in node:
+        line = node.lc.key(key)[0] + 1
+    elif key is None:
+        line = _node_line(node)
+    return origin.file if line is None else f"{origin.file}:{line}"
 
 
 def read_located(path: Path) -> tuple[Located, list[Problem]]:
     """Read one file or every *.yaml in a folder and merge their sections."""
-    files = sorted(path.glob("*.yaml")) + sorted(path.glob("*.yml")) if path.is_dir() else [path]
     problems: list[Problem] = []
+    if path.is_dir():
+        files, problems, _ = scenario_files(path)
+        if not files and not problems:
+            problems.append(Problem(str(path), None, "(folder)", "no .yaml files in this folder"))
+    else:
+        files = [path]
     loc = Located(data={})
-    if not files:
-        problems.append(Problem(str(path), None, "(folder)", "no .yaml files in this folder"))
     for f in files:
         display = str(f)
         loc.files.append(display)
-        root = _read_yaml(f, display, problems)
+        try:
+            root = read_yaml(f, display, "a scenario")
+        except InputError as exc:
+            problems.extend(exc.problems)
+            continue
         if root is None:
+            if not path.is_dir():
+                problems.append(Problem(display, None, "(file)",
+                                        "empty (or only comments): a scenario needs at least the sections "
+                                        "meta, sources and actors"))
             continue
         if not isinstance(root, CommentedMap):
-            problems.append(Problem(display, 1, "(file)", "top level must be a mapping of sections"))
+            problems.append(Problem(display, _node_line(root) or 1, "(file)",
+                                    f"top level must be a mapping of sections (meta:, actors: ...), not {_kind(root)}"))
             continue
         for section, value in root.items():
             line = root.lc.key(section)[0] + 1
             if section not in ALL_SECTIONS:
+                near = difflib.get_close_matches(str(section), sorted(ALL_SECTIONS), n=1)
+                hint = f"did you mean {near[0]!r}? " if near else ""
                 problems.append(Problem(display, line, str(section),
-                                        f"unknown section; expected one of {', '.join(sorted(ALL_SECTIONS))}"))
+                                        f"unknown section; {hint}expected one of {', '.join(sorted(ALL_SECTIONS))}"))
                 continue
             if section in LIST_SECTIONS:
                 if not isinstance(value, CommentedSeq):
-                    problems.append(Problem(display, line, section, "must be a list"))
+                    problems.append(Problem(display, line, section, f"must be a list, not {_kind(value)}"))
                     continue
                 loc.data.setdefault(section, []).extend(_plain(value))
                 loc.list_origins.setdefault(section, []).extend(_Origin(display, item) for item in value)
             elif section in MAP_SECTIONS:
                 if not isinstance(value, CommentedMap):
-                    problems.append(Problem(display, line, section, "must be a mapping"))
+                    problems.append(Problem(display, line, section, f"must be a mapping, not {_kind(value)}"))
                     continue
                 target = loc.data.setdefault(section, {})
                 for key in value:
-                    if key in target:
+                    if str(key) in target:
                         first = loc.key_origins[(section, str(key))]
                         problems.append(Problem(display, value.lc.key(key)[0] + 1, f"{section}.{key}",
-                                                f"defined twice (first in {first.file})"))
+                                                f"defined twice (first at {_where(first, key)})"))
                         continue
                     target[str(key)] = _plain(value[key])
                     loc.key_origins[(section, str(key))] = _Origin(display, value)
             else:
                 if section in loc.data:
                     first = loc.section_origins[section]
-                    problems.append(Problem(display, line, section, f"defined twice (first in {first.file})"))
+                    problems.append(Problem(display, line, section,
+                                            f"defined twice (first at {_where(first, section)})"))
                     continue
                 loc.data[section] = _plain(value)
                 loc.section_origins[section] = _Origin(display, root)
@@ -241,14 +312,13 @@ def read_document(path: str | Path, what: str, model: type[BaseModel] | None = N
     """
     p = Path(path)
     display = str(p)
-    problems: list[Problem] = []
-    if not p.is_file():
-        raise InputError([Problem(display, None, "(file)", f"no such {what} file")])
-    root = _read_yaml(p, display, problems)
-    if problems:
-        raise InputError(problems)
+    root = read_yaml(p, display, what)
+    if root is None:
+        raise InputError([Problem(display, None, "(file)", f"empty: nothing in it (not even a comment "
+                                                           f"counts), so it is not {what} file")])
     if not isinstance(root, CommentedMap):
-        raise InputError([Problem(display, 1, "(file)", f"the top level of {what} file must be a mapping")])
+        raise InputError([Problem(display, _node_line(root) or 1, "(file)",
+                                  f"the top level of {what} file must be a mapping, not {_kind(root)}")])
     located = Located(data=_plain(root), files=[display])
     for key in root:
         located.section_origins[str(key)] = _Origin(display, root)
@@ -260,17 +330,87 @@ def read_document(path: str | Path, what: str, model: type[BaseModel] | None = N
         raise InputError(located_problems(located, exc)) from None
 
 
-def located_problems(located: Located, exc: ValidationError, prefix: tuple[Any, ...] = ()) -> list[Problem]:
+def located_problems(located: Located, exc: ValidationError, prefix: tuple[Any, ...] = (),
+                     model: type[BaseModel] | None = None) -> list[Problem]:
     """A pydantic error as problems naming file, line and field, in file order.
 
     ``prefix`` is the path of the validated part inside the document (an item
-    of a list validated on its own, say).
+    of a list validated on its own, say); ``model`` (the validated type) lets an
+    unknown field's message suggest the nearest allowed one.
     """
     problems = []
     for err in exc.errors(include_url=False):
-        file, line, fld = located.locate(prefix + tuple(err["loc"]))
-        problems.append(Problem(file, line, fld, err["msg"].removeprefix("Value error, ")))
+        loc = tuple(err["loc"])
+        file, line, fld = located.locate(prefix + loc)
+        problems.append(Problem(file, line, fld, error_message(err, model)))
     return ordered_problems(problems)
+
+
+_NOISE = ("function-", "[")
+
+
+def _fields_at(model: Any, loc: tuple[Any, ...]) -> list[str] | None:
+    """The field names allowed at ``loc`` inside ``model`` (None when it cannot be told)."""
+    import typing
+
+    def unwrap(tp: Any) -> Any:
+        while True:
+            origin = typing.get_origin(tp)
+            if origin is typing.Annotated:
+                tp = typing.get_args(tp)[0]
+            elif origin in (typing.Union, types.UnionType):
+                args = [a for a in typing.get_args(tp) if a is not type(None)]
+                models = [a for a in args if isinstance(unwrap(a), type) and issubclass(unwrap(a), BaseModel)]
+                if len(args) == 1:
+                    tp = args[0]
+                elif len(models) == 1:
+                    tp = models[0]
+                else:
+                    return tp
+            else:
+                return tp
+
+    tp = model
+    for k in loc:
+        tp = unwrap(tp)
+        if isinstance(k, str) and (k.startswith("<") or any(n in k for n in _NOISE)):
+            continue
+        origin = typing.get_origin(tp)
+        if isinstance(k, int) and origin in (list, tuple):
+            tp = typing.get_args(tp)[0]
+        elif origin is dict:
+            tp = typing.get_args(tp)[1]
+        elif isinstance(tp, type) and issubclass(tp, BaseModel) and k in tp.model_fields:
+            tp = tp.model_fields[k].annotation
+        else:
+            return None
+    tp = unwrap(tp)
+    return list(tp.model_fields) if isinstance(tp, type) and issubclass(tp, BaseModel) else None
+
+
+def error_message(err: dict[str, Any], model: type[BaseModel] | None = None) -> str:
+    """A pydantic error's message in a user's words: what was given, what is allowed."""
+    kind, loc = err.get("type"), tuple(err.get("loc", ()))
+    if kind == "missing":
+        if model is Scenario and len(loc) == 1:
+            return "missing section (a scenario needs at least meta, sources and actors)"
+        return err["msg"]
+    if kind == "extra_forbidden":
+        allowed = _fields_at(model, loc[:-1]) if model is not None and loc else None
+        if not allowed:
+            return err["msg"]
+        near = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
+        hint = f"did you mean {near[0]!r}? " if near else ""
+        return f"{err['msg']} (unknown field; {hint}allowed: {', '.join(allowed)})"
+    msg = err["msg"].removeprefix("Value error, ")
+    given = err.get("input")
+    if kind not in ("value_error", "assertion_error") and isinstance(given, (str, int, float, bool)) \
+            and not isinstance(given, dict):
+        text = repr(given)
+        msg += f" (got {text if len(text) <= 60 else text[:57] + '...'})"
+    elif kind not in ("value_error", "assertion_error") and isinstance(given, (list, dict)):
+        msg += f" (got {_kind(given)})"
+    return msg
 
 
 def load_scenario(name_or_path: str | Path) -> Scenario:
@@ -280,24 +420,32 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
     path = resolve_path(name_or_path)
     located, problems = read_located(path)
     if problems:
-        raise InputError(problems)
+        raise InputError(ordered_problems(problems))
+
+    def place(loc_tuple: tuple[Any, ...], msg: str, index_maps: dict[str, list[int]] | None = None) -> Problem:
+        def remap(loc: tuple[Any, ...]) -> tuple[Any, ...]:
+            if index_maps and loc and loc[0] in index_maps and len(loc) > 1 and isinstance(loc[1], int):
+                return (loc[0], index_maps[loc[0]][loc[1]]) + tuple(loc[2:])
+            return loc
+
+        file, line, fld = located.locate(remap(loc_tuple))
+        first = getattr(msg, "first", None)
+        if first is not None:  # a duplicate: say where the first one is
+            ffile, fline, _ = located.locate(remap(first))
+            msg = f"{msg.removesuffix(getattr(msg, 'tail', ''))}(first at {ffile}:{fline})"
+        return Problem(file, line, fld, str(msg))
+
     try:
         scenario = Scenario.model_validate(located.data)
     except ValidationError as exc:
-        for err in exc.errors(include_url=False):
-            file, line, fld = located.locate(tuple(err["loc"]))
-            problems.append(Problem(file, line, fld, err["msg"].removeprefix("Value error, ")))
+        problems.extend(located_problems(located, exc, model=Scenario))
         # Cross-check the parts that are well-formed too, so one pass reports everything.
         partial, index_maps = _partial_scenario(located.data)
         for loc_tuple, msg in cross_check(partial, KnownNames.from_raw(located.data)):
-            if loc_tuple and loc_tuple[0] in index_maps and len(loc_tuple) > 1:
-                loc_tuple = (loc_tuple[0], index_maps[loc_tuple[0]][loc_tuple[1]]) + tuple(loc_tuple[2:])
-            file, line, fld = located.locate(loc_tuple)
-            problems.append(Problem(file, line, fld, msg))
+            problems.append(place(loc_tuple, msg, index_maps))
         raise InputError(ordered_problems(problems)) from None
     for loc_tuple, msg in cross_check(scenario):
-        file, line, fld = located.locate(loc_tuple)
-        problems.append(Problem(file, line, fld, msg))
+        problems.append(place(loc_tuple, msg))
     if problems:
         raise InputError(ordered_problems(problems))
     return scenario
@@ -360,7 +508,10 @@ def _partial_scenario(data: dict[str, Any]) -> tuple[Scenario, dict[str, list[in
     for name, info in fields.items():
         raw = data.get(name)
         if raw is None:
-            values[name] = info.get_default(call_default_factory=True)
+            if not info.is_required():
+                values[name] = info.get_default(call_default_factory=True)
+            else:  # a required section that is absent (reported already): empty, for the cross-check
+                values[name] = [] if name in LIST_SECTIONS else {} if name in MAP_SECTIONS else None
             continue
         if name in LIST_SECTIONS:
             item_type = info.annotation.__args__[0]  # list[Model]

@@ -271,6 +271,17 @@ class Schedule(Strict):
     order: list[str]
     round_weeks: Param
 
+    @field_validator("round_weeks")
+    @classmethod
+    def _round_length(cls, v: Param) -> Param:
+        if not 0 < v.value <= MAX_ROUND_WEEKS:
+            raise ValueError(f"a round of {v.value:g} weeks: a round lasts more than 0 and at most "
+                             f"{MAX_ROUND_WEEKS} weeks (a year)")
+        return v
+
+
+MAX_ROUND_WEEKS = 52
+
 
 class StanceMoves(Strict):
     """How the simulation state moves an actor's stance on an issue.

@@ -50,12 +50,26 @@ def cross_check(sc: Scenario, known: KnownNames | None = None) -> list[tuple[Loc
     return list(_checks(sc, known or KnownNames()))
 
 
+class SeeFirst(str):
+    """A duplicate's message that also carries the location of the first occurrence
+    (``first``), so the loader can name its file and line in place of ``tail``."""
+
+    first: Loc
+    tail: str
+
+    def __new__(cls, head: str, tail: str, first: Loc) -> "SeeFirst":
+        obj = super().__new__(cls, head + tail)
+        obj.first, obj.tail = first, tail
+        return obj
+
+
 def _dupes(items: list[Any], key: str, section: str) -> Iterator[tuple[Loc, str]]:
     seen: dict[Any, int] = {}
     for i, it in enumerate(items):
         k = getattr(it, key)
         if k in seen:
-            yield (section, i, key), f"duplicate {key} {k!r} (also item {seen[k] + 1} of {section})"
+            yield (section, i, key), SeeFirst(f"duplicate {key} {k!r} ", f"(also item {seen[k] + 1} of {section})",
+                                              (section, seen[k], key))
         else:
             seen[k] = i
 

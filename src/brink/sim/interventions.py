@@ -26,23 +26,81 @@ __all__ = ["Force", "Intervention", "parse_set", "parse_force", "from_options", 
            "builtin_interventions", "resolve_intervention"]
 
 
-def load_intervention(path: str | Path) -> Intervention:
-    """Read an intervention YAML file; every problem names the file, line and field."""
-    from brink.scenario.loader import load_document
+def load_intervention(path: str | Path, scenario=None) -> Intervention:
+    """Read an intervention YAML file; every problem names the file, line and field.
+
+    With ``scenario`` (a loaded ``Scenario``) every name the file uses is checked
+    against it here, before anything is simulated, each problem at its line: the
+    names are resolved by ``Model`` itself (``resolve_name`` and its intervention
+    check), entry by entry, so the rules are the model's.
+    """
+    from brink.scenario.loader import read_document
     from brink.scenario.schema import InterventionFile
 
     p = Path(path)
-    spec = load_document(p, InterventionFile, "an intervention").intervention
+    doc, located = read_document(p, "an intervention", InterventionFile)
+    spec = doc.intervention
     # the rounds were checked by the schema (ForceSpec); this is the same reader
     forces = [Force(f.actor, f.action, parse_rounds(f.rounds if f.rounds is not None else f.round, "rounds"))
               for f in spec.force]
-    return Intervention(
+    iv = Intervention(
         id=spec.id or p.stem, label=spec.label or p.stem,
         description=" ".join(spec.description.split()),
         set={k: float(v if isinstance(v, float) else v.value) for k, v in spec.set.items()},
         close_channels=tuple(spec.close_channels), disable=tuple(spec.disable),
         force=tuple(forces), source=str(p),
     )
+    if scenario is not None:
+        problems = _named_problems(iv, scenario, located)
+        if problems:
+            from brink.errors import InputError
+            from brink.scenario.loader import ordered_problems
+
+            raise InputError(ordered_problems(problems))
+    return iv
+
+
+def _named_problems(iv: Intervention, scenario, located) -> list:
+    """Each entry of ``iv`` checked against ``scenario`` by the model's own rules, at its line."""
+    import math
+
+    from brink.errors import BrinkError, InputError, Problem
+    from brink.model import compile_model
+    from brink.model.compiled import Model
+
+    problems: list[Problem] = []
+
+    def at(loc: tuple, message: str) -> None:
+        file, line, fld = located.locate(("intervention",) + loc)
+        problems.append(Problem(file, line, fld, message))
+
+    model = compile_model(scenario)
+    for key, value in iv.set.items():
+        try:
+            kind, name = model.resolve_name(key)
+        except BrinkError as exc:
+            at(("set", key), str(exc))
+            continue
+        if not math.isfinite(value):
+            at(("set", key), f"{value} is not a finite number")
+        elif kind == "var":
+            i = model.var_index[name]
+            if not model.lo[i] <= value <= model.hi[i]:
+                at(("set", key), f"{name} = {value:g} is outside its range [{model.lo[i]:g}, {model.hi[i]:g}]")
+        elif kind == "weight" and not 0.0 <= value <= 1.0:
+            at(("set", key), f"a concern weight of {value:g} is outside [0, 1]")
+        elif kind == "precision" and value <= 0:
+            at(("set", key), f"a logit precision of {value:g} must be positive")
+    entries = ([(("close_channels", j), Intervention(close_channels=(c,))) for j, c in enumerate(iv.close_channels)]
+               + [(("disable", j), Intervention(disable=(a,))) for j, a in enumerate(iv.disable)]
+               + [(("force", j), Intervention(force=(f,))) for j, f in enumerate(iv.force)])
+    for loc, one in entries:
+        try:
+            Model._check_intervention(scenario, one)
+        except InputError as exc:
+            for prob in exc.problems:
+                at(loc, prob.message)
+    return problems
 
 
 def builtin_interventions(scenario_name: str) -> dict[str, Path]:
@@ -52,9 +110,18 @@ def builtin_interventions(scenario_name: str) -> dict[str, Path]:
     return companion_files(scenario_name, "interventions")
 
 
-def resolve_intervention(spec: str, scenario_name: str) -> Intervention:
-    """A path, or the name of an intervention shipped with the scenario."""
+def resolve_intervention(spec: str, scenario_name: str, scenario=None) -> Intervention:
+    """A path, or the name of an intervention shipped with the scenario; its names are checked
+    against the scenario (``scenario``, or the one ``scenario_name`` loads) before it is used."""
+    from brink.errors import InputError
     from brink.scenario.folder import resolve_companion
 
-    return load_intervention(resolve_companion(spec, scenario_name, "interventions", "an intervention",
-                                               "--intervention"))
+    path = resolve_companion(spec, scenario_name, "interventions", "an intervention", "--intervention")
+    if scenario is None:
+        from brink.scenario.loader import load_scenario
+
+        try:
+            scenario = load_scenario(scenario_name)
+        except InputError:
+            scenario = None  # not a loadable scenario (a meta id, say): the model checks the names later
+    return load_intervention(path, scenario)
