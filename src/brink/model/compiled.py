@@ -24,6 +24,8 @@ every method returns new arrays.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -143,11 +145,17 @@ class Model:
         precision_over: dict[str, float] = {}
         tendency_over: dict[tuple[str, str], float] = {}
         self.pinned: dict[int, float] = {}
+        resolved: list[tuple[str, str, str, float]] = []  # (key as given, kind, full name, value)
+        unknown: list[tuple[str, float, str]] = []
         for key, value in intervention.overrides().items():
             try:
                 kind, name = self.resolve_name(key)
             except BrinkError as exc:
-                raise InputError([Problem(intervention.source or "intervention", None, "set", str(exc))]) from None
+                unknown.append((key, value, str(exc)))
+                continue
+            resolved.append((key, kind, name, float(value)))
+        self._report_values(intervention, unknown)  # before anything is built: unknown names first
+        for key, kind, name, value in resolved:
             self.overrides[name] = float(value)
             if kind == "param":
                 self.params[name] = float(value)
@@ -181,6 +189,8 @@ class Model:
         self.lo = np.asarray(lo, dtype=float)
         self.hi = np.asarray(hi, dtype=float)
         self._initial = np.asarray(init, dtype=float)
+        self._report_values(intervention, [(key, value, msg) for key, _, _, value in resolved
+                                           if (msg := self.value_problem(key, value)) is not None])
 
         self.actions: dict[str, CompiledAction] = {}
         for act in scenario.actions:
@@ -277,6 +287,73 @@ class Model:
         if problems:
             raise InputError(problems)
 
+    @staticmethod
+    def _report_values(iv: Intervention, bad: list[tuple[str, float, str]]) -> None:
+        """Refuse the what-if values in ``bad`` (key, value, why): one line for a command-line
+        ``--set``, else one located problem per entry of the intervention file."""
+        if not bad:
+            return
+        if iv.source is None:  # --set (or a mapping given in Python): one line, the first bad one
+            key, value, why = bad[0]
+            raise BrinkError(f"--set {key}={value:g}: {why}")
+        raise InputError([Problem(iv.source, None, f"set.{key}", f"{value:g}: {why}") for key, value, why in bad])
+
+    def declared_range(self, key: str) -> tuple[float, float, bool, str] | None:
+        """The range a what-if value of ``key`` must lie in: ``(lo, hi, lo_open, what)``
+        (None: any finite number). The scenario's own declarations: a parameter's ``range``,
+        a state variable's ``range`` (fronts, channels and settlements 0..1), a concern weight's
+        ``range`` else [0, 1] and a precision's ``range`` else the ``lambda`` parameter's, a
+        precision always above 0 (the rules ``brink validate`` applies to the file's values)."""
+        kind, name = self.resolve_name(key)
+        sc = self.scenario
+        if kind == "param":
+            r = sc.parameters[name].range
+            return None if r is None else (float(r[0]), float(r[1]), False, f"the declared range of {name}")
+        if kind == "var":
+            i = self.var_index[name]
+            return float(self.lo[i]), float(self.hi[i]), False, f"the range of {name}"
+        parts = name.split(".")
+        if kind == "weight":
+            c = next(c for c in sc.actor(parts[1]).concerns if c.id == parts[2])
+            r = c.weight.range or (0.0, 1.0)
+            return float(r[0]), float(r[1]), False, f"the range of a concern weight"
+        if kind == "tendency":
+            t = sc.actor(parts[1]).tendencies.get(parts[2])
+            r = t.range if t is not None else None
+            return None if r is None else (float(r[0]), float(r[1]), False, f"the declared range of {name}")
+        # precision
+        own = sc.actor(parts[1]).precision
+        r = (own.range if own is not None else None) or (sc.parameters["lambda"].range
+                                                         if "lambda" in sc.parameters else None)
+        lo, hi = (float(r[0]), float(r[1])) if r is not None else (0.0, math.inf)
+        return max(lo, 0.0), hi, lo <= 0.0, "the range of a logit precision"
+
+    def value_problem(self, key: str, value: float) -> str | None:
+        """Why ``value`` cannot be given to ``key`` (unknown name, not finite, outside its declared
+        range), or None: the one check of what-if values, for ``--set``, files and sweeps."""
+        try:
+            rng = self.declared_range(key)
+        except BrinkError as exc:
+            return str(exc)
+        if not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value):
+            return "not a finite number"
+        if rng is None:
+            return None
+        lo, hi, lo_open, what = rng
+        if value > hi or value < lo or (lo_open and value == lo):
+            return f"outside {what}, {'(' if lo_open else '['}{lo:g}, {hi:g}]"
+        return None
+
+    def known_names(self) -> list[str]:
+        """Every name ``resolve_name`` accepts (for suggestions)."""
+        sc = self.scenario
+        out = list(sc.parameters) + list(self.var_names) + [n.split(".", 1)[1] for n in self.var_names]
+        for a in sc.actors:
+            out += [f"weight.{a.id}.{c.id}" for c in a.concerns]
+            out += [f"tendency.{a.id}.{c}" for c in sorted({x.category for x in sc.actions if x.actor == a.id})]
+            out.append(f"precision.{a.id}")
+        return out
+
     def formula(self, text: str, random_names: frozenset[str] = frozenset(), literals: bool = False) -> Formula:
         """Compile one formula against this model's indices and parameter values
         (``literals``: admit number literals, for question formulas; see ``expr.parse``)."""
@@ -338,8 +415,13 @@ class Model:
             return "var", matches[0]
         if matches:
             raise BrinkError(f"{key!r} is ambiguous: {', '.join(matches)}")
+        close = difflib.get_close_matches(key, self.known_names(), n=3, cutoff=0.75)
+        hint = f"; did you mean {' or '.join(close)}?" if close else ""
+        prefixes = {n.split(".", 1)[0] for n in self.var_names}
+        if len(parts) == 2 and parts[0] not in prefixes and not close:
+            hint = f"; {parts[0]!r} is not an actor of the scenario (nor world, front, channel)"
         raise BrinkError(f"unknown name {key!r}: not a parameter, a state variable, "
-                         "weight.ACTOR.CONCERN, tendency.ACTOR.CATEGORY or precision.ACTOR")
+                         f"weight.ACTOR.CONCERN, tendency.ACTOR.CATEGORY or precision.ACTOR{hint}")
 
     # ------------------------------------------------------------------ state
     def initial_state(self) -> np.ndarray:

@@ -22,11 +22,15 @@ the scenario loader and turned into this type by ``brink.sim.interventions``.
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from brink.errors import BrinkError
 from brink.scenario.schema import parse_rounds
+
+MAX_ROUND = 10_000  # a forced round beyond any horizon is a typo (3-300000 would list 300,000)
 
 
 @dataclass(frozen=True)
@@ -81,32 +85,66 @@ class Intervention:
 
 
 # ------------------------------------------------------------------ parsing
+def parse_value(text: str, what: str) -> float:
+    """One what-if number as typed: a finite decimal (``0.3``, ``-2``, ``4e-3``), else a
+    ``BrinkError`` naming ``what`` (NaN, infinity and ``1e999`` are refused: they would run)."""
+    try:
+        value = float(text)
+    except (TypeError, ValueError):
+        raise BrinkError(f"{what}: {text!r} is not a number") from None
+    if not math.isfinite(value):
+        raise BrinkError(f"{what}: {text.strip()!r} is not a finite number"
+                         + (" (too large for a float)" if "nan" not in text.lower()
+                            and "inf" not in text.lower() else ""))
+    return value
+
+
 def parse_set(items: list[str] | None) -> dict[str, float]:
-    """``["NAME=VALUE", ...]`` -> ``{NAME: VALUE}``: the one parser of ``--set`` for every command."""
+    """``["NAME=VALUE", ...]`` -> ``{NAME: VALUE}``: the one parser of ``--set`` for every command.
+
+    A name given twice with different values is refused (the last one would win silently);
+    the value's range is checked against the scenario by ``Model`` (``Model.value_problem``).
+    """
     out: dict[str, float] = {}
     for item in items or []:
+        if not isinstance(item, str):
+            raise BrinkError(f"--set {item!r}: expected NAME=VALUE text")
         name, eq, value = item.partition("=")
-        if not eq or not name.strip():
-            raise BrinkError(f"--set {item!r}: expected NAME=VALUE")
-        try:
-            out[name.strip()] = float(value)
-        except ValueError:
-            raise BrinkError(f"--set {item!r}: {value!r} is not a number") from None
+        name = name.strip()
+        if not eq or not name or not value.strip():
+            raise BrinkError(f"--set {item!r}: expected NAME=VALUE, e.g. --set IRN.legitimacy=0.5")
+        if "=" in value:
+            raise BrinkError(f"--set {item!r}: one NAME=VALUE per --set (repeat --set for more)")
+        if any(c.isspace() for c in name):
+            raise BrinkError(f"--set {item!r}: the name {name!r} has a space in it")
+        number = parse_value(value, f"--set {item}")
+        if name in out and out[name] != number:
+            raise BrinkError(f"--set {name}: given twice, as {out[name]:g} and {number:g}; give it once")
+        out[name] = number
     return out
 
 
-def parse_force(items: list[str]) -> tuple[Force, ...]:
-    """``["ACTOR:ACTION@ROUNDS", ...]`` (ROUNDS like 3, 3-6 or 2,4,6)."""
+def parse_force(items: list[str] | None) -> tuple[Force, ...]:
+    """``["ACTOR:ACTION@ROUNDS", ...]`` (ROUNDS like 3, 3-6 or 2,4,6; rounds count from 1)."""
     out = []
-    for item in items:
+    for item in items or []:
+        if not isinstance(item, str):
+            raise BrinkError(f"--force {item!r}: expected ACTOR:ACTION@ROUND text")
         head, at, rounds = item.partition("@")
         actor, colon, action = head.partition(":")
-        if not (at and colon and actor and action):
-            raise BrinkError(f"--force {item!r}: expected ACTOR:ACTION@ROUND")
+        actor, action = actor.strip(), action.strip()
+        if not (at and colon and actor and action and rounds.strip()):
+            raise BrinkError(f"--force {item!r}: expected ACTOR:ACTION@ROUND, e.g. USA:USA_max_pressure@6-9")
+        big = [int(d) for d in re.findall(r"\d+", rounds) if len(d) > 6 or int(d) > MAX_ROUND]
+        if big:
+            raise BrinkError(f"--force {item}: round {big[0]:,} is beyond any horizon (at most {MAX_ROUND:,})")
         try:
-            out.append(Force(actor.strip(), action.strip(), parse_rounds(rounds, f"--force {item}")))
+            rs = parse_rounds(rounds, f"--force {item}")
         except ValueError as exc:
             raise BrinkError(str(exc)) from None
+        if min(rs) < 1:
+            raise BrinkError(f"--force {item}: rounds count from 1 (round 1 is the first simulated round)")
+        out.append(Force(actor, action, rs))
     return tuple(out)
 
 
@@ -116,8 +154,14 @@ def from_options(set_items: list[str] | Mapping[str, float] | None = None, force
 
     ``set_items`` is ``["NAME=VALUE", ...]`` as typed, or already a ``{NAME: VALUE}`` mapping.
     """
-    sets = ({k: float(v) for k, v in set_items.items()} if isinstance(set_items, Mapping)
-            else parse_set(set_items or []))
+    if isinstance(set_items, Mapping):
+        sets = {}
+        for k, v in set_items.items():
+            if isinstance(v, bool) or not isinstance(v, (int, float, str)):
+                raise BrinkError(f"set {k}: {v!r} is not a number")
+            sets[str(k)] = parse_value(str(v), f"set {k}")
+    else:
+        sets = parse_set(set_items or [])
     iv = Intervention(
         set=sets, force=parse_force(force_items or []),
         close_channels=tuple(close or ()), disable=tuple(disable or ()),
