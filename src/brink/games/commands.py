@@ -142,7 +142,7 @@ def _sweep(sc, dp: str, spec: str, overrides: dict, plot_path: Path | None, as_j
 
     from brink.games import sweep as sw
 
-    name, values = sw.parse_range(spec)
+    name, values = sw.parse_range(spec, sc, overrides)  # names and ranges checked before any solve
     # resolve the name once (clear error for unknown names)
     from brink.model import compile_model
 

@@ -26,24 +26,67 @@ from brink.games.qre import agent_qre_pi
 from brink.games.spe import subgame_perfect
 
 
-def parse_range(text: str) -> tuple[str, np.ndarray]:
-    """``name=lo:hi:n`` (n points, inclusive) or ``name=v1,v2,...`` → (name, values)."""
-    if "=" not in text:
+MAX_POINTS = 1000  # grid values a sweep may ask for (each is a game solved; bisection adds more per flip)
+
+
+def parse_range(text: str, scenario=None, base: dict | None = None) -> tuple[str, np.ndarray]:
+    """``name=lo:hi:n`` (n points, inclusive) or ``name=v1,v2,...`` → (name, values).
+
+    Numbers must be finite, LO < HI, 2 <= N <= ``MAX_POINTS``. With ``scenario`` (and the
+    ``--set`` overrides ``base``) the name is resolved and every value must lie in its declared
+    range, by the model's own rule (``Model.value_problem``), before any game is solved.
+    """
+    if not isinstance(text, str) or "=" not in text:
         raise BrinkError(f"--sweep {text!r}: expected NAME=LO:HI:N, e.g. legitimacy=0.2:0.8:31")
     name, spec = text.split("=", 1)
     name = name.strip()
+    if not name:
+        raise BrinkError(f"--sweep {text!r}: no name before '='; expected NAME=LO:HI:N, e.g. legitimacy=0.2:0.8:31")
+    example = "expected NAME=LO:HI:N with numbers, e.g. legitimacy=0.2:0.8:31, or NAME=V1,V2,..."
+    if ":" in spec:
+        parts = spec.split(":")
+        if len(parts) != 3:
+            raise BrinkError(f"--sweep {text!r}: {example}")
+        lo, hi = (_number(x, text, example) for x in parts[:2])
+        try:
+            n = int(parts[2].strip())
+        except ValueError:
+            raise BrinkError(f"--sweep {text!r}: N = {parts[2].strip()!r} must be a whole number of points") from None
+        if not hi > lo:
+            raise BrinkError(f"--sweep {text!r}: need LO < HI (got {lo:g} and {hi:g})")
+        if n < 2:
+            raise BrinkError(f"--sweep {text!r}: need N >= 2 points (got {n})")
+        if n > MAX_POINTS:
+            raise BrinkError(f"--sweep {text!r}: {n:,} points; at most {MAX_POINTS:,} (each point solves a game)")
+        values = np.linspace(lo, hi, n)
+    else:
+        items = spec.split(",")
+        if len(items) > MAX_POINTS:
+            raise BrinkError(f"--sweep {text!r}: {len(items):,} values; at most {MAX_POINTS:,}")
+        values = np.array([_number(x, text, example) for x in items])
+    if scenario is not None:
+        from brink.model.compiled import compile_model
+
+        model = compile_model(scenario, base or {})
+        try:
+            model.resolve_name(name)
+        except BrinkError as exc:
+            raise BrinkError(f"--sweep {text}: {exc}") from None
+        for v in (values.min(), values.max()):
+            why = model.value_problem(name, float(v))
+            if why is not None:
+                raise BrinkError(f"--sweep {text}: {name} = {v:g}: {why}")
+    return name, values
+
+
+def _number(x: str, text: str, example: str) -> float:
     try:
-        if ":" in spec:
-            parts = spec.split(":")
-            if len(parts) != 3:
-                raise ValueError
-            lo, hi, n = float(parts[0]), float(parts[1]), int(parts[2])
-            if n < 2 or not hi > lo:
-                raise BrinkError(f"--sweep {text!r}: need LO < HI and N >= 2")
-            return name, np.linspace(lo, hi, n)
-        return name, np.array([float(x) for x in spec.split(",")])
+        v = float(x)
     except ValueError:
-        raise BrinkError(f"--sweep {text!r}: expected NAME=LO:HI:N with numbers, e.g. legitimacy=0.2:0.8:31") from None
+        raise BrinkError(f"--sweep {text!r}: {x.strip()!r} is not a number; {example}") from None
+    if not np.isfinite(v):
+        raise BrinkError(f"--sweep {text!r}: {x.strip()!r} is not a finite number")
+    return v
 
 
 @dataclass
