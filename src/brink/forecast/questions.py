@@ -48,6 +48,7 @@ from pydantic import AfterValidator, BeforeValidator, Discriminator, Field, Tag,
 from brink.errors import InputError, Problem
 from brink.scenario.expr import ExprError, parse
 from brink.scenario.schema import ID_RE, Action, Scenario, Strict
+from brink.scenario.validate import SeeFirst
 
 QUESTIONS_DIR = "questions"
 MAX_WINDOW_DAYS = 3653   # ten years: the longest window a question may have
@@ -283,7 +284,8 @@ def load_questions(spec: str | Path, scenario: Scenario | str | Path | None = No
     question file it ships. ``scenario`` is a loaded ``Scenario`` or a built-in
     name or path (loaded here).
     """
-    from brink.scenario.loader import load_scenario, located_problems, ordered_problems, read_document
+    from brink.scenario.loader import (load_scenario, located_problem, located_problems, ordered_problems,
+                                       read_document)
 
     ref = scenario if isinstance(scenario, (str, Path)) else None
     path = resolve_questions(spec, ref) if ref is not None else Path(spec)
@@ -307,8 +309,7 @@ def load_questions(spec: str | Path, scenario: Scenario | str | Path | None = No
     indexed: list[tuple[int, Question]] = questions
     if sc is not None:
         for loc, msg in cross_check(indexed, sc, declared):
-            file, line, fld = located.locate(loc)
-            problems.append(Problem(file, line, fld, msg))
+            problems.append(located_problem(located, loc, msg))
     if problems:
         raise InputError(ordered_problems(problems))
     lines = {}
@@ -357,7 +358,8 @@ def cross_check(questions: list[tuple[int, Question]], sc: Scenario,
     for i, q in questions:
         base: Loc = ("questions", i)
         if q.id in by_id:
-            out.append((base + ("id",), f"duplicate id {q.id!r} (also question {by_id[q.id][0] + 1})"))
+            out.append((base + ("id",), SeeFirst(f"duplicate id {q.id!r} ", f"(also question {by_id[q.id][0] + 1})",
+                                                 ("questions", by_id[q.id][0], "id"))))
         else:
             by_id[q.id] = (i, q)
         if q.as_of > sc.meta.as_of:

@@ -22,10 +22,16 @@ def validate(
     paths: Annotated[list[str], typer.Argument(help="scenario files or folders, or built-in names")],
 ) -> None:
     """Validate scenarios; print every problem with file, line and field."""
-    from brink.scenario.loader import load_scenario
+    from brink.scenario.loader import load_scenario, unread_files
 
     failed = 0
     for p in paths:
+        try:
+            for f in unread_files(p):
+                console.print(f"note: {f} is not read (a scenario folder's files end in .yaml or .yml)",
+                              highlight=False, markup=False)
+        except InputError:
+            pass  # no such scenario: load_scenario says so below
         try:
             sc = load_scenario(p)
         except InputError as exc:

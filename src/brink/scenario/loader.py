@@ -119,6 +119,8 @@ class Located:
 
 def _kind(node: Any) -> str:
     """What a YAML value is, in a user's words."""
+    if node is None:
+        return "empty (nothing after the colon)"
     if isinstance(node, list):
         return "a list"
     if isinstance(node, dict):
@@ -314,8 +316,7 @@ def read_document(path: str | Path, what: str, model: type[BaseModel] | None = N
     display = str(p)
     root = read_yaml(p, display, what)
     if root is None:
-        raise InputError([Problem(display, None, "(file)", f"empty: nothing in it (not even a comment "
-                                                           f"counts), so it is not {what} file")])
+        raise InputError([Problem(display, None, "(file)", f"empty (or only comments): not {what} file")])
     if not isinstance(root, CommentedMap):
         raise InputError([Problem(display, _node_line(root) or 1, "(file)",
                                   f"the top level of {what} file must be a mapping, not {_kind(root)}")])
@@ -327,7 +328,7 @@ def read_document(path: str | Path, what: str, model: type[BaseModel] | None = N
     try:
         return model.model_validate(located.data), located
     except ValidationError as exc:
-        raise InputError(located_problems(located, exc)) from None
+        raise InputError(located_problems(located, exc, model=model)) from None
 
 
 def located_problems(located: Located, exc: ValidationError, prefix: tuple[Any, ...] = (),
@@ -413,6 +414,17 @@ def error_message(err: dict[str, Any], model: type[BaseModel] | None = None) -> 
     return msg
 
 
+def located_problem(located: Located, loc: tuple[Any, ...], msg: str, remap=lambda loc: loc) -> Problem:
+    """A cross-check's ``(loc, message)`` as a problem at its file and line. A message that
+    carries ``first`` (``validate.SeeFirst``: a duplicate) names the first one's file and line."""
+    file, line, fld = located.locate(loc)
+    first = getattr(msg, "first", None)
+    if first is not None:
+        ffile, fline, _ = located.locate(remap(first))
+        msg = f"{msg.removesuffix(getattr(msg, 'tail', ''))}(first at {ffile}{'' if fline is None else f':{fline}'})"
+    return Problem(file, line, fld, str(msg))
+
+
 def load_scenario(name_or_path: str | Path) -> Scenario:
     """Load, merge and fully validate a scenario; raise ``InputError`` listing every problem."""
     from brink.scenario.validate import KnownNames, cross_check
@@ -428,12 +440,7 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
                 return (loc[0], index_maps[loc[0]][loc[1]]) + tuple(loc[2:])
             return loc
 
-        file, line, fld = located.locate(remap(loc_tuple))
-        first = getattr(msg, "first", None)
-        if first is not None:  # a duplicate: say where the first one is
-            ffile, fline, _ = located.locate(remap(first))
-            msg = f"{msg.removesuffix(getattr(msg, 'tail', ''))}(first at {ffile}:{fline})"
-        return Problem(file, line, fld, str(msg))
+        return located_problem(located, remap(loc_tuple), msg, remap)
 
     try:
         scenario = Scenario.model_validate(located.data)

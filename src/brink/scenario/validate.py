@@ -38,7 +38,7 @@ class KnownNames:
             return frozenset(str(x["id"]) for x in data.get(section) or [] if isinstance(x, dict) and "id" in x)
 
         variables = {f"{a['id']}.{v}" for a in data.get("actors") or []
-                     if isinstance(a, dict) and isinstance(a.get("state"), dict) for v in a["state"]}
+                     if isinstance(a, dict) and "id" in a and isinstance(a.get("state"), dict) for v in a["state"]}
         variables |= {f"world.{v}" for v in (data.get("world") or {})}
         variables |= {f"front.{f}" for f in ids("fronts")} | {f"channel.{c}" for c in ids("channels")}
         return cls(ids("actors"), ids("actions"), ids("fronts"), ids("timeline"), ids("sources"),
