@@ -38,6 +38,13 @@ from brink.scenario.expr import Expr, parse
 from brink.scenario.schema import Scenario
 
 Fn = Callable[[np.ndarray, Mapping[str, Any]], Any]
+
+
+def _quiet() -> np.errstate:
+    """NumPy's division and overflow warnings off: the model checks its own results for values
+    that are not finite and refuses them naming the formula (``Model.check_finite``)."""
+    return np.errstate(divide="ignore", invalid="ignore", over="ignore")
+
 _NO_DRAWS: Mapping[str, Any] = {}
 
 
@@ -49,6 +56,7 @@ class Formula:
     expr: Expr
     reads: frozenset[int]   # state-variable indices the formula reads
     fn: Fn
+    loc: tuple[Any, ...] = ()  # where the scenario holds it, as a data path: ("actions", 3, "effects", "IRN.unrest")
 
     def __call__(self, S: np.ndarray, R: Mapping[str, Any] = _NO_DRAWS) -> Any:
         return self.fn(S, R)
@@ -193,29 +201,33 @@ class Model:
                                            if (msg := self.value_problem(key, value)) is not None])
 
         self.actions: dict[str, CompiledAction] = {}
-        for act in scenario.actions:
+        for ai, act in enumerate(scenario.actions):
             rnames = frozenset(act.random)
             slots = []
             for k, (name, rq) in enumerate(act.random.items()):
                 if rq.dist == "beta" and rq.concentration is None:
                     raise BrinkError(f"action {act.id}: beta quantity {name!r} needs a `concentration`")
-                slots.append(RandomSlot(name, k, rq.dist, self.formula(rq.mean),
-                                        self.formula(rq.concentration) if rq.concentration else None))
+                slots.append(RandomSlot(
+                    name, k, rq.dist, self.formula(rq.mean, loc=("actions", ai, "random", name, "mean"), checked=True),
+                    self.formula(rq.concentration, loc=("actions", ai, "random", name, "concentration"), checked=True)
+                    if rq.concentration else None))
             self.actions[act.id] = CompiledAction(
                 id=act.id,
                 actor=act.actor,
                 label=act.label,
                 category=act.category,
-                precondition=self.formula(act.precondition, rnames) if act.precondition else None,
-                effects=tuple((self.var_index[t], self.formula(f, rnames)) for t, f in act.effects.items()),
+                precondition=self.formula(act.precondition, rnames, loc=("actions", ai, "precondition"))
+                if act.precondition else None,
+                effects=tuple((self.var_index[t], self.formula(f, rnames, loc=("actions", ai, "effects", t)))
+                              for t, f in act.effects.items()),
                 random=tuple(slots),
             )
         self.dynamics: tuple[tuple[int, Formula], ...] = tuple(
-            (self.var_index[t], self.formula(f)) for t, f in scenario.dynamics.items()
+            (self.var_index[t], self.formula(f, loc=("dynamics", t))) for t, f in scenario.dynamics.items()
         )
         self.actors: dict[str, ActorModel] = {}
         default_lambda = self.params.get("lambda", 1.0)
-        for a in scenario.actors:
+        for ia, a in enumerate(scenario.actors):
             acts = tuple(x.id for x in scenario.actions if x.actor == a.id)
             if not acts:
                 continue
@@ -230,7 +242,8 @@ class Model:
                 concern_ids=tuple(c.id for c in a.concerns),
                 concern_labels=tuple(c.label for c in a.concerns),
                 weights=w,
-                measures=tuple(self.formula(c.measure) for c in a.concerns),
+                measures=tuple(self.formula(c.measure, loc=("actors", ia, "concerns", j, "measure"))
+                               for j, c in enumerate(a.concerns)),
                 precision=float(prec),
                 adversary=a.adversary if a.adversary in {x.actor for x in scenario.actions} else None,
                 tendency=tend,
@@ -296,7 +309,20 @@ class Model:
         if iv.source is None:  # --set (or a mapping given in Python): one line, the first bad one
             key, value, why = bad[0]
             raise BrinkError(f"--set {key}={value:g}: {why}")
-        raise InputError([Problem(iv.source, None, f"set.{key}", f"{value:g}: {why}") for key, value, why in bad])
+        located = None
+        try:  # the file's lines, to place each problem at its entry (the same reader as the loader's)
+            from brink.scenario.loader import read_document
+
+            located = read_document(iv.source, "an intervention")[1]
+        except Exception:  # not a readable file any more (an Intervention built in Python): no lines
+            pass
+        problems = []
+        for key, value, why in bad:
+            where = (iv.source, None, f"set.{key}")
+            if located is not None and key in (located.data.get("intervention") or {}).get("set", {}):
+                where = located.locate(("intervention", "set", key))
+            problems.append(Problem(where[0], where[1], where[2], f"{value:g}: {why}"))
+        raise InputError(problems)
 
     def declared_range(self, key: str) -> tuple[float, float, bool, str] | None:
         """The range a what-if value of ``key`` must lie in: ``(lo, hi, lo_open, what)``
@@ -354,9 +380,14 @@ class Model:
             out.append(f"precision.{a.id}")
         return out
 
-    def formula(self, text: str, random_names: frozenset[str] = frozenset(), literals: bool = False) -> Formula:
+    def formula(self, text: str, random_names: frozenset[str] = frozenset(), literals: bool = False,
+                loc: tuple[Any, ...] = (), checked: bool = False) -> Formula:
         """Compile one formula against this model's indices and parameter values
-        (``literals``: admit number literals, for question formulas; see ``expr.parse``)."""
+        (``literals``: admit number literals, for question formulas; see ``expr.parse``).
+
+        ``loc`` is where the scenario holds it (a data path, for error messages); ``checked``:
+        every result is checked to be finite (``check_finite``), for the formulas whose result
+        no later check sees (a random quantity's mean feeds a draw)."""
         expr = parse(text, literals)
         index, params = self.var_index, self.params
 
@@ -372,7 +403,18 @@ class Model:
             raise BrinkError(f"formula {text!r}: unknown name {sym!r}")
 
         reads = frozenset(index[s] for s in expr.symbols if s in index and s not in random_names)
-        return Formula(expr.source, expr, reads, expr.bind(resolve))
+        fn = expr.bind(resolve)
+        if checked:
+            raw, model = fn, self
+
+            def fn(S, R, _raw=raw):
+                with _quiet():
+                    out = _raw(S, R)
+                if not math.isfinite(np.sum(out)):
+                    model.check_finite(((-1, f),), S, R)
+                return out
+        f = Formula(expr.source, expr, reads, fn, tuple(loc))
+        return f
 
     # ------------------------------------------------------------------ names
     def resolve_name(self, key: str) -> tuple[str, str]:
@@ -486,10 +528,15 @@ class Model:
                       R: Mapping[str, Any] = _NO_DRAWS) -> np.ndarray:
         """The one rule for effects (an action's, a settlement's): each formula evaluated on the
         prior state S, added to its variable, the result clipped to the variables' ranges."""
-        deltas = [(i, fn(S, R)) for i, fn in effects]
+        with _quiet():  # a value that is not finite is refused below, with its formula: no bare warning
+            deltas = [(i, fn(S, R)) for i, fn in effects]
         out = S.copy()
+        total = 0.0  # NaN or infinite when any delta is: one cheap pass instead of an isfinite each
         for i, d in deltas:
             out[..., i] = out[..., i] + d
+            total += np.sum(d)
+        if not math.isfinite(total):  # before the clip, which would hide an infinity at the bound
+            self.check_finite(effects, S, R)
         np.clip(out, self.lo, self.hi, out=out)
         return out
 
@@ -497,12 +544,65 @@ class Model:
         """Apply the scenario's per-round drift ``rounds`` times."""
         out = S
         for _ in range(rounds):
-            deltas = [(i, fn(out)) for i, fn in self.dynamics]
-            out = out.copy()
+            with _quiet():
+                deltas = [(i, fn(out)) for i, fn in self.dynamics]
+            prior, out = out, out.copy()
+            total = 0.0
             for i, d in deltas:
                 out[..., i] = out[..., i] + d
+                total += np.sum(d)
+            if not math.isfinite(total):
+                self.check_finite(self.dynamics, prior)
             np.clip(out, self.lo, self.hi, out=out)
         return out
+
+    # ------------------------------------------------------ run-time values
+    def check_finite(self, formulas: tuple[tuple[int, Formula], ...], S: np.ndarray,
+                     R: Mapping[str, Any] = _NO_DRAWS) -> None:
+        """Raise ``BrinkError`` naming the first of ``formulas`` whose value in state(s) S is not a
+        finite number (a division by zero, say): its text, where the scenario holds it (file:line
+        where the scenario's files can be found) and the values it read in the first such state.
+        A state that is itself not finite is named as such. Returns when every value is finite."""
+        S = np.asarray(S, dtype=float)
+        with np.errstate(all="ignore"):
+            for _, f in formulas:
+                v = np.broadcast_to(np.asarray(f.fn(S, R), dtype=float), S.shape[:-1])
+                bad = ~np.isfinite(v)
+                if not bad.any():
+                    continue
+                row = tuple(int(x[0]) for x in np.nonzero(bad)) if bad.ndim else ()
+                state = S[row] if row else S.reshape(-1, S.shape[-1])[0] if S.ndim > 1 else S
+                got = float(v[row] if row else v)
+                reads = ", ".join(f"{self.var_names[i]} = {state[i]:.6g}" for i in sorted(f.reads))
+                draws = ", ".join(f"{k} = {float(np.asarray(R[k])[row] if np.ndim(R[k]) else R[k]):.6g}"
+                                  for k in sorted(f.expr.symbols & set(R)))
+                params = ", ".join(f"{k} = {self.params[k]:g}" for k in sorted(f.expr.symbols & set(self.params)))
+                values = "; ".join(x for x in (reads, draws, params) if x) or "no variables"
+                raise BrinkError(f"{self.where(f)}formula {f.text!r} gave {got}, not a finite number (a division "
+                                 f"by zero, or an operation without a value), where {values}")
+        if not np.isfinite(S).all():
+            cols = sorted({int(i) for i in np.nonzero(~np.isfinite(S))[-1]})
+            raise BrinkError("a state that is not finite reached the model: "
+                             + ", ".join(self.var_names[i] for i in cols[:5]))
+
+    def where(self, f: Formula) -> str:
+        """``file:line: field: `` of a scenario formula, as far as it can be found (else ``field: ``)."""
+        if not f.loc:
+            return ""
+        field = ".".join(str(x) for x in f.loc)
+        try:
+            from brink.scenario.loader import read_located, resolve_path
+
+            located, problems = read_located(resolve_path(self.scenario.meta.id))
+            node: Any = located.data
+            for k in f.loc:
+                node = node[k]
+            if problems or not isinstance(node, str) or node.strip() != f.text.strip():
+                raise LookupError  # another scenario of the same id: no line to give
+            file, line, field = located.locate(f.loc)
+            return f"{file}:{line}: {field}: " if line is not None else f"{file}: {field}: "
+        except Exception:  # the scenario came from a path the model does not know: the field alone
+            return f"{field}: "
 
     # --------------------------------------------------------------- concerns
     def concern_ids(self, actor: str) -> tuple[str, ...]:
@@ -523,8 +623,11 @@ class Model:
         measures = self.actors[actor].measures
         if out is None:
             out = np.empty(S.shape[:-1] + (len(measures),))
-        for k, m in enumerate(measures):
-            out[..., k] = m.fn(S, _NO_DRAWS)
+        with _quiet():
+            for k, m in enumerate(measures):
+                out[..., k] = m.fn(S, _NO_DRAWS)
+        if not math.isfinite(np.sum(out)):
+            self.check_finite(tuple((-1, m) for m in measures), S)
         return out
 
     def utility(self, S0: np.ndarray, S1: np.ndarray, actor: str) -> np.ndarray:
