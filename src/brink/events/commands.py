@@ -52,13 +52,14 @@ def _s(v) -> str:
     return "" if v is None or v != v else str(v)
 
 
-def _store(db: Path, *, must_exist: bool = False):
+def _store(db: Path, *, must_exist: bool = False, read_only: bool = False):
+    """The store at ``db``; ``read_only`` for commands that only read it (and then it must exist)."""
     from brink.errors import BrinkError
     from brink.events.store import EventStore
 
-    if must_exist and not db.exists():
+    if (must_exist or read_only) and not db.exists():
         raise BrinkError(f"no event store at {db}: import events first (brink events import FILE --format ...)")
-    return EventStore(db)
+    return EventStore(db, read_only=read_only)
 
 
 @events_app.command("import")
@@ -69,6 +70,11 @@ def import_cmd(
     dictionary: DictOpt = "iran-2024",
     show: Annotated[int, typer.Option("--show", help="how many bad rows / unmapped names to list")] = 50,
     as_json: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False,
+    date_format: Annotated[
+        str | None,
+        typer.Option("--date-format", help="how numeric dates are written (csv, acled), e.g. %d/%m/%Y or %m/%d/%Y; "
+                     "ISO dates need none"),
+    ] = None,
 ) -> None:
     """Import events into the store: one transaction per file, idempotent by source id."""
     import json
@@ -84,7 +90,8 @@ def import_cmd(
         with bar:
             task = bar.add_task(f"importing {file.name}", total=1.0)
             report = store.import_file(
-                file, fmt, dic, progress=lambda stage, frac: bar.update(task, completed=frac, description=stage)
+                file, fmt, dic, progress=lambda stage, frac: bar.update(task, completed=frac, description=stage),
+                date_format=date_format,
             )
     if as_json:
         typer.echo(json.dumps(report.to_dict(), indent=2))
@@ -132,10 +139,11 @@ def series_cmd(
 ) -> None:
     """Dyadic conflict-cooperation series: counts by quad class, intensity, escalation index."""
     from brink.events.plots import plot_series
-    from brink.events.series import dyad_series, parse_dyad
+    from brink.events.series import check_actors, dyad_series, parse_dyad
 
     a, b = parse_dyad(dyad)
-    with _store(db, must_exist=True) as store:
+    with _store(db, read_only=True) as store:
+        check_actors(store, [a, b])
         df = dyad_series(store, (a, b), freq, directed=directed, score=score, since=since, until=until,
                          window=window)
     if df.empty:
@@ -183,7 +191,7 @@ def timeline_cmd(
         sc = load_scenario(scenario)
         lanes = [f.id for f in sc.fronts]
         labels = {f.id: f"{f.label} ({f.id})" for f in sc.fronts}
-    with _store(db) as store:
+    with _store(db, read_only=db.exists()) as store:
         daily, events = timeline_data(store, sc, since=since, until=until)
     out = out or RESULTS / f"timeline_{scenario or 'store'}.png"
     title = f"{sc.meta.title if sc else 'Event store'}: events by front"
@@ -204,7 +212,7 @@ def export_cmd(
 ) -> None:
     """Write stored events to Parquet or CSV."""
     out = out or RESULTS / f"events.{fmt.lower()}"
-    with _store(db, must_exist=True) as store:
+    with _store(db, read_only=True) as store:
         n = store.export(out, fmt, actors=actors.split(",") if actors else None, source=source, since=since,
                          until=until)
     console.print(f"{n:,} events written to {out}")
@@ -239,7 +247,7 @@ def decision_points_cmd(
     """Candidate decision points from store events, for an analyst to review (scenario files untouched)."""
     from brink.events.scenario_link import candidate_decision_points, candidates_yaml
 
-    with _store(db, must_exist=True) as store:
+    with _store(db, read_only=True) as store:
         cands = candidate_decision_points(store, scenario, max_intensity=max_intensity, response_days=days,
                                           since=since, until=until)
     if cands.empty:
@@ -273,7 +281,7 @@ def remap_cmd(db: DbOpt = Path("brink.duckdb"), dictionary: DictOpt = "iran-2024
 @events_app.command("unmapped")
 def unmapped_cmd(db: DbOpt = Path("brink.duckdb"), limit: int = 50) -> None:
     """Names and codes in stored events that the actor dictionary did not map."""
-    with _store(db, must_exist=True) as store:
+    with _store(db, read_only=True) as store:
         df = store.unmapped()
     if df.empty:
         console.print("every stored event's sides are mapped to scenario actors")
@@ -290,7 +298,7 @@ def unmapped_cmd(db: DbOpt = Path("brink.duckdb"), limit: int = 50) -> None:
 @events_app.command("info")
 def info_cmd(db: DbOpt = Path("brink.duckdb")) -> None:
     """What the store holds: events by source, the imports made, bad rows recorded."""
-    with _store(db, must_exist=True) as store:
+    with _store(db, read_only=True) as store:
         by = store.sql("SELECT source, count(*) AS events, min(date) AS first, max(date) AS last, "
                        "count(*) FILTER (WHERE actor IS NULL OR target IS NULL) AS one_side_unmapped "
                        "FROM events GROUP BY source ORDER BY source")

@@ -40,6 +40,36 @@ def parse_dyad(text: str | tuple[str, str] | list[str]) -> tuple[str, str]:
     return parts[0], parts[1]
 
 
+def check_actors(con, sides: list[str]) -> None:
+    """Refuse an actor id (of ``A``, ``A+B`` or ``*`` sides) that no stored event has on
+    either side, naming the near misses: a typo must not read as "no events"."""
+    con = getattr(con, "con", con)
+    ids = [x.strip() for side in sides if side != "*" for x in side.split("+") if x.strip()]
+    if not ids:
+        return
+    known = {r[0] for r in con.execute(
+        "SELECT DISTINCT actor FROM events WHERE actor IS NOT NULL UNION SELECT DISTINCT target FROM events "
+        "WHERE target IS NOT NULL").fetchall()}
+    if not known:
+        return  # an empty store: "no events" is the truth
+    unknown = [x for x in dict.fromkeys(ids) if x not in known]
+    if not unknown:
+        return
+    import difflib
+
+    by_upper = {k.upper(): k for k in known}
+    parts = []
+    for x in unknown:
+        near = [by_upper[x.upper()]] if x.upper() in by_upper else []
+        near += [by_upper[m] for m in difflib.get_close_matches(x.upper(), list(by_upper), n=3, cutoff=0.5)
+                 if by_upper[m] not in near]
+        parts.append(f"{x!r}" + (f" (did you mean {', '.join(near[:3])}?)" if near else ""))
+    listed = ", ".join(sorted(known)[:30]) + (", ..." if len(known) > 30 else "")
+    raise BrinkError(
+        f"{'; '.join(parts)}: not an actor id of any stored event ({len(known)} actors have events: {listed})"
+    )
+
+
 def dyad_series(
     con,
     dyad: str | tuple[str, str],

@@ -64,6 +64,8 @@ class Staged:
     rejects: list[tuple[int | None, str, str, str]] = field(default_factory=list)  # line, field, reason, text
     # (bad-if SQL, field, reason SQL), checked before the common checks
     checks: list[tuple[str, str, str]] = field(default_factory=list)
+    # (bad-if SQL, field, reason SQL): one such record refuses the whole file (the first is named)
+    refuse: list[tuple[str, str, str]] = field(default_factory=list)
     constants: dict[str, str] = field(default_factory=dict)  # staging column -> SQL literal
     header_lines: int = 0
     quoted: bool = False  # CSV quoting: records may span lines

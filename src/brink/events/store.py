@@ -180,17 +180,37 @@ class EventStore:
         import duckdb
 
         self.path = str(path)
+        if self.path != ":memory:":
+            read_only = _check_store_file(Path(self.path), read_only)
         try:
             self.con = duckdb.connect(self.path, read_only=read_only)
         except duckdb.Error as exc:
-            raise BrinkError(f"cannot open event store {self.path}: {exc}") from None
-        if not read_only:
-            self._ensure_schema()
+            raise _store_error(self.path, exc) from None
+        try:
+            self._check_brink_store()
+            if not read_only:
+                self._ensure_schema()
+        except BaseException as exc:
+            self.con.close()
+            if isinstance(exc, duckdb.Error):
+                raise _store_error(self.path, exc) from None
+            raise
         run(self.con, NORM_MACRO_SQL)
         run(self.con, "CREATE OR REPLACE TEMP MACRO brink_quote(s) AS chr(39) || CAST(s AS VARCHAR) || chr(39)")
         self._load_code_tables()
 
     # ------------------------------------------------------------------ setup
+    def _check_brink_store(self) -> None:
+        """Refuse a DuckDB database that is not an event store (brink would add its tables to it)."""
+        tables = {r[0] for r in self.con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_catalog = current_database() "
+            "AND table_schema = 'main'").fetchall()}
+        if tables and not {"meta", "events"} <= tables:
+            raise BrinkError(
+                f"{self.path}: a DuckDB database but not a brink event store (it holds tables "
+                f"{', '.join(sorted(tables)[:8])}): give another --db"
+            )
+
     def _ensure_schema(self) -> None:
         run(self.con, EVENTS_DDL)
         for ddl in OTHER_DDL:
@@ -237,8 +257,10 @@ class EventStore:
     def __enter__(self) -> EventStore:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, exc_type, exc, tb) -> None:
         self.close()
+        if exc is not None and _is_damage(exc):
+            raise BrinkError(_damaged(self.path, exc)) from None
 
     # ------------------------------------------------------------------ import
     def import_file(
@@ -248,6 +270,7 @@ class EventStore:
         dictionary: ActorDictionary | str | Path,
         *,
         progress: Callable[[str, float], None] | None = None,
+        date_format: str | None = None,
         _fail_after_insert: bool = False,
     ) -> ImportReport:
         """Import one file in one transaction and return what happened.
@@ -257,16 +280,38 @@ class EventStore:
         ``events/dictionary.yaml``) or a dictionary file (see ``load_dictionary``).
         ``progress(stage, fraction)`` is called as the import moves on. Bad rows are
         reported in the result, not raised; a file that cannot be read as ``fmt`` at
-        all raises ``BrinkError`` and leaves the store unchanged.
+        all (no record, no good record, a record refused for the whole file such as
+        an ambiguous day/month date, a line over ``importers.MAX_LINE_BYTES``) raises
+        ``BrinkError`` and leaves the store unchanged. ``date_format`` (strptime codes,
+        e.g. ``%d/%m/%Y``) says how to read numeric dates, for the formats that take one.
+        An interrupt (Ctrl-C) rolls the import back and is raised as ``KeyboardInterrupt``.
         """
         importer = importers.get(fmt)
         path = Path(path)
-        if not path.is_file():
-            raise BrinkError(f"{path}: no such file")
+        options = {}
+        if date_format is not None:
+            takes = [f.name for f in importers.formats().values() if f.date_format]
+            if not importer.date_format:
+                raise BrinkError(
+                    f"--date-format applies to the {', '.join(takes)} formats; {importer.name} files have "
+                    "fixed date formats"
+                )
+            importers.check_date_format(self.con, date_format)
+            options["date_format"] = date_format
+        importers.check_file(path)
         dic = dictionary if isinstance(dictionary, ActorDictionary) else load_dictionary(dictionary)
+
+        def stage(con) -> Staged:
+            try:
+                return importer.stage(con, path, **options)
+            except BrinkError as exc:
+                hint = importers.format_hint(path, importer.name)
+                if hint:
+                    raise BrinkError(f"{exc}{hint}") from None
+                raise
+
         return self._import(
-            importer.name, str(path), _fingerprint(path), lambda con: importer.stage(con, path), dic, path,
-            progress, _fail_after_insert,
+            importer.name, str(path), _fingerprint(path), stage, dic, path, progress, _fail_after_insert,
         )
 
     def import_frame(
@@ -313,8 +358,15 @@ class EventStore:
             staged = stage_fn(con)
             self._stage_view(staged.constants)
             n_records = con.execute("SELECT count(*) FROM stg").fetchall()[0][0] + len(staged.rejects)
+            if path is not None and n_records == 0:
+                raise BrinkError(f"{label}: no event records in the file (only a header or blank lines)")
             step("checking", 0.45)
-            problems = self._validate(path, staged)
+            problems = self._validate(path, staged, source)
+            if path is not None and problems and len(problems) == n_records:
+                first = "; ".join(f"line {p.line if p.line is not None else '?'}: {p.field}: {p.reason[:80]}"
+                                  for p in problems[:3])
+                hint = importers.format_hint(path, source)
+                raise BrinkError(f"{label}: no good record ({n_records} bad; {first}){hint}")
             step("mapping actors", 0.6)
             self._map_actors(dic)
             step("coding and inserting", 0.7)
@@ -339,8 +391,15 @@ class EventStore:
                 con.unregister("_pp")
             step("committing", 0.95)
             run(con, "COMMIT")
-        except BaseException:
+        except BaseException as exc:
+            import duckdb
+
             run(con, "ROLLBACK")
+            if isinstance(exc, duckdb.InterruptException):  # Ctrl-C while DuckDB was working
+                raise KeyboardInterrupt from None
+            if isinstance(exc, (duckdb.IOException, duckdb.InvalidInputException)) and path is not None \
+                    and not _is_damage(exc):
+                raise importers.reader_error(path, exc, source) from None
             raise
         finally:
             for t in ("VIEW stgv", "TABLE stg", "TABLE bad_ord", "TABLE amap", "TABLE lmap", "TABLE dict_keys", "TABLE lines_map",
@@ -385,9 +444,11 @@ class EventStore:
         )
         self._stg_base = int(base)
 
-    def _validate(self, path: Path, staged: Staged) -> list[Problem]:
+    def _validate(self, path: Path, staged: Staged, source: str = "") -> list[Problem]:
         """Row checks in SQL; bad records go to temp table ``bad_ord`` (ord, field, reason)."""
         con = self.con
+        self._refuse(path, staged)
+        src = literal(source)
         checks = [
             *staged.checks,
             ("source_id IS NULL OR trim(source_id) = ''", "id", "'missing event id'"),
@@ -397,10 +458,17 @@ class EventStore:
                 "CASE WHEN coalesce(date_raw, '') = '' THEN 'missing date' "
                 "ELSE 'cannot read date ' || brink_quote(date_raw) END",
             ),
+            ("date < DATE '1900-01-01'", "date", "'date ' || CAST(date AS VARCHAR) || ' out of range (before 1900)'"),
             (
-                "date < DATE '1900-01-01' OR date > current_date + INTERVAL 366 DAY",
+                "date > current_date + INTERVAL 1 DAY",
                 "date",
-                "'date ' || CAST(date AS VARCHAR) || ' out of range'",
+                "'date ' || CAST(date AS VARCHAR) || ' is in the future (today is ' || CAST(current_date AS VARCHAR) "
+                "|| '): an observed event cannot be'",
+            ),
+            (
+                "end_date IS NOT NULL AND (end_date < DATE '1900-01-01' OR end_date > DATE '2999-12-31')",
+                "end_date",
+                "'end date ' || CAST(end_date AS VARCHAR) || ' out of range'",
             ),
             ("end_date IS NOT NULL AND end_date < date", "end_date", "'end date before date'"),
             (
@@ -428,6 +496,19 @@ class EventStore:
             ("lat IS NOT NULL AND (lat < -90 OR lat > 90)", "lat", "'latitude ' || lat || ' out of range'"),
             ("lon IS NOT NULL AND (lon < -180 OR lon > 180)", "lon", "'longitude ' || lon || ' out of range'"),
             ("fatalities IS NOT NULL AND fatalities < 0", "fatalities", "'negative fatalities'"),
+            ("intensity_given IS NOT NULL AND isnan(intensity_given)", "intensity", "'intensity is not a number'"),
+            (
+                # the same id already stored with other content is not replaced: say so
+                f"EXISTS (SELECT 1 FROM events e WHERE e.source = {src} AND e.source_id = stgv.source_id AND ("
+                "e.date IS DISTINCT FROM stgv.date OR coalesce(e.actor_name, '') <> coalesce(stgv.actor_name, '') "
+                "OR coalesce(e.target_name, '') <> coalesce(stgv.target_name, '') "
+                "OR (stgv.cameo IS NOT NULL AND e.cameo IS DISTINCT FROM stgv.cameo) "
+                "OR (stgv.native = 'plover' AND stgv.plover_type IS NOT NULL "
+                "    AND e.plover_type IS DISTINCT FROM stgv.plover_type)))",
+                "id",
+                "'event id ' || brink_quote(source_id) || ' is already stored with another date, actor or code: "
+                "not replaced (the stored event is kept)'",
+            ),
         ]
         parts = [
             f"SELECT ord, {i} AS prio, {literal(fld)} AS field, {reason} AS reason FROM stgv WHERE {cond}"
@@ -481,6 +562,24 @@ class EventStore:
         problems.sort(key=lambda p: (p.line is None, p.line or 0))
         return problems
 
+    def _refuse(self, path: Path, staged: Staged) -> None:
+        """Raise, naming the first record's line, if a record fails one of ``staged.refuse``."""
+        con = self.con
+        for cond, fld, reason in staged.refuse:
+            rows = con.execute(
+                f"SELECT ord, line, {reason}, count(*) OVER () FROM stgv WHERE {cond} ORDER BY ord LIMIT 1"
+            ).fetchall()
+            if not rows:
+                continue
+            ord_, line, why, n = rows[0]
+            if not staged.lines_known and path is not None:
+                self._line_map(path, staged)
+                got = con.execute("SELECT line FROM lines_map WHERE ord = ?", [int(ord_)]).fetchall()
+                line = got[0][0] if got else None
+            where = f"{path}:{line}" if line is not None else str(path)
+            more = f" ({n - 1} more record(s) like it)" if n > 1 else ""
+            raise BrinkError(f"{where}: {fld}: {why}{more}; nothing imported")
+
     def _line_map(self, path: Path, staged: Staged) -> None:
         """Recover physical line numbers: temp tables ``lines_logical`` and ``lines_map``.
 
@@ -504,7 +603,8 @@ class EventStore:
             con,
             f"CREATE OR REPLACE TEMP TABLE lines_raw AS SELECT content IS NULL AS blank, {quotes} AS quotes "
             "FROM read_csv(?, delim = chr(1), header = false, quote = '', escape = '', auto_detect = false, "
-            "columns = {'content': 'VARCHAR'}, max_line_size = 100000000, strict_mode = false)",
+            f"columns = {{'content': 'VARCHAR'}}, max_line_size = {importers.MAX_LINE_BYTES}, strict_mode = false, "
+            f"compression = {literal(importers.compression(path))})",
             [str(path)],
         )
         quote_expr = (
@@ -860,13 +960,98 @@ def event_filter(
         conds.append(one_of("source", source))
     if not_source:
         conds.append(one_of("source", not_source, negate=True))
-    if since:
-        conds.append(col("date") >= const(_as_date(since, "since")))
-    if until:
-        conds.append(col("date") <= const(_as_date(until, "until")))
+    first = _as_date(since, "since") if since else None
+    last = _as_date(until, "until") if until else None
+    if first and last and last < first:
+        raise BrinkError(f"until {last} is before since {first}: no date can match")
+    if first:
+        conds.append(col("date") >= const(first))
+    if last:
+        conds.append(col("date") <= const(last))
     if front:
         conds.append(col("front") == const(str(front)))
     return functools.reduce(operator.and_, conds) if conds else None
+
+
+_DB_HEADER = 4096  # DuckDB: a file header, then two database headers of this size, then blocks
+
+
+def _check_store_file(path: Path, read_only: bool) -> bool:
+    """Refuse a store path that is not a usable file before DuckDB opens (and might write) it.
+
+    Returns whether to open it read-only. A folder, a file that is not a DuckDB database
+    and a truncated store are refused; a store file without write permission is opened
+    read-only by readers and refused by writers (also for root, who could write it)."""
+    if path.is_dir():
+        raise BrinkError(f"{path}: is a folder, not an event store file: give a file name with --db")
+    if not path.exists():
+        return read_only
+    import stat
+
+    st = path.stat()
+    if st.st_size == 0:
+        raise BrinkError(f"{path}: an empty file, not an event store: remove it or give another --db")
+    with open(path, "rb") as f:
+        head = f.read(3 * _DB_HEADER)
+    if head[8:12] != b"DUCK":
+        raise BrinkError(f"{path}: not an event store (not a DuckDB database file): give another --db")
+    if _truncated(head, st.st_size):
+        raise BrinkError(_damaged(str(path), f"{st.st_size:,} bytes: not a whole number of database blocks, "
+                                             "the file was cut short"))
+    if not st.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
+        if not read_only:
+            raise BrinkError(f"{path}: the event store is read-only: make it writable (chmod u+w) to change it")
+        return True
+    return read_only
+
+
+def _truncated(head: bytes, size: int) -> bool:
+    """Whether the file cannot be a whole DuckDB store: DuckDB writes three 4 KiB headers,
+    then whole blocks of the size its active database header gives, so a store cut
+    anywhere but on a block boundary is shorter than a whole number of blocks."""
+    import struct
+
+    if len(head) < 3 * _DB_HEADER:
+        return True
+    best = None
+    for off in (_DB_HEADER, 2 * _DB_HEADER):
+        iteration, _meta, _free, _count, block = struct.unpack_from("<QQQQQ", head, off + 8)
+        if block and block & (block - 1) == 0 and (1 << 12) <= block <= (1 << 30):
+            if best is None or iteration > best[0]:
+                best = (iteration, block)
+    return best is not None and (size - 3 * _DB_HEADER) % best[1] != 0
+
+
+def _is_damage(exc: BaseException) -> bool:
+    """A DuckDB error that says the store file itself is damaged."""
+    import duckdb
+
+    text = str(exc)
+    return isinstance(exc, (duckdb.IOException, duckdb.InternalException, duckdb.FatalException,
+                            duckdb.SerializationException)) and any(
+        w in text for w in ("Could not read enough bytes", "checksum", "Corrupt", "corrupt", "Failed to deserialize",
+                            "not a valid DuckDB database")
+    )
+
+
+def _damaged(path: str, exc) -> str:
+    detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return (f"{path}: the event store is damaged ({detail}); it was left as it is: restore it from a copy, "
+            "or import into a new store with another --db")
+
+
+def _store_error(path: str, exc) -> BrinkError:
+    """DuckDB's refusal to open the store, as one line saying what is wrong."""
+    text = str(exc)
+    if _is_damage(exc) and "not a valid DuckDB" not in text:
+        return BrinkError(_damaged(path, exc))
+    if "not a valid DuckDB database" in text:
+        return BrinkError(f"{path}: not an event store (not a DuckDB database file): give another --db")
+    if "lock" in text.lower():
+        return BrinkError(f"{path}: the event store is in use by another program: {text.splitlines()[0]}")
+    if "Is a directory" in text:
+        return BrinkError(f"{path}: is a folder, not an event store file: give a file name with --db")
+    return BrinkError(f"cannot open event store {path}: {text.splitlines()[0] if text else type(exc).__name__}")
 
 
 def _fingerprint(path: Path) -> str:

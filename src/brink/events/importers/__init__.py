@@ -15,6 +15,14 @@ Each importer is a module of this package that registers its format::
 :func:`formats` imports every module here once and returns what registered, so a new
 format is one new module: the store, the CLI's choices and the error messages all
 come from the registry.
+
+Limits and checks shared by every importer (:func:`check_file`, run by the store
+before staging): the file must be a regular, non-empty file of UTF-8 text; gzip
+files (``.gz``) are read compressed; a ZIP archive, an Excel workbook, a Parquet
+file or a DuckDB store given as an event file is refused by name. A record (a
+physical line) may be at most :data:`MAX_LINE_BYTES` (1 MiB) long: a longer line is
+refused with its file and line number (reading it would cost tens of times its size
+in memory).
 """
 
 from __future__ import annotations
@@ -36,6 +44,9 @@ if TYPE_CHECKING:  # pragma: no cover
 
 _counter = itertools.count(1)
 
+MAX_LINE_BYTES = 1 << 20  # the longest record (physical line) an importer reads
+HEAD_BYTES = 1 << 16  # what check_file and guess_format look at
+
 
 @dataclass(frozen=True)
 class Format:
@@ -43,20 +54,22 @@ class Format:
 
     name: str
     description: str
-    stage: Callable[..., Staged]  # (con, path) -> Staged, with ``stg`` created
+    stage: Callable[..., Staged]  # (con, path[, date_format=]) -> Staged, with ``stg`` created
+    date_format: bool = False  # whether the format takes ``--date-format`` (its dates vary)
 
 
 _REGISTRY: dict[str, Format] = {}
 _discovered = False
 
 
-def register(name: str, description: str) -> Callable:
-    """Decorator: register ``stage(con, path) -> Staged`` as the importer of format ``name``."""
+def register(name: str, description: str, *, date_format: bool = False) -> Callable:
+    """Decorator: register ``stage(con, path) -> Staged`` as the importer of format ``name``.
+    With ``date_format=True`` the stager also takes ``date_format`` (``--date-format``)."""
 
     def deco(fn: Callable[..., Staged]) -> Callable[..., Staged]:
         if name in _REGISTRY and _REGISTRY[name].stage is not fn:  # pragma: no cover - programming error
             raise ValueError(f"event format {name!r} registered twice")
-        _REGISTRY[name] = Format(name, description, fn)
+        _REGISTRY[name] = Format(name, description, fn, date_format)
         return fn
 
     return deco
@@ -102,15 +115,163 @@ def stage_select(exprs: dict[str, str]) -> str:
     return ",\n  ".join(cols)
 
 
+def is_gzip(path: Path) -> bool:
+    with open(path, "rb") as f:
+        return f.read(2) == b"\x1f\x8b"
+
+
+def compression(path: Path) -> str:
+    """DuckDB's ``compression`` option for the file (by its content, not its name)."""
+    return "gzip" if is_gzip(path) else "none"
+
+
+def head(path: Path, n: int = HEAD_BYTES) -> bytes:
+    """The first ``n`` bytes of the file's content (decompressed if it is gzip)."""
+    import gzip
+    import zlib
+
+    try:
+        if is_gzip(path):
+            with gzip.open(path, "rb") as f:
+                return f.read(n)
+        with open(path, "rb") as f:
+            return f.read(n)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise BrinkError(f"{path}: cannot be read: {exc}") from None
+
+
+def first_line(path: Path) -> bytes:
+    """The first physical line (without its line break), at most ``MAX_LINE_BYTES`` long."""
+    data = head(path, MAX_LINE_BYTES + 2)
+    end = data.find(b"\n")
+    if end < 0 and len(data) > MAX_LINE_BYTES:
+        raise line_too_long(path, 1)
+    line = data if end < 0 else data[:end]
+    if len(line) > MAX_LINE_BYTES:
+        raise line_too_long(path, 1)
+    return line.rstrip(b"\r")
+
+
+def line_too_long(path: Path, line: int | None, size: int | None = None) -> BrinkError:
+    where = f"{path}:{line}" if line is not None else str(path)
+    got = f" ({size:,} bytes)" if size else ""
+    return BrinkError(
+        f"{where}: line longer than the limit of {MAX_LINE_BYTES:,} bytes per record{got}: "
+        "not a file of one record per line"
+    )
+
+
 def read_header(path: Path, delim: str) -> list[str]:
     """The header row of a delimited file (handles a UTF-8 BOM and quoted names)."""
     try:
-        with open(path, encoding="utf-8-sig", newline="") as f:
-            first = f.readline()
+        first = first_line(path).decode("utf-8-sig")
     except UnicodeDecodeError:
         raise BrinkError(f"{path}:1: the file is not UTF-8 text") from None
     row = next(csv.reader([first], delimiter=delim), [])
     return [c.strip() for c in row]
+
+
+def check_file(path: Path) -> None:
+    """Refuse what no importer can read, by what it is: a folder, an empty file, a
+    compressed or binary file, text that is not UTF-8 (see the module docs)."""
+    if path.is_dir():
+        raise BrinkError(f"{path}: is a folder, not an event file")
+    if not path.is_file():
+        raise BrinkError(f"{path}: no such file")
+    try:
+        size = path.stat().st_size
+        with open(path, "rb") as f:
+            raw = f.read(HEAD_BYTES)
+    except OSError as exc:
+        raise BrinkError(f"{path}: cannot be read: {exc.strerror or exc}") from None
+    if size == 0:
+        raise BrinkError(f"{path}: the file is empty")
+    name = path.name.lower()
+    if name.endswith((".gz", ".gzip")) and not raw.startswith(b"\x1f\x8b"):
+        raise BrinkError(f"{path}: named .gz but it is not gzip-compressed data")
+    data = head(path)
+    if raw.startswith(b"\x1f\x8b") and not data:
+        raise BrinkError(f"{path}: the compressed file is empty")
+    kind = _binary_kind(data)
+    if kind:
+        raise BrinkError(f"{path}: {kind}, not a text file of events")
+    import codecs
+
+    dec = codecs.getincrementaldecoder("utf-8")()
+    try:
+        dec.decode(data, final=len(data) < HEAD_BYTES)
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise BrinkError(
+            f"{path}:{line}: not UTF-8 text (byte 0x{data[exc.start]:02x}): save the file as UTF-8"
+        ) from None
+
+
+def _binary_kind(data: bytes) -> str | None:
+    """What a file that is not text is, from its first bytes (None for text)."""
+    if data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06"):
+        if b"[Content_Types].xml" in data or b"xl/" in data:
+            return "an Excel workbook (.xlsx): save the sheet as CSV (UTF-8) first"
+        return "a ZIP archive: unzip it and import the file inside"
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        return "an old Excel workbook (.xls): save the sheet as CSV (UTF-8) first"
+    if data.startswith(b"PAR1"):
+        return "a Parquet file"
+    if data[8:12] == b"DUCK":
+        return "a DuckDB database (an event store?)"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "UTF-16 text: save it as UTF-8"
+    if b"\x00" in data:
+        return f"binary data (a zero byte at offset {data.index(0):,})"
+    return None
+
+
+def guess_format(path: Path) -> str | None:
+    """The registered format the file's first line looks like, if one clearly fits."""
+    try:
+        line = first_line(path).decode("utf-8-sig", errors="replace").strip()
+    except BrinkError:
+        return None
+    if line.startswith(("{", "[")):
+        return "plover"
+    tabs = line.split("\t")
+    if len(tabs) == 61 and tabs[0].strip().isdigit() or line.startswith("GLOBALEVENTID\t"):
+        return "gdelt"
+    if tabs[:2] == ["Event ID", "Event Date"]:
+        return "icews"
+    cols = [c.strip().strip('"') for c in line.split(",")]
+    if "event_id_cnty" in cols:
+        return "acled"
+    if {"id", "date", "actor"} <= set(cols):
+        return "csv"
+    return None
+
+
+def format_hint(path: Path, fmt: str) -> str:
+    """`` (it looks like X: try --format X)`` when the file looks like another format."""
+    g = guess_format(path)
+    return f" (it looks like {g}: try --format {g})" if g and g != fmt else ""
+
+
+def reader_error(path: Path, exc: Exception, fmt_name: str) -> BrinkError:
+    """DuckDB's reader error as one located line: the line it names and what is wrong."""
+    text = str(exc)
+    m = re.search(r"CSV Error on Line: (\d+)", text)
+    line = int(m.group(1)) if m else None
+    where = f"{path}:{line}" if line is not None else str(path)
+    m = re.search(r"Maximum line size of \d+ bytes exceeded(?:\. Actual Size:\s*(\d+))?", text)
+    if m:
+        return line_too_long(path, line, int(m.group(1)) if m.group(1) else None)
+    if "Invalid unicode" in text or "not utf-8" in text.lower():
+        return BrinkError(f"{where}: not UTF-8 text: save the file as UTF-8")
+    if "GZIP" in text or "gzip" in text:
+        return BrinkError(f"{path}: damaged gzip data: {text.splitlines()[0]}")
+    lines = text.splitlines() or [type(exc).__name__]
+    detail = lines[0]
+    if line is not None:  # "CSV Error on Line: N", "Original Line: ...", then what is wrong
+        rest = [ln.strip() for ln in lines[1:] if ln.strip() and not ln.startswith("Original Line")]
+        detail = rest[0] if rest else detail
+    return BrinkError(f"{where}: cannot be read as {fmt_name}: {detail}")
 
 
 def csv_stage(
@@ -147,7 +308,8 @@ def csv_stage(
         "store_rejects = true",
         f"rejects_scan = {q(scan)}",
         f"rejects_table = {q(table)}",
-        "max_line_size = 10000000",
+        f"max_line_size = {MAX_LINE_BYTES}",
+        f"compression = {q(compression(path))}",
     ]
     if quote:
         opts += [f"quote = {q(quote)}", f"escape = {q(quote)}"]
@@ -165,8 +327,8 @@ def csv_stage(
 
     try:
         run(con, sql)
-    except duckdb.Error as exc:
-        raise BrinkError(f"{path}: cannot be read as {fmt_name}: {str(exc).splitlines()[0]}") from None
+    except (duckdb.IOException, duckdb.InvalidInputException, duckdb.ConversionException) as exc:
+        raise reader_error(path, exc, fmt_name) from None
     rows = con.execute(
         f"SELECT line, column_name, error_type, csv_line, error_message FROM {table} ORDER BY line"
     ).fetchall()
@@ -176,7 +338,11 @@ def csv_stage(
     ncols = len(columns)
     for line, column, etype, text, message in rows:
         etype = str(etype)
-        if etype == "CAST":
+        if etype == "LINE SIZE OVER MAXIMUM":
+            raise line_too_long(path, int(line) if line is not None else None)
+        if etype == "INVALID ENCODING":
+            field, reason = "row", "not UTF-8 text"
+        elif etype == "CAST":
             field = column or "value"
             want = columns.get(column, "")
             val = _value_in(message)
@@ -198,8 +364,10 @@ def csv_stage(
     rejects = sorted(best.values(), key=lambda r: (r[0] is None, r[0] or 0))
     accepted = con.execute("SELECT count(*) FROM stg").fetchall()[0][0]
     if accepted == 0 and rejects:
-        head = "; ".join(f"line {ln}: {fld}: {why}" for ln, fld, why, _ in rejects[:3])
-        raise BrinkError(f"{path}: no record could be read as {fmt_name} ({len(rejects)} rejected; {head})")
+        first = "; ".join(f"line {ln}: {fld}: {why}" for ln, fld, why, _ in rejects[:3])
+        raise BrinkError(
+            f"{path}: no record could be read as {fmt_name} ({len(rejects)} rejected; {first})"
+        )
     return rejects, constants
 
 
@@ -216,10 +384,57 @@ def _value_in(message: str | None) -> str | None:
     return m.group(1) if m else None
 
 
+# a day/month date written with numbers only (03/04/2024, 3.4.24): day first or month first?
+AMBIGUOUS_DATE = r"[0-9]{1,2}[/.-][0-9]{1,2}[/.-][0-9]{2,4}"
+
+
+def date_sql(value: str, formats: list[str], date_format: str | None) -> str:
+    """SQL reading ``value`` as a timestamp: ISO first, then ``date_format`` if given, else
+    the format's own unambiguous ``formats``."""
+    fmts = ["%Y-%m-%d", date_format] if date_format else formats
+    return "coalesce(" + ", ".join(f"try_strptime(trim({value}), {q(f)})" for f in fmts) + ")"
+
+
+def ambiguous_date_check(raw: str, field: str, date_format: str | None) -> list[tuple[str, str, str]]:
+    """A refusal (see ``Staged.refuse``) of numeric day/month dates unless ``--date-format`` says which."""
+    if date_format:
+        return []
+    return [(
+        f"regexp_full_match(trim(coalesce({raw}, '')), '{AMBIGUOUS_DATE}')",
+        field,
+        f"'date ' || brink_quote(trim({raw})) || ' is ambiguous (day/month or month/day?): "
+        "give --date-format %d/%m/%Y or --date-format %m/%d/%Y (ISO dates YYYY-MM-DD need none)'",
+    )]
+
+
+def check_date_format(con, date_format: str) -> None:
+    """Refuse a ``--date-format`` that cannot write and read back a date (strptime codes)."""
+    import duckdb
+
+    fmt = str(date_format)
+    day = any(d in fmt for d in ("%d", "%-d", "%j"))
+    month = any(m in fmt for m in ("%m", "%-m", "%b", "%B"))
+    year = any(y in fmt for y in ("%Y", "%y"))
+    ok = day and month and year
+    if ok:
+        try:
+            back = con.execute(
+                "SELECT CAST(try_strptime(strftime(DATE '2024-12-31', ?), ?) AS DATE) = DATE '2024-12-31'", [fmt, fmt]
+            ).fetchall()[0][0]
+            ok = bool(back)
+        except duckdb.Error:
+            ok = False
+    if not ok:
+        raise BrinkError(
+            f"--date-format {fmt!r}: not a date format with a day, a month and a year "
+            "(strptime codes, e.g. %d/%m/%Y or %m/%d/%Y)"
+        )
+
+
 def require_columns(path: Path, header: list[str], required: list[str], fmt_name: str) -> None:
     missing = [c for c in required if c not in header]
     if missing:
         raise BrinkError(
-            f"{path}:1: not a {fmt_name} file: the header lacks column(s) {', '.join(missing)} "
-            f"(found: {', '.join(header[:12])}{'...' if len(header) > 12 else ''})"
+            f"{path}:1: not in the layout of {fmt_name}: the header lacks column(s) {', '.join(missing)} "
+            f"(found: {', '.join(header[:12])[:200]}{'...' if len(header) > 12 else ''})"
         )

@@ -1,7 +1,8 @@
 """ACLED CSV exports (the Data Export Tool / API layout, one header row, comma-separated).
 
 Columns used: ``event_id_cnty`` (the id), ``event_date`` (``2024-04-13`` or
-``13 April 2024``), ``event_type`` and ``sub_event_type`` (coded to PLOVER and
+``13 April 2024``; a numbers-only day/month date such as ``04/13/2024``, as a
+spreadsheet writes it, needs ``--date-format``), ``event_type`` and ``sub_event_type`` (coded to PLOVER and
 CAMEO through ``tables/acled2plover.csv``), ``actor1``/``actor2`` (matched by
 name), ``iso``/``country`` (where), ``location``, ``latitude``, ``longitude``,
 ``fatalities``, ``notes``, ``source``. Other columns may be present or absent.
@@ -11,7 +12,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from brink.events.importers import csv_stage, read_header, require_columns, register
+from brink.events.importers import (
+    ambiguous_date_check,
+    csv_stage,
+    date_sql,
+    read_header,
+    require_columns,
+    register,
+)
 from brink.events.staging import Staged
 
 # The full export layout (2023-2024); extra or missing optional columns are fine.
@@ -24,11 +32,11 @@ EXPORT_COLUMNS = [
 ]
 REQUIRED = ["event_id_cnty", "event_date", "event_type", "sub_event_type", "actor1", "actor2", "country"]
 TYPES = {"latitude": "DOUBLE", "longitude": "DOUBLE", "fatalities": "INTEGER"}
-DATE_FORMATS = ["%Y-%m-%d", "%d %B %Y", "%d-%B-%Y", "%d %b %Y", "%m/%d/%Y"]
+DATE_FORMATS = ["%Y-%m-%d", "%d %B %Y", "%d-%B-%Y", "%d %b %Y"]
 
 
-@register("acled", "ACLED CSV export")
-def stage(con, path: Path) -> Staged:
+@register("acled", "ACLED CSV export", date_format=True)
+def stage(con, path: Path, date_format: str | None = None) -> Staged:
     header = read_header(path, ",")
     require_columns(path, header, REQUIRED, "ACLED CSV export")
     columns = {c: TYPES.get(c, "VARCHAR") for c in header}
@@ -37,7 +45,7 @@ def stage(con, path: Path) -> Staged:
     def col(name: str, default: str = "NULL") -> str:
         return f'r."{name}"' if name in has else default
 
-    date = "coalesce(" + ", ".join(f"try_strptime(trim(r.event_date), '{f}')" for f in DATE_FORMATS) + ")"
+    date = date_sql("r.event_date", DATE_FORMATS, date_format)
     e = {
         "source_id": "trim(r.event_id_cnty)",
         "date": f"CAST({date} AS DATE)",
@@ -82,4 +90,5 @@ def stage(con, path: Path) -> Staged:
             "|| brink_quote(coalesce(x_sub_event_type, ''))",
         ),
     ]
-    return Staged(rejects=rejects, constants=constants, checks=checks, header_lines=1, quoted=True)
+    refuse = ambiguous_date_check("date_raw", "event_date", date_format)
+    return Staged(rejects=rejects, constants=constants, checks=checks, refuse=refuse, header_lines=1, quoted=True)

@@ -1,6 +1,6 @@
 """A plain CSV of events, for analysts' own lists (comma-separated, one header row).
 
-Required columns: ``id``, ``date`` (YYYY-MM-DD), ``actor``, and an event code:
+Required columns: ``id``, ``date``, ``actor``, and an event code:
 ``cameo`` and/or ``plover_type``. Optional: ``target``, ``end_date``,
 ``plover_mode``, ``plover_context``, ``intensity`` (overrides the table score),
 ``front`` (overrides the dictionary's front rules), ``actor_code``,
@@ -9,6 +9,12 @@ Required columns: ``id``, ``date`` (YYYY-MM-DD), ``actor``, and an event code:
 
 ``actor`` and ``target`` may be scenario actor ids or any name the
 dictionary knows (``Islamic Revolutionary Guard Corps``).
+
+Dates are ISO (``2024-04-03``), ``2024/04/03`` or with the month in words
+(``3 April 2024``). A date of numbers only with the day and month in either order
+(``03/04/2024``) is ambiguous: the file is refused, naming the first such line,
+unless ``--date-format`` (``date_format``) says how to read it (``%d/%m/%Y`` or
+``%m/%d/%Y``; ISO dates are read as well).
 """
 
 from __future__ import annotations
@@ -16,15 +22,22 @@ from __future__ import annotations
 from pathlib import Path
 
 from brink.errors import BrinkError
-from brink.events.importers import csv_stage, read_header, require_columns, register
+from brink.events.importers import (
+    ambiguous_date_check,
+    csv_stage,
+    date_sql,
+    read_header,
+    require_columns,
+    register,
+)
 from brink.events.staging import Staged
 
 TYPES = {"lat": "DOUBLE", "lon": "DOUBLE", "fatalities": "INTEGER", "intensity": "DOUBLE"}
-DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d %B %Y"]
+DATE_FORMATS = ["%Y-%m-%d", "%Y/%m/%d", "%d %B %Y", "%d %b %Y"]
 
 
-@register("csv", "brink's plain events CSV (id, date, actor, cameo and/or plover_type)")
-def stage(con, path: Path) -> Staged:
+@register("csv", "brink's plain events CSV (id, date, actor, cameo and/or plover_type)", date_format=True)
+def stage(con, path: Path, date_format: str | None = None) -> Staged:
     header = read_header(path, ",")
     require_columns(path, header, ["id", "date", "actor"], "brink events CSV")
     if "cameo" not in header and "plover_type" not in header:
@@ -40,7 +53,7 @@ def stage(con, path: Path) -> Staged:
     def date(name: str) -> str:
         if name not in has:
             return "NULL"
-        return "coalesce(" + ", ".join(f"try_strptime(trim(r.\"{name}\"), '{f}')" for f in DATE_FORMATS) + ")"
+        return date_sql(f'r."{name}"', DATE_FORMATS, date_format)
 
     text = col("text") if "text" in has else col("label")
     native = "CASE WHEN " + (col("plover_type") + " IS NOT NULL" if "plover_type" in has else "false") + " THEN 'plover' ELSE 'cameo' END"
@@ -83,5 +96,12 @@ def stage(con, path: Path) -> Staged:
             "end_date",
             "'cannot read end date ' || brink_quote(x_end_raw)",
         ),
+        (
+            "intensity_given IS NOT NULL AND NOT (intensity_given BETWEEN -10 AND 10)",
+            "intensity",
+            "'intensity ' || CAST(intensity_given AS VARCHAR) || ' outside -10..10'",
+        ),
     ]
-    return Staged(rejects=rejects, constants=constants, checks=checks, header_lines=1, quoted=True)
+    refuse = ambiguous_date_check("date_raw", "date", date_format)
+    refuse += ambiguous_date_check("x_end_raw", "end_date", date_format)
+    return Staged(rejects=rejects, constants=constants, checks=checks, refuse=refuse, header_lines=1, quoted=True)

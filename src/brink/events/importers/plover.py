@@ -21,7 +21,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from brink.errors import BrinkError
-from brink.events.importers import q, register
+from brink.events.importers import MAX_LINE_BYTES, compression, head, q, reader_error, register
 from brink.events.staging import STAGE_TYPES, Staged, run
 
 
@@ -46,19 +46,23 @@ def _entity_any(j: str, side: str, field: str) -> str:
 
 @register("plover", "PLOVER JSON records (JSONL or one JSON array)")
 def stage(con, path: Path) -> Staged:
-    with open(path, "rb") as f:
-        head = f.read(4096).lstrip()
-    if head.startswith(b"\xef\xbb\xbf"):
-        head = head[3:].lstrip()
-    if head.startswith(b"["):
+    import duckdb
+
+    start = head(path, 4096).lstrip()
+    if start.startswith(b"\xef\xbb\xbf"):
+        start = start[3:].lstrip()
+    if start.startswith(b"["):
         return _stage_array(con, path)
-    run(
-        con,
-        "CREATE OR REPLACE TEMP TABLE plover_lines AS SELECT content FROM read_csv(?, delim = chr(1), "
-        "header = false, quote = '', escape = '', auto_detect = false, columns = {'content': 'VARCHAR'}, "
-        "max_line_size = 100000000, strict_mode = false)",
-        [str(path)],
-    )
+    try:
+        run(
+            con,
+            "CREATE OR REPLACE TEMP TABLE plover_lines AS SELECT content FROM read_csv(?, delim = chr(1), "
+            "header = false, quote = '', escape = '', auto_detect = false, columns = {'content': 'VARCHAR'}, "
+            f"max_line_size = {MAX_LINE_BYTES}, strict_mode = false, compression = {q(compression(path))})",
+            [str(path)],
+        )
+    except (duckdb.IOException, duckdb.InvalidInputException, duckdb.ConversionException) as exc:
+        raise reader_error(path, exc, "PLOVER JSON lines") from None
     run(
         con,
         "CREATE OR REPLACE TEMP TABLE plover_src AS SELECT rowid - (SELECT min(rowid) FROM plover_lines) + 1 AS line, "
@@ -78,9 +82,10 @@ def _stage_array(con, path: Path) -> Staged:
             con,
             f"CREATE OR REPLACE TEMP TABLE plover_src AS SELECT CAST(NULL AS BIGINT) AS line, "
             f"CAST(json AS JSON) AS j, CAST(json AS VARCHAR) AS content "
-            f"FROM read_json_objects({q(str(path))}, format = 'array')",
+            f"FROM read_json_objects({q(str(path))}, format = 'array', compression = {q(compression(path))}, "
+            f"maximum_object_size = {MAX_LINE_BYTES})",
         )
-    except duckdb.Error as exc:
+    except (duckdb.IOException, duckdb.InvalidInputException, duckdb.ConversionException) as exc:
         raise BrinkError(f"{path}: not a JSON array of PLOVER records: {str(exc).splitlines()[0]}") from None
     _stage_from(con, "plover_src")
     return Staged(checks=_checks(), lines_known=True)
@@ -135,6 +140,9 @@ def _stage_from(con, src: str) -> None:
         f"json_extract_string({j}, '$.date') IS NOT NULL AND try_cast(json_extract_string({j}, '$.date') AS DATE) IS NULL AS x_bad_date",
         f"json_extract_string({j}, '$.actor') IS NULL AS x_no_actor",
         f"json_extract_string({j}, '$.event') IS NULL AS x_no_event",
+        f"coalesce(json_extract_string({j}, '$.size.dead'), json_extract_string({j}, '$.dead')) AS x_dead_raw",
+        f"json_extract_string({j}, '$.event_loc.lat') AS x_lat_raw",
+        f"json_extract_string({j}, '$.event_loc.lon') AS x_lon_raw",
     ]
     run(con, f"CREATE OR REPLACE TEMP TABLE stg AS SELECT {', '.join(cols)} FROM {src} p ORDER BY p.rowid")
     run(con, f"DROP TABLE {src}")
@@ -145,4 +153,8 @@ def _checks() -> list[tuple[str, str, str]]:
         ("NOT x_json_ok", "json", "'not a JSON object: ' || left(x_content, 60)"),
         ("x_no_actor", "actor", "'missing actor (required by PLOVER)'"),
         ("x_no_event", "event", "'missing event (required by PLOVER)'"),
+        ("x_dead_raw IS NOT NULL AND fatalities IS NULL", "size.dead",
+         "'not a whole number of dead: ' || brink_quote(left(x_dead_raw, 40))"),
+        ("x_lat_raw IS NOT NULL AND lat IS NULL", "event_loc.lat", "'not a number: ' || brink_quote(left(x_lat_raw, 40))"),
+        ("x_lon_raw IS NOT NULL AND lon IS NULL", "event_loc.lon", "'not a number: ' || brink_quote(left(x_lon_raw, 40))"),
     ]
