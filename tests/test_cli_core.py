@@ -68,7 +68,8 @@ def test_run_prints_the_explanation_for_iran_then_the_forecast(capsys, tmp_path,
     code, out = run(capsys, "run", "iran-2024", "--runs", "2000")
     assert code == 0 and "after_october_26" in out and "Most likely" in out
     assert "Episodes" in out and "iran_israel_war" in out and "Probability by week" in out
-    assert (tmp_path / "brink-results/simulate-iran-2024-baseline-seed7/report.html").is_file()
+    # the folder name ends with the run's hash (brink.sim.outdir)
+    assert [p.is_file() for p in tmp_path.glob("brink-results/simulate-iran-2024-baseline-seed7-*/report.html")] == [True]
 
 
 def test_run_without_forecast(capsys, tmp_path, monkeypatch):

@@ -27,7 +27,15 @@ def run_cmd(
     from brink.model.commands import render_explanation
     from brink.scenario.loader import load_scenario
 
+    if runs < 0:
+        from brink.errors import BrinkError
+
+        raise BrinkError(f"--runs {runs}: must be a whole number >= 0 (0 skips the forecast)")
     sc = load_scenario(scenario)
+    if runs > 0 and sc.schedule is not None:  # refuse bad forecast settings before explaining anything
+        from brink.sim.simulate import check_settings
+
+        check_settings(runs, 26, seed)
     model = compile_model(sc)
     console.rule(f"[bold]{sc.meta.title}[/] — as of {sc.meta.as_of}")
     render_explanation(explain_default(model), model)
@@ -35,4 +43,4 @@ def run_cmd(
         from brink.sim.commands import forecast_summary
 
         console.rule(f"[bold]Forecast[/] — {runs:,} simulated futures from {sc.meta.as_of}")
-        forecast_summary(sc, runs=runs, seed=seed)  # the scenario already loaded above
+        forecast_summary(sc, runs=runs, seed=seed, scenario_path=scenario)  # the scenario already loaded above

@@ -16,12 +16,16 @@ import typer
 from rich.table import Table
 
 from brink.console import console, make_console, progress_bar
+from brink.errors import BrinkError
 
 RunsOpt = Annotated[int, typer.Option("--runs", help="number of simulated trajectories")]
 HorizonOpt = Annotated[int, typer.Option("--horizon", help="rounds to simulate")]
 SeedOpt = Annotated[int, typer.Option("--seed", help="random seed (results are reproducible from it)")]
 WeeksOpt = Annotated[float | None, typer.Option("--round-weeks", help="weeks per round (default: the scenario's schedule)")]
-OutOpt = Annotated[Path | None, typer.Option("--out", help="results folder (default brink-results/...)")]
+OutOpt = Annotated[Path | None, typer.Option("--out", help="results folder (default brink-results/...-HASH, "
+                                             "HASH naming what determines the numbers)")]
+OverwriteOpt = Annotated[bool, typer.Option("--overwrite", help="replace a results folder that holds another "
+                                            "run (the same run is always replaced)")]
 WorkersOpt = Annotated[int, typer.Option("--workers", help="worker processes (same results for any number)")]
 BatchOpt = Annotated[int, typer.Option("--batch-size", help="trajectories per batch (rounded up to 4096s; memory bound)")]
 SetOpt = Annotated[list[str] | None, typer.Option("--set", help="what-if NAME=VALUE (repeatable)")]
@@ -50,6 +54,39 @@ def _run(scenario, runs, horizon, seed, iv, round_weeks, batch_size, workers, la
     if res.meta.get("backend_note"):
         make_console(stderr=True).print(f"[yellow]note:[/] NumPy backend ({res.meta['backend_note']})")
     return res
+
+
+class _Plan:
+    """What a simulate/compare/run command will write, worked out and checked before it runs:
+    the settings (``check_settings``), the forced rounds against the horizon, the results folder
+    (its default name ends with the run's hash; ``brink.sim.outdir.check_target``)."""
+
+    def __init__(self, kind, scenario_arg, sc, ivs, runs, horizon, seed, round_weeks, batch_size, workers,
+                 backend, as_of, out, overwrite, name):
+        from brink.sim.outdir import check_target, intervention_data, run_hash, safe_name, scenario_digest
+        from brink.sim.simulate import check_forced_rounds, check_settings, parse_origin
+
+        check_settings(runs, horizon, seed, round_weeks, batch_size, workers, backend)
+        for iv in ivs:
+            if iv is not None:
+                check_forced_rounds(iv, horizon)
+        origin = parse_origin(as_of)
+        if sc.schedule is None:
+            raise BrinkError(f"scenario {sc.meta.id} has no `schedule`: nothing says who decides each round")
+        weeks = float(round_weeks) if round_weeks is not None else float(sc.schedule.round_weeks.value)
+        self.path = scenario_arg if isinstance(scenario_arg, (str, Path)) else None
+        self.hash = run_hash(kind=kind, scenario=scenario_digest(scenario_arg if self.path is not None else sc),
+                             interventions=[intervention_data(iv) for iv in ivs], runs=int(runs),
+                             horizon=int(horizon), seed=int(seed), round_weeks=weeks,
+                             origin=str(origin or sc.meta.as_of))
+        parts = [kind, sc.meta.id, *name, f"seed{seed}"] + ([f"from{origin}"] if origin else []) + [self.hash]
+        default = Path("brink-results") / "-".join(safe_name(x) for x in parts)
+        self.folder = check_target(out if out is not None else default, self.hash, overwrite)
+
+    def provenance(self, **more):
+        from brink.sim.outdir import provenance
+
+        return provenance(self.path, self.hash, **more)
 
 
 def print_probabilities(res, title: str | None = None) -> None:
@@ -95,25 +132,38 @@ def print_differences(cmp, iv) -> None:
 
 
 def forecast_summary(scenario, runs: int = 20_000, horizon: int = 26, seed: int = 7,
-                     out_dir: str | Path | None = None, workers: int = 1):
+                     out_dir: str | Path | None = None, workers: int = 1, scenario_path: str | Path | None = None):
     """Simulate, print the outcome table, write Parquet + report.html; return the result.
 
     Meant for the end of ``brink run`` (a modest run count keeps it quick).
-    ``scenario`` is a loaded ``Scenario`` or a built-in name or path.
+    ``scenario`` is a loaded ``Scenario`` or a built-in name or path; ``scenario_path`` is the
+    name or path a loaded one came from (its files' bytes name the results folder).
+    The folder (default ``brink-results/simulate-ID-baseline-seedN-HASH``) is written whole.
     """
-    from brink.report import simulation_report
     from brink.scenario.loader import load_scenario
 
+    src = scenario if isinstance(scenario, (str, Path)) else scenario_path
     sc = load_scenario(scenario) if isinstance(scenario, (str, Path)) else scenario
+    plan = _Plan("simulate", src if src is not None else sc, sc, [None], runs, horizon, seed, None, 4 * 4096,
+                 workers, "auto", None, Path(out_dir) if out_dir is not None else None, False, ["baseline"])
     res = _run(sc, runs, horizon, seed, None, None, 4 * 4096, workers, "simulating")
-    out = Path(out_dir or f"brink-results/simulate-{sc.meta.id}-baseline-seed{seed}")
-    res.write(out)
-    simulation_report(res, sc, out / "report.html")
+    out = _write_simulation(plan, res, sc)
     print_probabilities(res)
     print_over_time(res)
     console.print(f"results: {out}/ (runs.parquet, history.parquet, events.parquet, ...), "
                   f"report: {out / 'report.html'}")
     return res
+
+
+def _write_simulation(plan, res, sc) -> Path:
+    """The results folder of one simulation, written whole (tables, meta.json, report.html)."""
+    from brink.report import simulation_report
+    from brink.sim.outdir import staged
+
+    with staged(plan.folder) as tmp:
+        res.write(tmp, plan.provenance())
+        simulation_report(res, sc, tmp / "report.html")
+    return plan.folder
 
 
 def simulate_cmd(
@@ -122,26 +172,24 @@ def simulate_cmd(
     out: OutOpt = None, workers: WorkersOpt = 1, batch_size: BatchOpt = 4 * 4096,
     intervention: Annotated[str | None, typer.Option("--intervention", help="YAML file or shipped name")] = None,
     set_: SetOpt = None, force: ForceOpt = None, close_channel: CloseOpt = None, disable: DisableOpt = None,
-    backend: BackendOpt = "auto", as_of: AsOfOpt = None, as_json: JsonOpt = False,
+    backend: BackendOpt = "auto", as_of: AsOfOpt = None, overwrite: OverwriteOpt = False, as_json: JsonOpt = False,
 ) -> None:
     """Monte Carlo forecast: episodes and events over time with 95 % intervals, Parquet tables and report.html."""
-    from brink.report import simulation_report
     from brink.scenario.loader import load_scenario
     from brink.sim import what_if
 
     sc = load_scenario(scenario)
     iv = what_if(scenario, intervention, set=set_, force=force, close_channel=close_channel, disable=disable)
+    plan = _Plan("simulate", scenario, sc, [iv], runs, horizon, seed, round_weeks, batch_size, workers, backend,
+                 as_of, out, overwrite, [iv.id])
     res = _run(sc, runs, horizon, seed, iv, round_weeks, batch_size, workers, "simulating", backend, as_of)
-    folder = out or Path(f"brink-results/simulate-{sc.meta.id}-{iv.id}-seed{seed}"
-                         + (f"-from{as_of}" if as_of else ""))
-    res.write(folder)
-    simulation_report(res, sc, Path(folder) / "report.html")
+    folder = _write_simulation(plan, res, sc)
     if as_json:
         typer.echo(json.dumps(res.to_dict(), indent=2))
         return
     print_probabilities(res)
     print_over_time(res)
-    console.print(f"results: {folder}/  report: {Path(folder) / 'report.html'}")
+    console.print(f"results: {folder}/  report: {folder / 'report.html'}")
 
 
 def compare_cmd(
@@ -152,14 +200,14 @@ def compare_cmd(
     set_: SetOpt = None, force: ForceOpt = None, close_channel: CloseOpt = None, disable: DisableOpt = None,
     runs: RunsOpt = 10_000, horizon: HorizonOpt = 26, seed: SeedOpt = 0, round_weeks: WeeksOpt = None,
     out: OutOpt = None, workers: WorkersOpt = 1, batch_size: BatchOpt = 4 * 4096, backend: BackendOpt = "auto",
-    as_of: AsOfOpt = None, as_json: JsonOpt = False,
+    as_of: AsOfOpt = None, overwrite: OverwriteOpt = False, as_json: JsonOpt = False,
 ) -> None:
     """Intervention vs baseline on common random numbers: the change in each outcome's probability."""
-    from brink.errors import BrinkError
     from brink.report import comparison_report
     from brink.scenario.loader import load_scenario
     from brink.sim import what_if
     from brink.sim.interventions import builtin_interventions
+    from brink.sim.outdir import safe_name, staged, write_json
     from brink.sim.results import Comparison
 
     sc = load_scenario(scenario)
@@ -174,33 +222,51 @@ def compare_cmd(
         shipped = ", ".join(builtin_interventions(scenario)) or "none"
         raise BrinkError(f"nothing to compare: give --intervention FILE|NAME (shipped: {shipped}), --all, "
                          "--set, --force, --close-channel or --disable")
+    names = [safe_name(iv.id) for iv in ivs]
+    dup = next((n for n in names if names.count(n) > 1 or n == "baseline"), None)
+    if dup is not None:
+        raise BrinkError(f"--intervention: two interventions would share the results folder {dup!r} "
+                         "(give each its own id)" if dup != "baseline" else
+                         "--intervention: an intervention with the id 'baseline' would overwrite the baseline's "
+                         "folder (give it another id)")
+    plan = _Plan("compare", scenario, sc, ivs, runs, horizon, seed, round_weeks, batch_size, workers, backend,
+                 as_of, out, overwrite, [])
     base = _run(sc, runs, horizon, seed, None, round_weeks, batch_size, workers, "baseline", backend, as_of)
     if not as_json:
         print_probabilities(base, "Baseline")
-    summary, comparisons = [], []
+    results = []
     for iv in ivs:
         var = _run(sc, runs, horizon, seed, iv, round_weeks, batch_size, workers, iv.id, backend, as_of)
         cmp = Comparison(base, var)
-        comparisons.append(cmp)
-        d = cmp.differences()
         if not as_json:
             print_differences(cmp, iv)
         if var.meta.get("forced_moves_infeasible"):
             (make_console(stderr=True) if as_json else console).print(
                 f"[yellow]note:[/] {var.meta['forced_moves_infeasible']:,} forced moves were infeasible "
                 "and left to the decision rule")
-        folder = Path(out or f"brink-results/compare-{sc.meta.id}-seed{seed}") / iv.id
-        var.write(folder)
-        d.to_parquet(folder / "differences.parquet", index=False)
-        comparison_report(cmp, sc, folder / "report.html")
-        d.insert(0, "intervention", iv.id)
-        summary.append(d)
-    root = Path(out or f"brink-results/compare-{sc.meta.id}-seed{seed}")
-    base.write(root / "baseline")
+        results.append((iv, cmp))
     import pandas as pd
 
-    pd.concat(summary, ignore_index=True).to_parquet(root / "differences.parquet", index=False)
+    summary = []
+    with staged(plan.folder) as root:
+        for (iv, cmp), name in zip(results, names):
+            folder = root / name
+            folder.mkdir()
+            cmp.variant.write(folder, plan.provenance())
+            d = cmp.differences()
+            d.to_parquet(folder / "differences.parquet", index=False)
+            comparison_report(cmp, sc, folder / "report.html")
+            d.insert(0, "intervention", iv.id)
+            summary.append(d)
+        (root / "baseline").mkdir()
+        base.write(root / "baseline", plan.provenance())
+        pd.concat(summary, ignore_index=True).to_parquet(root / "differences.parquet", index=False)
+        write_json(root / "meta.json", {"kind": "compare", "scenario": sc.meta.id,
+                                        "interventions": [iv.id for iv in ivs], "seed": int(seed), "runs": int(runs),
+                                        "horizon": int(horizon), "round_weeks": float(base.round_weeks),
+                                        "origin": base.meta.get("origin"), **plan.provenance()})
+    root = plan.folder
     if as_json:
-        typer.echo(json.dumps({"comparisons": [c.to_dict() for c in comparisons]}, indent=2))
+        typer.echo(json.dumps({"comparisons": [c.to_dict() for _, c in results]}, indent=2))
     else:
         console.print(f"results: {root}/ (baseline/, one folder per intervention with report.html)")

@@ -6,7 +6,6 @@ Both result types have ``to_frame()`` (one row per outcome) and ``to_dict()``
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -240,8 +239,15 @@ class SimulationResult:
         return pd.DataFrame(cols)
 
     # ------------------------------------------------------------- storage
-    def write(self, folder: str | Path) -> Path:
-        """Write Parquet tables and meta.json into ``folder`` (complete files or none)."""
+    def write(self, folder: str | Path, provenance: dict | None = None) -> Path:
+        """Write Parquet tables and meta.json into ``folder`` (complete files or none).
+
+        ``meta.json`` is always valid JSON (a non-finite number is written as null) and holds
+        ``provenance`` too (``brink.sim.outdir.provenance``: scenario path, content hash, brink
+        version, command line). The commands write into a staged folder renamed into place whole
+        (``brink.sim.outdir.staged``)."""
+        from brink.sim.outdir import dumps
+
         out = Path(folder)
         out.mkdir(parents=True, exist_ok=True)
         tables = {
@@ -255,8 +261,11 @@ class SimulationResult:
             df.to_parquet(tmp, index=False)
             tmp.replace(out / f"{name}.parquet")
         meta = {"scenario": self.scenario_id, "intervention": self.intervention, "seed": self.seed,
-                "runs": self.n, "horizon": self.horizon, "round_weeks": self.round_weeks, **self.meta}
-        (out / "meta.json").write_text(json.dumps(meta, indent=2, default=str))
+                "runs": self.n, "horizon": self.horizon, "round_weeks": self.round_weeks, **self.meta,
+                **(provenance or {})}
+        tmp = out / ".meta.json.tmp"
+        tmp.write_text(dumps(meta), encoding="utf-8")
+        tmp.replace(out / "meta.json")
         return out
 
 
