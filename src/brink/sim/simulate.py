@@ -9,6 +9,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
+import os
+import re
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -55,6 +58,122 @@ def _quantiles_from_hist(hist: np.ndarray, qs=(0.05, 0.25, 0.5, 0.75, 0.95)) -> 
         j = np.argmax(c >= q * tot, axis=-1)
         out[..., k] = mids[j]
     return out
+
+
+MAX_HORIZON = 32_767  # the event history stores first rounds as 16-bit integers (int16)
+MEMORY_ENV = "BRINK_MEMORY_LIMIT"
+
+
+def check_settings(runs: int, horizon: int, seed: int = 0, round_weeks: float | None = None,
+                   batch_size: int = 4 * BLOCK, workers: int = 1, backend: str = "auto") -> None:
+    """Refuse run settings that cannot give a meaningful result, each with one line naming the option.
+
+    The one check of ``--runs``, ``--horizon``, ``--seed``, ``--round-weeks``, ``--batch-size``,
+    ``--workers`` and ``--backend`` for every command that simulates (``simulate`` calls it; the
+    commands call it before they check their output folder)."""
+    from brink.scenario.schema import MAX_ROUND_WEEKS
+
+    def whole(value, option: str, least: int) -> None:
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+            raise BrinkError(f"{option} {value!r}: expected a whole number")
+        if value < least:
+            raise BrinkError(f"{option} {value}: must be at least {least}")
+
+    whole(runs, "--runs", 1)
+    whole(horizon, "--horizon", 1)
+    if horizon > MAX_HORIZON:
+        raise BrinkError(f"--horizon {horizon}: at most {MAX_HORIZON:,} rounds (the event history stores "
+                         "rounds as 16-bit numbers); simulate fewer rounds, or longer ones with --round-weeks")
+    whole(workers, "--workers", 1)
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise BrinkError(f"--seed {seed}: must be a whole number >= 0")
+    whole(batch_size, "--batch-size", 1)
+    if round_weeks is not None:
+        try:
+            w = float(round_weeks)
+        except (TypeError, ValueError):
+            raise BrinkError(f"--round-weeks {round_weeks!r}: expected a number of weeks") from None
+        if not (math.isfinite(w) and 0 < w <= MAX_ROUND_WEEKS):
+            raise BrinkError(f"--round-weeks {w:g}: a round lasts more than 0 and at most "
+                             f"{MAX_ROUND_WEEKS} weeks (a year), as in a scenario's schedule")
+    if backend not in ("auto", "numba", "numpy"):
+        raise BrinkError(f"--backend {backend}: expected auto, numba or numpy")
+
+
+def check_forced_rounds(iv: Intervention, horizon: int) -> None:
+    """Refuse a forced move in a round the run never reaches: it would silently do nothing."""
+    for f in iv.force:
+        beyond = [r for r in f.rounds if r > horizon]
+        if beyond:
+            where = f"{iv.source}: force {f.actor}:{f.action}" if iv.source else f"--force {f.actor}:{f.action}"
+            raise BrinkError(f"{where}: round {beyond[0]} is beyond the horizon of {horizon} round"
+                             f"{'s' if horizon != 1 else ''} (--horizon {horizon}); the move would never be "
+                             "taken: give a longer --horizon or earlier rounds")
+
+
+def memory_limit() -> int:
+    """Bytes one simulation may plan to use: ``$BRINK_MEMORY_LIMIT`` (a number of bytes, or with
+    a K, M, G or T suffix: ``8G``), else half of the machine's physical memory."""
+    text = os.environ.get(MEMORY_ENV, "").strip()
+    if text:
+        units = {"": 1, "K": 2**10, "M": 2**20, "G": 2**30, "T": 2**40}
+        m = re.fullmatch(r"(\d+(?:\.\d+)?)\s*([KMGT]?)(?:i?B)?", text, flags=re.IGNORECASE)
+        if not m or float(m.group(1)) <= 0:
+            raise BrinkError(f"${MEMORY_ENV}={text!r}: expected a positive size such as 8G, 500M or 2000000000")
+        return int(float(m.group(1)) * units[m.group(2).upper()])
+    try:
+        return int(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")) // 2
+    except (ValueError, OSError, AttributeError):
+        return 8 * 2**30
+
+
+def estimate_bytes(model, runs: int, horizon: int, batch_size: int = 4 * BLOCK, workers: int = 1,
+                   n_watch: int = 0) -> int:
+    """A generous estimate of the memory a simulation needs: the batch arrays (per worker), the
+    per-batch sums every batch keeps until the end, the event history, and the result tables."""
+    return sum(_memory_parts(model, runs, horizon, batch_size, workers, n_watch).values())
+
+
+def _memory_parts(model, runs, horizon, batch_size, workers, n_watch) -> dict[str, int]:
+    V = len(model.var_names)
+    A = sum(len(model.actors[a].actions) for a in model.order)
+    K = len(model.episodes)
+    F = len(model.front_ids)
+    D = len(model.order)
+    slots = max((len(act.random) for act in model.actions.values()), default=0)
+    E = A + K + n_watch
+    H1 = horizon + 1
+    total = n_blocks(runs)
+    per = max(1, -(-int(batch_size) // BLOCK))
+    parts = -(-total // per)
+    B = min(per, total) * BLOCK
+    batch = B * (4 * 8 * V + 2 * E + 2 * 8 * D * (1 + slots) + 64)      # states, history, uniforms
+    kept = total * H1 * V * 8 + parts * (H1 * F * FRONT_BINS * 8 + horizon * A * 8 + 2 * H1 * K * 8)
+    history = runs * (12 * E + 96)                                     # concatenated, wide table, runs
+    tables = horizon * A * 240 + H1 * F * 320 + H1 * (V + K) * 32 + H1 * (K + 1) * 200
+    overhead = 256 * 2**20                                             # the interpreter, libraries, report
+    return {"batch": int(min(workers, parts) * batch), "rest": int(kept + history + tables + overhead)}
+
+
+def check_memory(model, runs: int, horizon: int, batch_size: int, workers: int, n_watch: int = 0) -> None:
+    """Refuse, before it starts, a simulation whose arrays and tables would not fit (``memory_limit``)."""
+    parts = _memory_parts(model, runs, horizon, batch_size, workers, n_watch)
+    need = sum(parts.values())
+    limit = memory_limit()
+    if need > limit:
+        source = f"${MEMORY_ENV}" if os.environ.get(MEMORY_ENV, "").strip() else "half of this machine's memory"
+        fix = ("a smaller --batch-size or fewer --workers" if parts["batch"] > parts["rest"]
+               else "fewer --runs or a shorter --horizon")
+        raise BrinkError(f"{runs:,} runs × {horizon:,} rounds would need about {_size(need)} of memory, more than "
+                         f"the limit of {_size(limit)} ({source}); give {fix} (or raise ${MEMORY_ENV})")
+
+
+def _size(n: float) -> str:
+    for unit in ("bytes", "KiB", "MiB", "GiB"):
+        if n < 1024 or unit == "GiB":
+            return f"{n:,.0f} {unit}" if unit == "bytes" else f"{n:,.1f} {unit}"
+        n /= 1024
+    return f"{n:,.1f} TiB"
 
 
 def parse_origin(as_of: dt.date | str | None) -> dt.date | None:
@@ -131,15 +250,15 @@ def simulate(
         from brink.scenario.loader import load_scenario
 
         scenario = load_scenario(scenario)
-    if runs < 1:
-        raise BrinkError("--runs must be at least 1")
-    if workers < 1:
-        raise BrinkError(f"--workers {workers}: must be at least 1")
-    if seed < 0:
-        raise BrinkError(f"--seed {seed}: must be a whole number >= 0")
+    check_settings(runs, horizon, seed, round_weeks, batch_size, workers, backend)
+    check_forced_rounds(iv, horizon)
     origin = parse_origin(as_of)
+    from brink.model.compiled import Model
+
+    check_memory(Model(scenario, iv), runs, horizon, batch_size, workers, len(watch or {}))
     eng = Engine(scenario, iv, horizon, round_weeks, backend, origin, watch, runs=runs)
     jobs = list(_batches(runs, batch_size))
+    workers = min(workers, len(jobs))  # more workers than batches would only sit idle
     parts: list[BatchResult] = []
     if workers <= 1 or len(jobs) == 1:
         for first, count, n in jobs:
