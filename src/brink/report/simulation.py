@@ -104,13 +104,18 @@ def fig_event_curves(res, top: int = 10, ax=None) -> Figure:
     """P(event by week w) for the ``top`` most likely actor categories of action other than
     doing nothing (``category`` none), as time-to-event curves."""
     fig, ax = _axes(ax, (8, 4))
-    for actor, cat in res.top_categories(top):
+    cats = res.top_categories(top)
+    for actor, cat in cats:
         cur = res.event_curve(res.event_ids(actor=actor, category=cat))
         ax.step(cur["week"], cur["probability"], where="post", label=f"{actor}:{cat}")
     ax.set_ylim(0, 1)
     ax.set_xlabel(f"weeks after the forecast origin ({res.meta.get('origin', '')})")
     ax.set_ylabel("P(at least once by then)")
-    ax.legend(fontsize=7, loc="lower right")
+    if cats:
+        ax.legend(fontsize=7, loc="lower right")
+    else:
+        ax.text(0.5, 0.5, "no action other than doing nothing (category none) in this scenario",
+                ha="center", va="center", transform=ax.transAxes, fontsize=9)
     ax.grid(alpha=0.3)
     return fig
 
@@ -122,9 +127,20 @@ def _event_table(res) -> str:
                   pct=("probability", "lo95", "hi95"))
 
 
+def _fans(res, title: str) -> str:
+    """The fan-chart section, or a note where the scenario has no fronts (nothing to chart)."""
+    if res.fronts is None or res.fronts.empty:
+        return (f"<h2>{title}</h2><p class='small'>No fan chart: the scenario defines no fronts "
+                "(<code>fronts:</code>), so there is no escalation level to chart.</p>")
+    return f"<h2>{title}</h2><p class='small'>Quantiles over all trajectories.</p>" + _png(fig_fans(res))
+
+
 def fig_fans(res, fig=None) -> Figure:
+    """One fan chart per front (a scenario without fronts: ``ValueError``; the report leaves it out)."""
     f = res.fronts
     fronts = list(dict.fromkeys(f["front"]))
+    if not fronts:
+        raise ValueError("no fronts to chart (the scenario defines no `fronts:`)")
     cols = 3
     rows = -(-len(fronts) // cols)
     fig = fig or Figure(figsize=(10, 2.6 * rows))
@@ -202,8 +218,7 @@ def simulation_report(res, scenario, path: str | Path) -> Path:
         "least once by each week (time-to-event curves), and the table of every category and episode "
         "(median week of the first occurrence among the runs where it happens).</p>",
         _png(fig_event_curves(res)), _event_table(res),
-        "<h2>Escalation per front</h2><p class='small'>Quantiles over all trajectories.</p>",
-        _png(fig_fans(res)),
+        _fans(res, "Escalation per front"),
         "<h2>Actions taken</h2>", _png(fig_actions(res)),
         "<h2>Assumptions</h2>", _assumption_rows(scenario),
     ]
@@ -239,7 +254,7 @@ def comparison_report(cmp, scenario, path: str | Path) -> Path:
         _table(cmp.differences()[["outcome", "label", "baseline", "variant", "difference", "lo95", "hi95"]],
                pct=("baseline", "variant", "difference", "lo95", "hi95")),
         "<h2>Episodes over time (intervention)</h2>", _png(fig_over_time(v)),
-        "<h2>Escalation per front (intervention)</h2>", _png(fig_fans(v)),
+        _fans(v, "Escalation per front (intervention)"),
         "<h2>Actions taken (intervention)</h2>", _png(fig_actions(v)),
         "<h2>Assumptions</h2>", _assumption_rows(scenario),
     ]
