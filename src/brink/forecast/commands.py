@@ -70,21 +70,36 @@ def forecast_cmd(
     scenario: ScenarioArg, questions: QuestionsArg, runs: RunsOpt = 10_000, seed: SeedOpt = 0,
     workers: WorkersOpt = 1,
     out: Annotated[Path | None, typer.Option("--out", help="folder for forecast.csv and forecast.json "
-                                             "(default brink-results/forecast-...)")] = None,
-    backend: BackendOpt = "auto", as_json: JsonOpt = False,
+                                             "(default brink-results/forecast-...-HASH)")] = None,
+    backend: BackendOpt = "auto",
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="replace a folder that holds another "
+                                            "forecast (the same forecast is always replaced)")] = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """Each question's probability with its 95 % interval and median time to the event; writes forecast.csv/json."""
     from brink.forecast.questions import load_questions
+    from brink.sim.outdir import check_target, file_digest, provenance, run_hash, safe_name, scenario_digest, \
+        staged, write_json
+    from brink.sim.simulate import check_settings
 
+    check_settings(runs, 1, seed, workers=workers, backend=backend)
     qs = load_questions(questions, scenario)
+    key = run_hash(kind="forecast", scenario=scenario_digest(scenario), questions=file_digest(qs.file),
+                   runs=int(runs), seed=int(seed))
+    name = "-".join(safe_name(x) for x in ("forecast", qs.scenario_id or "scenario", Path(qs.file).stem,
+                                            f"seed{seed}", key))
+    folder = check_target(out if out is not None else Path("brink-results") / name, key, overwrite)
     res = _run_forecast(scenario, qs, runs, seed, workers, backend)
-    folder = out or Path(f"brink-results/forecast-{qs.scenario_id}-{Path(qs.file).stem}-seed{seed}")
-    res.write(folder)
+    with staged(folder) as tmp:
+        res.write(tmp)
+        write_json(tmp / "meta.json", {"kind": "forecast", "scenario": res.meta.get("scenario"),
+                                       "questions_file": str(qs.file), "runs": int(runs), "seed": int(seed),
+                                       **provenance(scenario, key)})
     if as_json:
         typer.echo(json.dumps(res.to_dict(), indent=2))
         return
     print_forecast(res)
-    console.print(f"written: {Path(folder) / 'forecast.csv'}, {Path(folder) / 'forecast.json'}")
+    console.print(f"written: {folder / 'forecast.csv'}, {folder / 'forecast.json'}")
 
 
 def _f(x, spec=".3f") -> str:
@@ -144,7 +159,9 @@ def score_cmd(
     from brink.forecast.forecast import read_forecast
     from brink.forecast.questions import load_questions
     from brink.forecast.score import score
+    from brink.sim.simulate import check_settings
 
+    check_settings(runs, 1, seed, workers=workers, backend=backend)
     qs = load_questions(questions, scenario)
     fc = read_forecast(forecast_dir, qs) if forecast_dir is not None else _run_forecast(scenario, qs, runs, seed,
                                                                                          workers, backend)

@@ -21,7 +21,6 @@ the same inputs and seed give identical numbers for any worker count.
 
 from __future__ import annotations
 
-import json
 import math
 import os
 import tempfile
@@ -62,13 +61,17 @@ class ForecastResult:
         return {**self.meta, "questions": records(self.rows)}
 
     def write(self, out_dir: str | Path) -> Path:
-        """Write ``forecast.csv`` and ``forecast.json`` into ``out_dir`` (each atomically); return the folder."""
+        """Write ``forecast.csv`` and ``forecast.json`` into ``out_dir`` (each atomically; the JSON is valid
+        whatever the numbers: an undefined probability is null); return the folder. ``brink forecast``
+        writes into a staged folder renamed into place whole (``brink.sim.outdir.staged``)."""
+        from brink.sim.outdir import dumps
+
         folder = Path(out_dir)
         folder.mkdir(parents=True, exist_ok=True)
         frame = self.rows.copy()
         frame["as_of"] = frame["as_of"].map(lambda d: d.isoformat() if hasattr(d, "isoformat") else d)
         _atomic(folder / "forecast.csv", frame.to_csv(index=False))
-        _atomic(folder / "forecast.json", json.dumps(self.to_dict(), indent=2) + "\n")
+        _atomic(folder / "forecast.json", dumps(self.to_dict()))
         return folder
 
 
