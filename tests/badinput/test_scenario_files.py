@@ -108,6 +108,21 @@ SCENARIO_FILES: dict[str, tuple[str | bytes, str, str]] = {
     "bad-enum-value": (_replace("kind: state", "kind: country"), ":9: actors[A].kind", r"Input should be 'state'"),
     "bad-id-characters": (_replace("- id: A_act", "- id: 'act one'"), ":20: actions[act one].id",
                           r"should match pattern"),
+    "zero-width-space-in-id": (_replace("- id: A_act", "- id: A_act\u200b"), ":20: actions[A_act\u200b].id",
+                               r"should match pattern .*\(got 'A_act\\u200b'\)"),
+    "float-overflow": (_replace("{value: 0.1, assumption", "{value: 1e999, assumption"), ":5: parameters.k",
+                       r"value inf is not a finite number"),
+    "boolean-where-text": (_replace("name: Alpha", "name: true"), ":8: actors[A].name",
+                           r"valid string \(got True\)"),
+    "date-where-text": (_replace("title: Mini", "title: 2024-01-01"), ":1: meta.title",
+                        r"valid string \(got the date 2024-01-01: put it in quotes to make it text\)"),
+    "list-where-text": (_replace("name: Alpha", "name: [Al, pha]"), ":8: actors[A].name",
+                        r"valid string \(got a list\)"),
+    "null-id": (_replace("- id: A_act", "- id: ~"), ":20: actions[0].id",
+                r"valid string \(got nothing: the value is empty or null\)"),
+    "undefined-alias": (_replace("name: Alpha", "name: *alpha"), ":8: (yaml)", r"found undefined alias 'alpha'"),
+    "merge-into-scalar": (_replace("    name: Alpha", "    <<: 5\n    name: Alpha"), ":8: (yaml)",
+                          r"expected a mapping or list of mappings for merging"),
 }
 
 
@@ -149,6 +164,24 @@ def test_a_bad_scenario_file_is_a_located_problem(tmp_path, capsys, monkeypatch,
 def test_the_limits_leave_the_shipped_scenarios_alone(capsys):
     code, out = run(capsys, "validate", "iran-2024", "synthetic-standoff")
     assert code == 0 and out.count("valid") == 2 and "note:" not in out, out
+
+
+def test_a_device_is_not_a_scenario_file(capsys):
+    code, out = run(capsys, "validate", "/dev/null")
+    assert code == 1, out
+    _assert_located(out, "/dev/null", ": (file)", r"not a regular file \(a device or a pipe\?\)")
+
+
+@pytest.mark.parametrize("text", [
+    MINIMAL.replace("\n", "\r\n"),
+    MINIMAL.replace("name: Alpha", "name: &x Alpha").replace("label: act", "label: &x act"),
+], ids=["windows-line-endings", "reused-anchor"])
+def test_legal_yaml_oddities_are_read_quietly(tmp_path, capsys, text):
+    f = tmp_path / "s.yaml"
+    f.write_bytes(text.encode("utf-8"))
+    code, out = run(capsys, "validate", str(f))
+    assert code == 0 and out.strip() == f"{f}: valid — 1 actors, 1 actions, 1 parameters, 0 events, " \
+                                       "0 decision points, 2 outcomes", out
 
 
 def test_a_byte_order_mark_is_read_as_the_text_it_starts(tmp_path, capsys):
@@ -292,6 +325,19 @@ QUESTION_FILES: dict[str, tuple[str | bytes, str, str]] = {
                               r"valid integer.*\(got 'sixty'\)"),
     "q-alias-bomb": (_bomb(), ":7: g[0]", r"values once aliases are expanded"),
     "q-not-utf8": (QGOOD.replace("a strike", "une fr\xe9gate").encode("latin-1"), ":5: (file)", r"not UTF-8"),
+    "q-given-unknown": (_q("    window: {days: 60}\n", "    window: {days: 60}\n    given: Q9\n"),
+                        ":7: questions[Q1].given", r"unknown question 'Q9'"),
+    "q-given-itself": (_q("    window: {days: 60}\n", "    window: {days: 60}\n    given: Q1\n"),
+                       ":7: questions[Q1].given", r"cyclic given: Q1 -> Q1"),
+    "q-resolved-maybe": (_q("    window: {days: 60}\n", "    window: {days: 60}\n    resolved: maybe\n"),
+                         ":7: questions[Q1].resolved", r"'maybe': expected yes or no"),
+    "q-other-scenario": (_q("scenario: synthetic-standoff", "scenario: iran-2024"), ":1: scenario",
+                         r"the questions are for scenario 'iran-2024', not 'synthetic-standoff'"),
+    "q-event-two-kinds": (_q("{action: {actor: NRT, category: limited_precision_strike}}",
+                             "{outcome: border_war, state: 'front.BORDER > 0.5'}"), ":7: questions[Q1].event",
+                          r"an event is one of action, outcome, state, any, all, before \(exactly one\)"),
+    "q-as-of-after-scenario": (_q("as_of: 2023-06-30", "as_of: 2030-01-01"), ":4: questions[Q1].as_of",
+                               r"2030-01-01 is after the scenario's as_of date"),
     "q-duplicate-id": (QGOOD + QGOOD.split("questions:\n")[1], ":8: questions[Q1].id",
                        r"duplicate id 'Q1' \(first at .*q\.yaml:3\)"),
 }
@@ -340,9 +386,9 @@ INTERVENTIONS: dict[str, tuple[str | bytes, str, str]] = {
     "iv-unknown-concern": (IHEAD + "  set:\n    weight.NRT.nothing: 0.5\n", ":5: intervention.set.weight.NRT.nothing",
                            r"NRT has no concern 'nothing'"),
     "iv-value-not-finite": (IHEAD + "  set:\n    lambda: .nan\n", ":5: intervention.set.lambda",
-                            r"nan is not a finite number"),
+                            r"nan: not a finite number"),
     "iv-variable-out-of-range": (IHEAD + "  set:\n    NRT.credibility: 7\n", ":5: intervention.set.NRT.credibility",
-                                 r"NRT.credibility = 7 is outside its range \[0, 1\]"),
+                                 r"7: outside the range of NRT.credibility, \[0, 1\]"),
     "iv-value-is-words": (IHEAD + "  set:\n    lambda: high\n", ":5: intervention.set.lambda",
                           r"valid number.*\(got 'high'\)"),
     "iv-unknown-action": (IHEAD + "  disable: [STH_blockade, STH_nothing]\n", ":4: intervention.disable[1]",
@@ -353,6 +399,15 @@ INTERVENTIONS: dict[str, tuple[str | bytes, str, str]] = {
                              ":5: intervention.force[0]", r"action STH_blockade belongs to STH, not NRT"),
     "iv-force-round-zero": (IHEAD + "  force:\n    - {actor: STH, action: STH_blockade, round: 0}\n",
                             ":5: intervention.force[0].round", r"greater than or equal to 1"),
+    "iv-rounds-reversed": (IHEAD + "  force:\n    - {actor: STH, action: STH_blockade, rounds: '6-3'}\n",
+                           ":5: intervention.force[0]", r"round range '6-3' is reversed"),
+    "iv-rounds-beyond-any-horizon": (IHEAD + "  force:\n    - {actor: STH, action: STH_blockade, "
+                                     "rounds: '1-99999999999'}\n", ":5: intervention.force[0]",
+                                     r"round 99,999,999,999 is beyond any horizon \(at most 10,000\)"),
+    "iv-round-beyond-any-horizon": (IHEAD + "  force:\n    - {actor: STH, action: STH_blockade, round: 123456}\n",
+                                    ":5: intervention.force[0]", r"round 123,456 is beyond any horizon"),
+    "iv-set-value-is-list": (IHEAD + "  set:\n    lambda: [1, 2]\n", ":5: intervention.set.lambda",
+                             r"valid number"),
     "iv-no-intervention-key": ("set:\n  lambda: 3\n", ":1: set", r"Extra inputs are not permitted"),
     "iv-field-typo": (IHEAD + "  disabel: [STH_blockade]\n", ":4: intervention.disabel", r"did you mean 'disable'\?"),
     "iv-empty-file": ("# nothing\n", ": (file)", r"empty \(or only comments\): not an intervention file"),

@@ -15,6 +15,7 @@ cross-reference checks — is mapped back to the file, line and field.
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import difflib
 import re
 import types
@@ -391,7 +392,7 @@ def _fields_at(model: Any, loc: tuple[Any, ...]) -> list[str] | None:
 
 def error_message(err: dict[str, Any], model: type[BaseModel] | None = None) -> str:
     """A pydantic error's message in a user's words: what was given, what is allowed."""
-    kind, loc = err.get("type"), tuple(err.get("loc", ()))
+    kind, loc = str(err.get("type", "")), tuple(err.get("loc", ()))
     if kind == "missing":
         if model is Scenario and len(loc) == 1:
             return "missing section (a scenario needs at least meta, sources and actors)"
@@ -405,12 +406,15 @@ def error_message(err: dict[str, Any], model: type[BaseModel] | None = None) -> 
         return f"{err['msg']} (unknown field; {hint}allowed: {', '.join(allowed)})"
     msg = err["msg"].removeprefix("Value error, ")
     given = err.get("input")
-    if kind not in ("value_error", "assertion_error") and isinstance(given, (str, int, float, bool)) \
-            and not isinstance(given, dict):
+    if kind not in ("value_error", "assertion_error") and isinstance(given, (str, int, float, bool)):
         text = repr(given)
         msg += f" (got {text if len(text) <= 60 else text[:57] + '...'})"
     elif kind not in ("value_error", "assertion_error") and isinstance(given, (list, dict)):
         msg += f" (got {_kind(given)})"
+    elif kind == "string_type" and isinstance(given, dt.date):
+        msg += f" (got the date {given.isoformat()}: put it in quotes to make it text)"
+    elif kind.endswith("_type") and given is None:
+        msg += " (got nothing: the value is empty or null)"
     return msg
 
 

@@ -393,6 +393,10 @@ def parse_rounds(spec: str | int, what: str) -> tuple[int, ...]:
             raise ValueError(f"{what}: rounds {spec!r} must be like 3, 3-6 or 2,4,6") from None
         if b < a:
             raise ValueError(f"{what}: round range {part.strip()!r} is reversed")
+        from brink.model.intervention import MAX_ROUND  # the one bound (--force checks it too)
+
+        if b > MAX_ROUND:
+            raise ValueError(f"{what}: round {b:,} is beyond any horizon (at most {MAX_ROUND:,})")
         out.extend(range(a, b + 1))
     return tuple(out)
 

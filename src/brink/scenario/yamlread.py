@@ -75,6 +75,7 @@ class _GuardedComposer(Composer):
 
     def __init__(self, loader: Any = None) -> None:
         super().__init__(loader)
+        self.warn_double_anchors = False  # legal YAML (the later one wins); ruamel's warning is noise
         self._depth = 0
         self._aliases = 0
         self._nodes = 0

@@ -31,8 +31,8 @@ def load_intervention(path: str | Path, scenario=None) -> Intervention:
 
     With ``scenario`` (a loaded ``Scenario``) every name the file uses is checked
     against it here, before anything is simulated, each problem at its line: the
-    names are resolved by ``Model`` itself (``resolve_name`` and its intervention
-    check), entry by entry, so the rules are the model's.
+    names and values are checked by ``Model`` itself (``value_problem`` and its
+    intervention check), entry by entry, so the rules are the model's.
     """
     from brink.scenario.loader import read_document
     from brink.scenario.schema import InterventionFile
@@ -62,9 +62,7 @@ def load_intervention(path: str | Path, scenario=None) -> Intervention:
 
 def _named_problems(iv: Intervention, scenario, located) -> list:
     """Each entry of ``iv`` checked against ``scenario`` by the model's own rules, at its line."""
-    import math
-
-    from brink.errors import BrinkError, InputError, Problem
+    from brink.errors import InputError, Problem
     from brink.model import compile_model
     from brink.model.compiled import Model
 
@@ -76,21 +74,9 @@ def _named_problems(iv: Intervention, scenario, located) -> list:
 
     model = compile_model(scenario)
     for key, value in iv.set.items():
-        try:
-            kind, name = model.resolve_name(key)
-        except BrinkError as exc:
-            at(("set", key), str(exc))
-            continue
-        if not math.isfinite(value):
-            at(("set", key), f"{value} is not a finite number")
-        elif kind == "var":
-            i = model.var_index[name]
-            if not model.lo[i] <= value <= model.hi[i]:
-                at(("set", key), f"{name} = {value:g} is outside its range [{model.lo[i]:g}, {model.hi[i]:g}]")
-        elif kind == "weight" and not 0.0 <= value <= 1.0:
-            at(("set", key), f"a concern weight of {value:g} is outside [0, 1]")
-        elif kind == "precision" and value <= 0:
-            at(("set", key), f"a logit precision of {value:g} must be positive")
+        why = model.value_problem(key, value)  # the one rule for what-if values (name, finite, range)
+        if why is not None:
+            at(("set", key), f"{value:g}: {why}")
     entries = ([(("close_channels", j), Intervention(close_channels=(c,))) for j, c in enumerate(iv.close_channels)]
                + [(("disable", j), Intervention(disable=(a,))) for j, a in enumerate(iv.disable)]
                + [(("force", j), Intervention(force=(f,))) for j, f in enumerate(iv.force)])
