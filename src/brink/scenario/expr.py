@@ -93,12 +93,33 @@ def parse(source: str, literals: bool = False) -> Expr:
     return _parse(source.strip(), bool(literals))
 
 
+MAX_FORMULA_CHARS = 2_000   # the longest shipped formula has about 100
+MAX_FORMULA_DEPTH = 100     # nesting of the parsed formula (a sum of n terms nests n deep); the deepest shipped one has 9
+
+
+def _depth(tree: ast.AST) -> int:
+    best, stack = 0, [(tree, 1)]
+    while stack:  # iterative: a deep tree must not exhaust the stack while it is measured
+        node, d = stack.pop()
+        best = max(best, d)
+        stack.extend((child, d + 1) for child in ast.iter_child_nodes(node))
+    return best
+
+
 @functools.lru_cache(maxsize=65536)
 def _parse(source: str, literals: bool = False) -> Expr:
+    if len(source) > MAX_FORMULA_CHARS:
+        raise ExprError(f"a formula of {len(source):,} characters: longer than the {MAX_FORMULA_CHARS:,} "
+                        "a formula may have")
     try:
         tree = ast.parse(source, mode="eval")
     except SyntaxError as exc:
         raise ExprError(f"cannot parse {source!r}: {exc.msg}") from None
+    except (RecursionError, MemoryError):
+        raise ExprError(f"cannot parse {source[:40]!r}...: nested too deeply") from None
+    if _depth(tree) > MAX_FORMULA_DEPTH:
+        raise ExprError(f"{source[:40]!r}...: nested more than {MAX_FORMULA_DEPTH} levels deep "
+                        "(split it with named parameters or simpler terms)")
     symbols: set[str] = set()
     _check(tree.body, symbols, source, literals)
     return Expr(source=source, tree=tree, symbols=frozenset(symbols))
