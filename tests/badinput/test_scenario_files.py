@@ -591,3 +591,18 @@ def test_property_the_reader_takes_any_bytes(tmp_path, data):
         read_yaml(f)
     except BrinkError:
         pass
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=st.one_of(YAMLISH, st.sampled_from(["id: d\nactors:\n  X: {name: x}\n", "id: d\nactors: [1]\n",
+                                                "id: d\nactors:\n  X: {name: x, patterns: ['[']}\n",
+                                                "id: d\nfronts: [{front: F, dyad: [X]}]\n"])))
+def test_property_an_actor_dictionary_gives_a_dictionary_or_a_brink_error(tmp_path, body):
+    from brink.events.dictionary import load_dictionary
+
+    f = tmp_path / "dictionary.yaml"
+    f.write_text(body, encoding="utf-8")
+    try:
+        load_dictionary(f)
+    except BrinkError:
+        pass
