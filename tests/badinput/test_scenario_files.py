@@ -379,8 +379,7 @@ def test_a_question_file_that_is_a_folder(tmp_path, capsys, monkeypatch, no_simu
     monkeypatch.chdir(tmp_path)
     (tmp_path / "q.yaml").mkdir()
     code, out = run(capsys, "forecast", "synthetic-standoff", "q.yaml", "--runs", "20", "--backend", "numpy")
-    # a folder is no file: the argument is then taken as a shipped name, and the message lists those
-    assert code == 2 and "q.yaml: QUESTIONS: no such file, and not a question file shipped" in out, out
+    assert code == 2 and "q.yaml: QUESTIONS: is a folder, not a question file" in out, out
     assert not (tmp_path / "brink-results").exists()
 
 
@@ -435,6 +434,40 @@ def test_a_bad_intervention_file_is_refused_before_any_simulation(tmp_path, caps
         assert code == 2, out
         _assert_located(out, f, where, words)
     assert _snapshot(tmp_path) == before
+
+
+def test_an_intervention_folder_given_as_a_file(tmp_path, capsys, monkeypatch, no_simulation):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "iv.yaml").mkdir()
+    code, out = run(capsys, "compare", "synthetic-standoff", "--intervention", "iv.yaml", "--runs", "20",
+                    "--backend", "numpy")
+    assert code == 2 and "iv.yaml: --intervention: is a folder, not an intervention file" in out, out
+
+
+def test_a_backup_copy_among_the_shipped_interventions_is_not_shipped(tmp_path):
+    import shutil
+
+    from brink.scenario.loader import resolve_path
+    from brink.sim.interventions import builtin_interventions
+
+    d = tmp_path / "scen"
+    shutil.copytree(resolve_path("synthetic-standoff"), d)
+    ivs = d / "interventions"
+    for copy in ("no-blockade copy.yaml", "no-blockade.bak.yaml", "no-blockade (1).yaml"):
+        shutil.copy(ivs / "no-blockade.yaml", ivs / copy)
+    assert sorted(builtin_interventions(str(d))) == ["no-blockade", "no-mediation"]   # --all runs each once
+
+
+@pytest.mark.parametrize("top, words", [
+    ("questions:\n  - {id: Q1}\n", r"this looks like a question file, which lives in the scenario folder's "
+                                    r"questions/ sub-folder"),
+    ("intervention:\n  id: x\n", r"this looks like an intervention file, which lives in .* interventions/"),
+], ids=["question-file-among-sections", "intervention-file-among-sections"])
+def test_a_companion_file_dropped_among_the_sections_says_where_it_belongs(tmp_path, capsys, top, words):
+    d = _folder(tmp_path, {"extra.yaml": top})
+    code, out = run(capsys, "validate", str(d))
+    assert code == 1
+    _assert_located(out, d / "extra.yaml", ":1: ", words)
 
 
 def test_every_shipped_intervention_passes_the_early_check():

@@ -21,7 +21,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from brink.errors import InputError, Problem
-from brink.scenario.loader import resolve_path
+from brink.scenario.loader import looks_like_copy, resolve_path
 
 
 def scenario_folder(name_or_path: str | Path) -> Path | None:
@@ -40,11 +40,14 @@ def companion(name_or_path: str | Path, *parts: str) -> Path | None:
 
 
 def companion_files(name_or_path: str | Path, sub: str, pattern: str = "*.yaml") -> dict[str, Path]:
-    """Files in a companion sub-folder by stem (``{}`` when there is none)."""
+    """Files in a companion sub-folder by stem (``{}`` when there is none). Hidden files,
+    folders and backup copies (``no-blockade copy.yaml``, ``no-blockade.bak.yaml``: the loader's
+    ``looks_like_copy``) are not shipped files: ``--all`` would run a copy twice."""
     folder = companion(name_or_path, sub)
     if folder is None or not folder.is_dir():
         return {}
-    return {p.stem: p for p in sorted(folder.glob(pattern)) if not p.name.startswith((".", "_"))}
+    return {p.stem: p for p in sorted(folder.glob(pattern))
+            if not p.name.startswith((".", "_")) and p.is_file() and not looks_like_copy(p)}
 
 
 def resolve_companion(spec: str | Path, scenario: str | Path, sub: str, what: str, option: str) -> Path:
@@ -57,6 +60,9 @@ def resolve_companion(spec: str | Path, scenario: str | Path, sub: str, what: st
     p = Path(spec)
     if p.is_file():
         return p
+    if p.is_dir():
+        raise InputError([Problem(str(spec), None, option,
+                                  f"is a folder, not {what}{'' if what.endswith('file') else ' file'}")])
     shipped = companion_files(scenario, sub)
     if str(spec) in shipped:
         return shipped[str(spec)]

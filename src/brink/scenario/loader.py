@@ -173,6 +173,16 @@ def _read_yaml(path: Path, display: str, problems: list[Problem]) -> Any:
 _COPY_RE = re.compile(r"(~|\.(bak|orig|old|backup|save|sav|swp|swo|tmp|rej|copy)|[ _-]copy( ?\d+)?| \(\d+\)|#)$",
                       re.IGNORECASE)
 YAML_SUFFIXES = (".yaml", ".yml")
+# top-level keys of the companion files, which a user may drop among the sections by mistake
+_COMPANION_SECTIONS = {"questions": ("a question file", "questions"),
+                       "intervention": ("an intervention file", "interventions"),
+                       "joint_actors": ("the fit's mapping rules", "fit"), "cited_as": ("the fit's mapping rules", "fit")}
+
+
+def looks_like_copy(path: str | Path) -> bool:
+    """True for a name that says it is a copy: ``actors.bak.yaml``, ``actors copy.yaml``,
+    ``actors (1).yaml``, ``actors~.yaml`` (the rule for every folder brink lists)."""
+    return bool(_COPY_RE.search(Path(path).stem))
 
 
 def _is_yaml(p: Path) -> bool:
@@ -201,7 +211,7 @@ def scenario_files(folder: Path) -> tuple[list[Path], list[Problem], list[Path]]
             if looks_yaml and not p.is_dir():
                 not_read.append(p)
             continue
-        if _COPY_RE.search(p.stem):
+        if looks_like_copy(p):
             problems.append(Problem(str(p), None, "(file)",
                                     "looks like a backup copy; every .yaml/.yml file of a scenario folder is read "
                                     "and merged, so its sections would count twice: move it out of the folder"))
@@ -264,6 +274,9 @@ def read_located(path: Path) -> tuple[Located, list[Problem]]:
             if section not in ALL_SECTIONS:
                 near = difflib.get_close_matches(str(section), sorted(ALL_SECTIONS), n=1)
                 hint = f"did you mean {near[0]!r}? " if near else ""
+                if str(section) in _COMPANION_SECTIONS:
+                    hint = (f"this looks like {_COMPANION_SECTIONS[str(section)][0]}, which lives in the "
+                            f"scenario folder's {_COMPANION_SECTIONS[str(section)][1]}/ sub-folder; ")
                 problems.append(Problem(display, line, str(section),
                                         f"unknown section; {hint}expected one of {', '.join(sorted(ALL_SECTIONS))}"))
                 continue
