@@ -639,3 +639,13 @@ def test_property_an_actor_dictionary_gives_a_dictionary_or_a_brink_error(tmp_pa
         load_dictionary(f)
     except BrinkError:
         pass
+
+
+def test_the_limits_count_per_document_when_a_reader_is_reused():
+    """The fit writer reads each file with its own round-trip instance; the counts must not carry over."""
+    from brink.scenario.yamlread import new_yaml, parse_yaml
+
+    y = new_yaml()
+    text = "x: &x 1\ny: [" + ", ".join(["*x"] * (MAX_ALIASES - 10)) + "]\n"
+    for _ in range(3):
+        assert len(parse_yaml(text, "t.yaml", y)["y"]) == MAX_ALIASES - 10

@@ -82,6 +82,12 @@ class _GuardedComposer(Composer):
         self._sizes: dict[Any, int] = {}
         self._path: list[str] = []
 
+    def compose_document(self: Any) -> Any:
+        # the limits are per document: a YAML instance reused for another file starts afresh
+        self._depth = self._aliases = self._nodes = 0
+        self._sizes, self._path = {}, []
+        return super().compose_document()
+
     def _field(self) -> str:
         out = ""
         for part in self._path:
