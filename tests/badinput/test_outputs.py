@@ -107,6 +107,8 @@ REFUSED = [
     ("as-of-not-a-date", [*SIM, "--as-of", "notadate"], "--as-of 'notadate': expected a date YYYY-MM-DD"),
     ("as-of-impossible-day", [*SIM, "--as-of", "2024-02-30"], "--as-of '2024-02-30': expected a date"),
     ("backend-unknown", [*SIM, "--backend", "foo"], "--backend foo: expected auto, numba or numpy"),
+    ("as-of-before-the-scenario", [*SIM, "--as-of", "1900-01-01"],
+     "--as-of 1900-01-01: before the scenario's first timeline event 2024-04-01"),
     ("runs-times-horizon-too-large", [*SIM, "--runs", "1000000", "--horizon", "30000"],
      "1,000,000 runs × 30,000 rounds would need about"),
     ("runs-too-many-at-once", [*SIM, "--runs", "100000000", "--horizon", "2", "--batch-size", "100000000"],
@@ -120,6 +122,8 @@ REFUSED = [
      "round 9 is beyond the horizon of 3 rounds"),
     ("compare-same-intervention-twice", [*CMP, "--intervention", "legitimacy-low", "--intervention",
                                          "legitimacy-low"], "two interventions would share the results folder"),
+    ("compare-all-with-a-horizon-shorter-than-a-shipped-force", [*CMP, "--all"],
+     "us-max-pressure.yaml: force USA:USA_max_pressure: round 6 is beyond the horizon of 3 rounds"),
     ("compare-round-weeks-nan", [*CMP, "--set", "IRN.legitimacy=0.3", "--round-weeks", "nan"],
      "--round-weeks nan"),
     ("forecast-runs-zero", [*FC, "--runs", "0"], "--runs 0: must be at least 1"),
@@ -222,6 +226,15 @@ def test_a_results_folder_that_must_not_be_written_is_refused_before_the_run(tmp
     assert not [p.name for p in tmp_path.iterdir() if ".partial-" in p.name or ".old-" in p.name]
 
 
+def test_an_intervention_with_the_id_baseline_cannot_take_the_baselines_folder(tmp_path, capsys, monkeypatch):
+    (tmp_path / "iv.yaml").write_text(
+        'intervention:\n  id: baseline\n  assumption: "for the test"\n  set: {IRN.legitimacy: 0.3}\n')
+    monkeypatch.chdir(tmp_path)
+    code, out = run(capsys, *CMP, "--intervention", "iv.yaml")
+    assert code == 2 and "an intervention with the id 'baseline' would overwrite the baseline" in out, out
+    assert "Traceback" not in out and sorted(p.name for p in tmp_path.iterdir()) == ["iv.yaml"]
+
+
 def test_out_naming_the_current_folder_from_below_is_refused(tmp_path, capsys, monkeypatch):
     below = tmp_path / "a" / "b"
     below.mkdir(parents=True)
@@ -244,6 +257,26 @@ def test_the_same_run_replaces_its_own_folder_whole(tmp_path, capsys, monkeypatc
     assert not (folder / "stray.txt").exists() and (folder / "report.html").is_file()
     assert json.loads((folder / "meta.json").read_text())["content_hash"] == first["content_hash"]
     assert leftovers(folder) == []
+
+
+@pytest.mark.parametrize("out", ["empty", "résultats ✓"], ids=["out-existing-empty-folder", "out-unicode-name"])
+def test_an_empty_or_unicode_folder_is_written(tmp_path, capsys, monkeypatch, out):
+    monkeypatch.chdir(tmp_path)
+    if out == "empty":
+        (tmp_path / out).mkdir()
+    code, text = run(capsys, *SIM, "--out", out)
+    assert code == 0, text
+    assert json.loads((tmp_path / out / "meta.json").read_text())["runs"] == 20
+    assert sorted(p.name for p in tmp_path.iterdir()) == [out]
+
+
+def test_an_intervention_file_name_with_odd_characters_makes_a_plain_folder_name(tmp_path, capsys, monkeypatch):
+    (tmp_path / "my what-if (v2).yaml").write_text(
+        'intervention:\n  assumption: "for the test"\n  set: {IRN.legitimacy: 0.3}\n')
+    monkeypatch.chdir(tmp_path)
+    code, out = run(capsys, *SIM, "--intervention", "my what-if (v2).yaml")
+    assert code == 0, out
+    only_folder(tmp_path, "brink-results/simulate-iran-2024-my_what-if_v2-seed0-*")
 
 
 def test_overwrite_replaces_another_run(tmp_path, capsys, monkeypatch, made):

@@ -64,13 +64,14 @@ class _Plan:
     def __init__(self, kind, scenario_arg, sc, ivs, runs, horizon, seed, round_weeks, batch_size, workers,
                  backend, as_of, out, overwrite, name):
         from brink.sim.outdir import check_target, intervention_data, run_hash, safe_name, scenario_digest
-        from brink.sim.simulate import check_forced_rounds, check_settings, parse_origin
+        from brink.sim.simulate import check_forced_rounds, check_origin, check_settings, parse_origin
 
         check_settings(runs, horizon, seed, round_weeks, batch_size, workers, backend)
         for iv in ivs:
             if iv is not None:
                 check_forced_rounds(iv, horizon)
         origin = parse_origin(as_of)
+        check_origin(sc, origin)
         if sc.schedule is None:
             raise BrinkError(f"scenario {sc.meta.id} has no `schedule`: nothing says who decides each round")
         weeks = float(round_weeks) if round_weeks is not None else float(sc.schedule.round_weeks.value)

@@ -186,6 +186,19 @@ def parse_origin(as_of: dt.date | str | None) -> dt.date | None:
         raise BrinkError(f"--as-of {as_of!r}: expected a date YYYY-MM-DD") from None
 
 
+def check_origin(scenario: Scenario, origin: dt.date | None) -> None:
+    """Refuse a forecast origin before what the scenario describes: its start state is the world
+    just before its first timeline event (or at its as_of date when it has no timeline), so an
+    earlier date would start from that state under a date it does not hold on."""
+    if origin is None:
+        return
+    first = min((e.date for e in scenario.timeline), default=scenario.meta.as_of)
+    if origin < first:
+        what = "first timeline event" if scenario.timeline else "as_of date (it has no timeline)"
+        raise BrinkError(f"--as-of {origin}: before the scenario's {what} {first}; its start state "
+                         f"describes the world just before then, so give a date from {first} on")
+
+
 def what_if(
     scenario: Scenario | str | Path,
     intervention: Intervention | str | Path | None = None,
@@ -253,6 +266,7 @@ def simulate(
     check_settings(runs, horizon, seed, round_weeks, batch_size, workers, backend)
     check_forced_rounds(iv, horizon)
     origin = parse_origin(as_of)
+    check_origin(scenario, origin)
     from brink.model.compiled import Model
 
     check_memory(Model(scenario, iv), runs, horizon, batch_size, workers, len(watch or {}))
