@@ -81,7 +81,11 @@ def import_cmd(
 
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+    from brink.errors import BrinkError
     from brink.events.dictionary import load_dictionary
+
+    if show < 0:
+        raise BrinkError(f"--show {show}: must be a whole number >= 0")
 
     dic = load_dictionary(dictionary)
     with _store(db) as store:
@@ -245,7 +249,11 @@ def decision_points_cmd(
     yaml_out: Annotated[Path | None, typer.Option("--yaml", help="write the candidates as a YAML snippet")] = None,
 ) -> None:
     """Candidate decision points from store events, for an analyst to review (scenario files untouched)."""
+    from brink.errors import BrinkError
     from brink.events.scenario_link import candidate_decision_points, candidates_yaml
+
+    if days < 1:
+        raise BrinkError(f"--days {days}: must be at least 1")
 
     with _store(db, read_only=True) as store:
         cands = candidate_decision_points(store, scenario, max_intensity=max_intensity, response_days=days,
@@ -281,6 +289,10 @@ def remap_cmd(db: DbOpt = Path("brink.duckdb"), dictionary: DictOpt = "iran-2024
 @events_app.command("unmapped")
 def unmapped_cmd(db: DbOpt = Path("brink.duckdb"), limit: int = 50) -> None:
     """Names and codes in stored events that the actor dictionary did not map."""
+    if limit < 0:
+        from brink.errors import BrinkError
+
+        raise BrinkError(f"--limit {limit}: must be a whole number >= 0")
     with _store(db, read_only=True) as store:
         df = store.unmapped()
     if df.empty:

@@ -363,10 +363,11 @@ class EventStore:
             step("checking", 0.45)
             problems = self._validate(path, staged, source)
             if path is not None and problems and len(problems) == n_records:
-                first = "; ".join(f"line {p.line if p.line is not None else '?'}: {p.field}: {p.reason[:80]}"
+                first = "; ".join(f"{label}:{p.line if p.line is not None else '?'}: {p.field}: {p.reason[:80]}"
                                   for p in problems[:3])
+                more = f"; and {n_records - 3} more" if n_records > 3 else ""
                 hint = importers.format_hint(path, source)
-                raise BrinkError(f"{label}: no good record ({n_records} bad; {first}){hint}")
+                raise BrinkError(f"no good record in {label}, nothing imported: {first}{more}{hint}")
             step("mapping actors", 0.6)
             self._map_actors(dic)
             step("coding and inserting", 0.7)
@@ -497,18 +498,6 @@ class EventStore:
             ("lon IS NOT NULL AND (lon < -180 OR lon > 180)", "lon", "'longitude ' || lon || ' out of range'"),
             ("fatalities IS NOT NULL AND fatalities < 0", "fatalities", "'negative fatalities'"),
             ("intensity_given IS NOT NULL AND isnan(intensity_given)", "intensity", "'intensity is not a number'"),
-            (
-                # the same id already stored with other content is not replaced: say so
-                f"EXISTS (SELECT 1 FROM events e WHERE e.source = {src} AND e.source_id = stgv.source_id AND ("
-                "e.date IS DISTINCT FROM stgv.date OR coalesce(e.actor_name, '') <> coalesce(stgv.actor_name, '') "
-                "OR coalesce(e.target_name, '') <> coalesce(stgv.target_name, '') "
-                "OR (stgv.cameo IS NOT NULL AND e.cameo IS DISTINCT FROM stgv.cameo) "
-                "OR (stgv.native = 'plover' AND stgv.plover_type IS NOT NULL "
-                "    AND e.plover_type IS DISTINCT FROM stgv.plover_type)))",
-                "id",
-                "'event id ' || brink_quote(source_id) || ' is already stored with another date, actor or code: "
-                "not replaced (the stored event is kept)'",
-            ),
         ]
         parts = [
             f"SELECT ord, {i} AS prio, {literal(fld)} AS field, {reason} AS reason FROM stgv WHERE {cond}"
@@ -520,6 +509,18 @@ class EventStore:
             "'duplicate event id ' || brink_quote(source_id) || ' in this file' AS reason "
             "FROM (SELECT ord, source_id, row_number() OVER (PARTITION BY source_id ORDER BY ord) AS k "
             "FROM stgv WHERE source_id IS NOT NULL AND trim(source_id) <> '') WHERE k > 1"
+        )
+        # the same id already stored with other content is not replaced: say so
+        parts.append(
+            f"SELECT ord, {len(checks) + 1} AS prio, 'id' AS field, 'event id ' || brink_quote(source_id) "
+            "|| ' is already stored with another date, actor or code: not replaced (the stored event is kept)' "
+            f"AS reason FROM stgv WHERE EXISTS (SELECT 1 FROM events e WHERE e.source = {src} "
+            "AND e.source_id = stgv.source_id AND (e.date IS DISTINCT FROM stgv.date "
+            "OR coalesce(e.actor_name, '') <> coalesce(stgv.actor_name, '') "
+            "OR coalesce(e.target_name, '') <> coalesce(stgv.target_name, '') "
+            "OR (stgv.cameo IS NOT NULL AND e.cameo IS DISTINCT FROM stgv.cameo) "
+            "OR (stgv.native = 'plover' AND stgv.plover_type IS NOT NULL "
+            "AND e.plover_type IS DISTINCT FROM stgv.plover_type)))"
         )
         run(con, "CREATE OR REPLACE TEMP TABLE bad_all AS " + " UNION ALL ".join(parts))
         # one problem per record: the first check that failed

@@ -164,11 +164,14 @@ def line_too_long(path: Path, line: int | None, size: int | None = None) -> Brin
 def read_header(path: Path, delim: str) -> list[str]:
     """The header row of a delimited file (handles a UTF-8 BOM and quoted names)."""
     try:
-        first = first_line(path).decode("utf-8-sig")
+        first = first_line(path).split(b"\r")[0].decode("utf-8-sig")
     except UnicodeDecodeError:
         raise BrinkError(f"{path}:1: the file is not UTF-8 text") from None
-    row = next(csv.reader([first], delimiter=delim), [])
-    return [c.strip() for c in row]
+    try:
+        row = next(csv.reader([first], delimiter=delim), [])
+    except csv.Error as exc:
+        raise BrinkError(f"{path}:1: cannot read the header row: {exc}") from None
+    return [c.strip() or f"column_{i + 1}" for i, c in enumerate(row)]  # an unnamed column is not used
 
 
 def check_file(path: Path) -> None:
@@ -195,16 +198,40 @@ def check_file(path: Path) -> None:
     kind = _binary_kind(data)
     if kind:
         raise BrinkError(f"{path}: {kind}, not a text file of events")
-    import codecs
+    _check_utf8(path)
 
-    dec = codecs.getincrementaldecoder("utf-8")()
+
+def _check_utf8(path: Path, chunk: int = 1 << 22) -> None:
+    """Refuse a file that is not UTF-8 text anywhere in it, naming the first bad line
+    (DuckDB's readers do not check every line)."""
+    import gzip
+    import zlib
+
+    lines, carry = 0, b""
     try:
-        dec.decode(data, final=len(data) < HEAD_BYTES)
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise BrinkError(
-            f"{path}:{line}: not UTF-8 text (byte 0x{data[exc.start]:02x}): save the file as UTF-8"
-        ) from None
+        with (gzip.open(path, "rb") if is_gzip(path) else open(path, "rb")) as f:
+            while True:
+                block = f.read(chunk)
+                data = carry + block
+                if not data:
+                    return
+                try:
+                    data.decode("utf-8")
+                    carry = b""
+                except UnicodeDecodeError as exc:
+                    if block and exc.reason == "unexpected end of data" and exc.start >= len(data) - 3:
+                        carry = data[exc.start:]  # a character cut by the chunk boundary
+                        data = data[: exc.start]
+                    else:
+                        line = lines + data[: exc.start].count(b"\n") + 1
+                        raise BrinkError(
+                            f"{path}:{line}: not UTF-8 text (byte 0x{data[exc.start]:02x}): save the file as UTF-8"
+                        ) from None
+                lines += data.count(b"\n")
+                if not block:
+                    return
+    except (OSError, EOFError, zlib.error) as exc:
+        raise BrinkError(f"{path}: cannot be read: {exc}") from None
 
 
 def _binary_kind(data: bytes) -> str | None:
@@ -364,7 +391,7 @@ def csv_stage(
     rejects = sorted(best.values(), key=lambda r: (r[0] is None, r[0] or 0))
     accepted = con.execute("SELECT count(*) FROM stg").fetchall()[0][0]
     if accepted == 0 and rejects:
-        first = "; ".join(f"line {ln}: {fld}: {why}" for ln, fld, why, _ in rejects[:3])
+        first = "; ".join(f"{path}:{ln}: {fld}: {why}" for ln, fld, why, _ in rejects[:3])
         raise BrinkError(
             f"{path}: no record could be read as {fmt_name} ({len(rejects)} rejected; {first})"
         )
@@ -438,3 +465,8 @@ def require_columns(path: Path, header: list[str], required: list[str], fmt_name
             f"{path}:1: not in the layout of {fmt_name}: the header lacks column(s) {', '.join(missing)} "
             f"(found: {', '.join(header[:12])[:200]}{'...' if len(header) > 12 else ''})"
         )
+    seen: set[str] = set()
+    for i, name in enumerate(header):
+        if name in seen:
+            raise BrinkError(f"{path}:1: column {name!r} appears twice in the header (again as column {i + 1})")
+        seen.add(name)
