@@ -145,7 +145,13 @@ class Model:
         self.intervention = intervention
         self.var_names: tuple[str, ...] = tuple(scenario.variable_names())
         self.var_index: dict[str, int] = {n: i for i, n in enumerate(self.var_names)}
-        self._check_intervention(scenario, intervention)
+        try:
+            self._check_intervention(scenario, intervention)
+        except InputError as exc:
+            if intervention.source is not None:
+                raise
+            # options typed on the command line: one line, the flag and item, then each problem
+            raise BrinkError("; ".join(f"{p.field}: {p.message}" for p in exc.problems)) from None
 
         self.overrides: dict[str, float] = {}
         self.params: dict[str, float] = {k: p.value for k, p in scenario.parameters.items()}
@@ -275,28 +281,45 @@ class Model:
     # ------------------------------------------------------------- building
     @staticmethod
     def _check_intervention(scenario: Scenario, iv: Intervention) -> None:
-        """Every id an intervention names must exist; one located problem per bad name."""
+        """Every id an intervention names must exist; one located problem per bad name (the field is
+        the command-line flag and item for an intervention from options, ``iv.source`` None)."""
         where = iv.source or "intervention"
+        cli = iv.source is None
+
+        def near(name: str, known) -> str:
+            close = difflib.get_close_matches(name, sorted(known), n=2, cutoff=0.7)
+            return f"; did you mean {' or '.join(close)}?" if close else ""
+
         chan = {c.id for c in scenario.channels}
         problems: list[Problem] = []
         for c in iv.close_channels:
             if c not in chan:
-                problems.append(Problem(where, None, "close_channels",
-                                        f"unknown channel {c!r} (known: {', '.join(sorted(chan))})"))
+                problems.append(Problem(where, None, f"--close-channel {c}" if cli else "close_channels",
+                                        f"unknown channel {c!r} (known: {', '.join(sorted(chan)) or 'none'})"))
         acts = {a.id: a for a in scenario.actions}
         for a in iv.disable:
             if a not in acts:
-                problems.append(Problem(where, None, "disable", f"unknown action {a!r}"))
+                problems.append(Problem(where, None, f"--disable {a}" if cli else "disable",
+                                        f"unknown action {a!r}{near(a, acts)}"))
+        actors = {a.id for a in scenario.actors}
+        deciding = list(scenario.schedule.order) if scenario.schedule else sorted({a.actor for a in acts.values()})
         for f in iv.force:
+            fld = f"--force {f.actor}:{f.action}@{','.join(map(str, f.rounds))}" if cli else "force"
+            if f.actor not in actors:
+                problems.append(Problem(where, None, fld, f"unknown actor {f.actor!r}{near(f.actor, actors)} "
+                                                          f"(actors that decide: {', '.join(deciding)})"))
+                continue
+            own = sorted(a for a, x in acts.items() if x.actor == f.actor)
             if f.action not in acts:
-                problems.append(Problem(where, None, "force", f"unknown action {f.action!r}"))
+                problems.append(Problem(where, None, fld, f"unknown action {f.action!r}{near(f.action, own or acts)}"))
             elif acts[f.action].actor != f.actor:
-                problems.append(Problem(where, None, "force",
+                problems.append(Problem(where, None, fld,
                                         f"action {f.action} belongs to {acts[f.action].actor}, not {f.actor}"))
             if scenario.schedule and f.actor not in scenario.schedule.order:
-                problems.append(Problem(where, None, "force", f"{f.actor} does not decide in the schedule"))
+                problems.append(Problem(where, None, fld, f"{f.actor} does not decide in the schedule "
+                                                          f"(those that do: {', '.join(deciding)})"))
             if any(r < 1 for r in f.rounds):
-                problems.append(Problem(where, None, "force", "rounds count from 1"))
+                problems.append(Problem(where, None, fld, "rounds count from 1"))
         if problems:
             raise InputError(problems)
 
@@ -404,17 +427,17 @@ class Model:
 
         reads = frozenset(index[s] for s in expr.symbols if s in index and s not in random_names)
         fn = expr.bind(resolve)
-        if checked:
-            raw, model = fn, self
+        if not checked:
+            return Formula(expr.source, expr, reads, fn, tuple(loc))
+        plain = Formula(expr.source, expr, reads, fn, tuple(loc))  # what the check re-evaluates
 
-            def fn(S, R, _raw=raw):
-                with _quiet():
-                    out = _raw(S, R)
-                if not math.isfinite(np.sum(out)):
-                    model.check_finite(((-1, f),), S, R)
-                return out
-        f = Formula(expr.source, expr, reads, fn, tuple(loc))
-        return f
+        def checked_fn(S, R, _raw=fn, _model=self):
+            with _quiet():
+                out = _raw(S, R)
+            if not math.isfinite(np.sum(out)):
+                _model.check_finite(((-1, plain),), S, R)
+            return out
+        return Formula(expr.source, expr, reads, checked_fn, tuple(loc))
 
     # ------------------------------------------------------------------ names
     def resolve_name(self, key: str) -> tuple[str, str]:
