@@ -32,10 +32,10 @@ def run_cmd(
 
         raise BrinkError(f"--runs {runs}: must be a whole number >= 0 (0 skips the forecast)")
     sc = load_scenario(scenario)
-    if runs > 0 and sc.schedule is not None:  # refuse bad forecast settings before explaining anything
-        from brink.sim.simulate import check_settings
+    if runs > 0 and sc.schedule is not None:  # refuse what the forecast would refuse before explaining anything
+        from brink.sim.commands import check_forecast_summary
 
-        check_settings(runs, 26, seed)
+        check_forecast_summary(sc, runs=runs, seed=seed, scenario_path=scenario)
     model = compile_model(sc)
     console.rule(f"[bold]{sc.meta.title}[/] — as of {sc.meta.as_of}")
     render_explanation(explain_default(model), model)

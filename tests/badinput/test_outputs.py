@@ -133,6 +133,7 @@ REFUSED = [
     ("score-runs-negative", ["score", "synthetic-standoff", "standoff", "--runs", "-1"], "--runs -1"),
     ("run-runs-negative", ["run", "iran-2024", "--runs", "-5"], "--runs -5: must be a whole number >= 0"),
     ("run-seed-negative", ["run", "iran-2024", "--runs", "20", "--seed", "-1"], "--seed -1"),
+    ("run-runs-too-many-for-memory", ["run", "iran-2024", "--runs", "100000000"], "runs × 26 rounds would need"),
 ]
 
 
@@ -337,6 +338,10 @@ def test_a_scenario_without_fronts_gets_a_report_with_a_note(tmp_path, capsys, m
     folder = only_folder(tmp_path, "brink-results/simulate-mini-baseline-seed0-*")
     assert "No fan chart: the scenario defines no fronts" in (folder / "report.html").read_text()
     json.loads((folder / "meta.json").read_text())
+    code, out = run(capsys, "compare", "s.yaml", "--set", "k=0.2", "--runs", "20", "--horizon", "2",
+                    "--backend", "numpy", "--out", "c")
+    assert code == 0 and "Traceback" not in out, out
+    assert "No fan chart" in (tmp_path / "c" / "custom" / "report.html").read_text()
 
 
 def test_compare_writes_its_folder_whole_with_a_meta(tmp_path, capsys, monkeypatch):

@@ -132,6 +132,21 @@ def print_differences(cmp, iv) -> None:
     console.print(t)
 
 
+def check_forecast_summary(sc, runs: int = 20_000, horizon: int = 26, seed: int = 7,
+                           out_dir: str | Path | None = None, workers: int = 1,
+                           scenario_path: str | Path | None = None) -> _Plan:
+    """Everything ``forecast_summary`` would refuse, checked before any work (``brink run`` calls it
+    before it explains anything): the settings, the memory the run needs and the results folder."""
+    from brink.model.compiled import Model
+    from brink.sim.simulate import check_memory
+
+    plan = _Plan("simulate", scenario_path if scenario_path is not None else sc, sc, [None], runs, horizon, seed,
+                 None, 4 * 4096, workers, "auto", None, Path(out_dir) if out_dir is not None else None, False,
+                 ["baseline"])
+    check_memory(Model(sc), runs, horizon, 4 * 4096, workers)
+    return plan
+
+
 def forecast_summary(scenario, runs: int = 20_000, horizon: int = 26, seed: int = 7,
                      out_dir: str | Path | None = None, workers: int = 1, scenario_path: str | Path | None = None):
     """Simulate, print the outcome table, write Parquet + report.html; return the result.
@@ -145,8 +160,7 @@ def forecast_summary(scenario, runs: int = 20_000, horizon: int = 26, seed: int 
 
     src = scenario if isinstance(scenario, (str, Path)) else scenario_path
     sc = load_scenario(scenario) if isinstance(scenario, (str, Path)) else scenario
-    plan = _Plan("simulate", src if src is not None else sc, sc, [None], runs, horizon, seed, None, 4 * 4096,
-                 workers, "auto", None, Path(out_dir) if out_dir is not None else None, False, ["baseline"])
+    plan = check_forecast_summary(sc, runs, horizon, seed, out_dir, workers, src)
     res = _run(sc, runs, horizon, seed, None, None, 4 * 4096, workers, "simulating")
     out = _write_simulation(plan, res, sc)
     print_probabilities(res)
