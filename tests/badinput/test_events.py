@@ -460,3 +460,29 @@ test_gdelt_importer_on_any_input = _property("gdelt")
 test_acled_importer_on_any_input = _property("acled")
 test_icews_importer_on_any_input = _property("icews")
 test_csv_importer_on_any_input = _property("csv")
+
+
+# ---------------------------------------------------------------- output paths
+OUTPUTS = [
+    ("export-to-a-folder", ["events", "export", "--out", "adir"], "--out adir: is a folder"),
+    ("export-under-a-file", ["events", "export", "--out", "afile/x.parquet"], "afile is a file, not a folder"),
+    ("series-csv-to-a-folder", ["events", "series", "--csv", "adir", "--no-plot"], "--csv adir: is a folder"),
+    ("series-plot-to-a-folder", ["events", "series", "--plot", "adir"], "--plot adir: is a folder"),
+    ("series-plot-under-a-file", ["events", "series", "--plot", "afile/s.png"], "afile is a file, not a folder"),
+    ("series-plot-unknown-suffix", ["events", "series", "--plot", "s.txt"], "s.txt: a plot file needs one of"),
+    ("timeline-to-a-folder", ["events", "timeline", "--out", "adir"], "--out adir: is a folder"),
+    ("decision-yaml-to-a-folder", ["events", "decision-points", "--yaml", "adir"], "--yaml adir: is a folder"),
+]
+
+
+@pytest.mark.parametrize("argv, says", [o[1:] for o in OUTPUTS], ids=[o[0] for o in OUTPUTS])
+def test_an_output_path_that_cannot_be_written_is_one_line(db, tmp_path, capsys, argv, says):
+    (tmp_path / "adir").mkdir()
+    (tmp_path / "afile").write_text("keep me")
+    before = snapshot(db)
+    code, out = run(capsys, *argv, "--db", str(db))
+    assert code == 2 and says in out and "Traceback" not in out, out
+    assert (tmp_path / "afile").read_text() == "keep me" and not any((tmp_path / "adir").iterdir())
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary file left
+    assert not (tmp_path / "s.txt").exists()
+    assert_unchanged(db, before)

@@ -62,6 +62,44 @@ def _store(db: Path, *, must_exist: bool = False, read_only: bool = False):
     return EventStore(db, read_only=read_only)
 
 
+def _out(path: Path | None, option: str) -> Path | None:
+    """Refuse an output path no file can be written to, before any work is done."""
+    from brink.errors import BrinkError
+
+    if path is None:
+        return None
+    if path.is_dir():
+        raise BrinkError(f"{option} {path}: is a folder: give a file name")
+    for up in path.parents:
+        if up.exists():
+            if not up.is_dir():
+                raise BrinkError(f"{option} {path}: {up} is a file, not a folder")
+            break
+    return path
+
+
+def _write_text(path: Path, text: str) -> None:
+    """Write whole or not at all: a temporary file beside ``path``, then renamed over it."""
+    import os
+    import tempfile
+
+    from brink.errors import BrinkError
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    except OSError as exc:
+        raise BrinkError(f"{path}: cannot write there: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise BrinkError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+
+
 @events_app.command("import")
 def import_cmd(
     file: Annotated[Path, typer.Argument(help="file to import")],
@@ -146,6 +184,8 @@ def series_cmd(
     from brink.events.series import check_actors, dyad_series, parse_dyad
 
     a, b = parse_dyad(dyad)
+    _out(csv, "--csv")
+    _out(plot, "--plot")
     with _store(db, read_only=True) as store:
         check_actors(store, [a, b])
         df = dyad_series(store, (a, b), freq, directed=directed, score=score, since=since, until=until,
@@ -166,8 +206,7 @@ def series_cmd(
         )
     console.print(t)
     if csv:
-        csv.parent.mkdir(parents=True, exist_ok=True)
-        df.to_csv(csv)
+        _write_text(csv, df.to_csv())
         console.print(f"series written to {csv}")
     if not no_plot:
         out = plot or RESULTS / f"series_{a}_{b}_{freq.upper()}.png".replace("*", "any").replace("+", "-")
@@ -187,6 +226,7 @@ def timeline_cmd(
     from brink.events.plots import plot_timeline
     from brink.events.scenario_link import timeline_data
 
+    _out(out, "--out")
     sc = None
     lanes, labels = None, None
     if scenario:
@@ -215,7 +255,7 @@ def export_cmd(
     until: UntilOpt = None,
 ) -> None:
     """Write stored events to Parquet or CSV."""
-    out = out or RESULTS / f"events.{fmt.lower()}"
+    out = _out(out, "--out") or RESULTS / f"events.{fmt.lower()}"
     with _store(db, read_only=True) as store:
         n = store.export(out, fmt, actors=actors.split(",") if actors else None, source=source, since=since,
                          until=until)
@@ -255,6 +295,7 @@ def decision_points_cmd(
     if days < 1:
         raise BrinkError(f"--days {days}: must be at least 1")
 
+    _out(yaml_out, "--yaml")
     with _store(db, read_only=True) as store:
         cands = candidate_decision_points(store, scenario, max_intensity=max_intensity, response_days=days,
                                           since=since, until=until)
@@ -269,8 +310,7 @@ def decision_points_cmd(
                   r.trigger_example)
     console.print(t)
     out = yaml_out or RESULTS / f"decision_points_{Path(scenario).name}.yaml"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(candidates_yaml(cands), encoding="utf-8")
+    _write_text(out, candidates_yaml(cands))
     console.print(f"YAML snippet written to {out}")
 
 

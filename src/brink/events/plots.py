@@ -28,10 +28,35 @@ QUAD_COLOURS = {
 
 
 def _save(fig, path: str | Path | None) -> None:
-    if path is not None:
-        path = Path(path)
+    """Save to ``path`` whole or not at all (a temporary file in its folder, then renamed);
+    the image format is the path's suffix, which must be one matplotlib writes."""
+    if path is None:
+        return
+    import os
+    import tempfile
+
+    from brink.errors import BrinkError
+
+    path = Path(path)
+    fmt = path.suffix.lower().lstrip(".")
+    kinds = fig.canvas.get_supported_filetypes()
+    if fmt not in kinds:
+        raise BrinkError(f"{path}: a plot file needs one of the suffixes {', '.join('.' + k for k in sorted(kinds))}")
+    if path.is_dir():
+        raise BrinkError(f"{path}: is a folder: give a file name for the plot")
+    try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fig.savefig(path, dpi=110)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent)
+    except OSError as exc:
+        raise BrinkError(f"{path}: cannot write there: {exc.strerror or exc}") from None
+    os.close(fd)
+    try:
+        fig.savefig(tmp, dpi=110, format=fmt)
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise BrinkError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    finally:
+        Path(tmp).unlink(missing_ok=True)
 
 
 def plot_series(df: pd.DataFrame, path: str | Path | None = None, title: str | None = None, *, axes=None):

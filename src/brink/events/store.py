@@ -902,15 +902,31 @@ class EventStore:
         fmt = fmt.lower()
         if fmt not in ("parquet", "csv"):
             raise BrinkError(f"unknown export format {fmt!r}: choose parquet or csv")
+        import os
+        import tempfile
+
         rel = self.relation(**filters)
         out = Path(out)
-        out.parent.mkdir(parents=True, exist_ok=True)
+        if out.is_dir():
+            raise BrinkError(f"{out}: is a folder: give a file name to export to")
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=f".{fmt}", dir=out.parent)
+        except OSError as exc:
+            raise BrinkError(f"{out}: cannot write there: {exc.strerror or exc}") from None
+        os.close(fd)
         n = rel.aggregate("count(*)").fetchall()[0][0]
         rel = rel.order("date, source, source_id")
-        if fmt == "parquet":
-            rel.write_parquet(str(out), compression="zstd")
-        else:
-            rel.write_csv(str(out), header=True)
+        try:  # whole or not at all: written beside the target, then renamed over it
+            if fmt == "parquet":
+                rel.write_parquet(tmp, compression="zstd")
+            else:
+                rel.write_csv(tmp, header=True)
+            os.replace(tmp, out)
+        except OSError as exc:
+            raise BrinkError(f"{out}: cannot write: {exc.strerror or exc}") from None
+        finally:
+            Path(tmp).unlink(missing_ok=True)
         return n
 
 
