@@ -116,6 +116,17 @@ class Variable(Strict):
     initial: Param
     range: tuple[float, float] = (0.0, 1.0)
 
+    @field_validator("range")
+    @classmethod
+    def _bounds(cls, v: tuple[float, float]) -> tuple[float, float]:
+        lo, hi = v
+        if not (math.isfinite(lo) and math.isfinite(hi)):
+            raise ValueError(f"range [{lo}, {hi}] has a bound that is not a finite number")
+        if lo >= hi:
+            raise ValueError(f"range [{lo:g}, {hi:g}] is {'reversed' if lo > hi else 'a single point'}: "
+                             "a variable's range runs from its lowest to its highest value")
+        return v
+
 
 class Concern(Sourced):
     id: str = Field(pattern=ID_RE)
