@@ -354,6 +354,8 @@ QUESTION_FILES: dict[str, tuple[str | bytes, str, str]] = {
                           r"an event is one of action, outcome, state, any, all, before \(exactly one\)"),
     "q-as-of-after-scenario": (_q("as_of: 2023-06-30", "as_of: 2030-01-01"), ":4: questions[Q1].as_of",
                                r"2030-01-01 is after the scenario's as_of date"),
+    "q-as-of-before-scenario": (_q("as_of: 2023-06-30", "as_of: 1900-01-01"), ":4: questions[Q1].as_of",
+                                r"before the scenario's first timeline event 2023-03-10"),
     "q-duplicate-id": (QGOOD + QGOOD.split("questions:\n")[1], ":8: questions[Q1].id",
                        r"duplicate id 'Q1' \(first at .*q\.yaml:3\)"),
 }

@@ -45,7 +45,7 @@ from typing import Annotated, Any, Union
 
 from pydantic import AfterValidator, BeforeValidator, Discriminator, Field, Tag, TypeAdapter, ValidationError, model_validator
 
-from brink.errors import InputError, Problem
+from brink.errors import BrinkError, InputError, Problem
 from brink.scenario.expr import ExprError, parse
 from brink.scenario.schema import ID_RE, Action, Scenario, Strict
 from brink.scenario.validate import SeeFirst
@@ -348,6 +348,7 @@ def cross_check(questions: list[tuple[int, Question]], sc: Scenario,
     file's ``scenario:`` id.
     """
     from brink.forecast.timing import last_round
+    from brink.sim.simulate import check_origin
 
     out: list[tuple[Loc, str]] = []
     names = _Names.of(sc)
@@ -365,6 +366,10 @@ def cross_check(questions: list[tuple[int, Question]], sc: Scenario,
         if q.as_of > sc.meta.as_of:
             out.append((base + ("as_of",), f"{q.as_of} is after the scenario's as_of date {sc.meta.as_of}; "
                                            "a forecast starts from what the scenario knows"))
+        try:
+            check_origin(sc, q.as_of)  # the one rule for a forecast origin (before the scenario's start: no)
+        except BrinkError as exc:
+            out.append((base + ("as_of",), str(exc).removeprefix(f"--as-of {q.as_of}: ")))
         w = q.window
         key = "days" if w.days is not None else "until"
         window_ok = False
