@@ -298,6 +298,17 @@ def test_a_bad_store_file_is_named_and_never_written(db, tmp_path, capsys, make,
     assert not (tmp_path / "out.csv").exists()
 
 
+@pytest.mark.parametrize("where, says", [
+    ("nodir/x.duckdb", "the folder nodir does not exist"),
+    ("afile/x.duckdb", "a file stands where a folder of its path should be"),
+], ids=["store-in-a-missing-folder", "store-under-a-file"])
+def test_a_store_path_that_cannot_be_created_is_one_line(db, tmp_path, capsys, where, says):
+    (tmp_path / "afile").write_text("keep me")
+    code, out = run(capsys, "events", "import", str(ANALYST), "-f", "csv", "--db", where)
+    assert code == 2 and where in out and says in out and "Traceback" not in out, out
+    assert (tmp_path / "afile").read_text() == "keep me" and not (tmp_path / "nodir").exists()
+
+
 def test_a_read_only_store_is_read_but_never_written(db, tmp_path, capsys):
     before = snapshot(db)
     data = db.read_bytes()

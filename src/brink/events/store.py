@@ -1066,6 +1066,10 @@ def _store_error(path: str, exc) -> BrinkError:
         return BrinkError(f"{path}: not an event store (not a DuckDB database file): give another --db")
     if "lock" in text.lower():
         return BrinkError(f"{path}: the event store is in use by another program: {text.splitlines()[0]}")
+    if "No such file or directory" in text:
+        return BrinkError(f"{path}: cannot create the event store: the folder {Path(path).parent} does not exist")
+    if "Not a directory" in text:
+        return BrinkError(f"{path}: cannot create the event store: a file stands where a folder of its path should be")
     if "Is a directory" in text:
         return BrinkError(f"{path}: is a folder, not an event store file: give a file name with --db")
     return BrinkError(f"cannot open event store {path}: {text.splitlines()[0] if text else type(exc).__name__}")
