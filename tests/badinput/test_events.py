@@ -497,3 +497,15 @@ def test_an_output_path_that_cannot_be_written_is_one_line(db, tmp_path, capsys,
     assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary file left
     assert not (tmp_path / "s.txt").exists()
     assert_unchanged(db, before)
+
+
+@pytest.mark.parametrize("fmt", ["gdelt", "acled", "plover", "icews", "csv"])
+def test_a_gzip_file_imports_as_its_plain_text_does(tmp_path, fmt):
+    """Real gzip is read compressed (bad rows keep their line numbers); only a false .gz is refused."""
+    src = FORMAT_FIXTURES[fmt]
+    gz = tmp_path / (src.name + ".gz")
+    gz.write_bytes(gzip.compress(src.read_bytes()))
+    with EventStore(tmp_path / "plain.duckdb") as a, EventStore(tmp_path / "gz.duckdb") as b:
+        plain, packed = a.import_file(src, fmt, "iran-2024"), b.import_file(gz, fmt, "iran-2024")
+        assert (packed.inserted, packed.records) == (plain.inserted, plain.records) and plain.inserted > 0
+        assert [(p.line, p.field) for p in packed.problems] == [(p.line, p.field) for p in plain.problems]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from brink.events.importers import csv_stage, register
+from brink.events.importers import csv_stage, first_line, register
 from brink.events.staging import Staged
 
 COLUMNS: list[str] = [
@@ -44,9 +44,7 @@ TYPES: dict[str, str] = {
 
 @register("gdelt", "GDELT 2.0 event export (61 tab-separated columns, no header)")
 def stage(con, path: Path) -> Staged:
-    with open(path, "rb") as f:
-        first = f.readline()
-    header = first.startswith(b"GLOBALEVENTID")
+    header = first_line(path).startswith(b"GLOBALEVENTID")
     columns = {c: TYPES.get(c, "VARCHAR") for c in COLUMNS}
     e = {
         "source_id": "CAST(GLOBALEVENTID AS VARCHAR)",
