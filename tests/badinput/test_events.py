@@ -85,7 +85,7 @@ IMPORTS = [
     ("garbage-gz", "events.jsonl.gz", bytes(range(256)) * 8, "plover", [],
      ["events.jsonl.gz: named .gz but it is not gzip-compressed data"]),
     ("cut-gzip", "events.jsonl.gz", gzip.compress(PLOVER.read_bytes())[:60], "plover", [],
-     ["events.jsonl.gz"]),
+     ["events.jsonl.gz: damaged gzip data"]),
     ("line-over-limit-plover", "big.jsonl", long_plover(), "plover", [],
      ["big.jsonl:2: line longer than the limit of 1,048,576 bytes"]),
     ("line-over-limit-csv", "big.csv", CSV_HEAD + "a1,2024-04-01,IRN,ISR,190,,,,\n" + "a2,2024-04-02,IRN,ISR,190,,,,"

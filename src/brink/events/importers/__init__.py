@@ -130,14 +130,16 @@ def head(path: Path, n: int = HEAD_BYTES) -> bytes:
     import gzip
     import zlib
 
+    packed = is_gzip(path)
     try:
-        if is_gzip(path):
+        if packed:
             with gzip.open(path, "rb") as f:
                 return f.read(n)
         with open(path, "rb") as f:
             return f.read(n)
     except (OSError, EOFError, zlib.error) as exc:
-        raise BrinkError(f"{path}: cannot be read: {exc}") from None
+        what = "damaged gzip data" if packed else "cannot be read"
+        raise BrinkError(f"{path}: {what}: {exc}") from None
 
 
 def first_line(path: Path) -> bytes:
@@ -208,8 +210,9 @@ def _check_utf8(path: Path, chunk: int = 1 << 22) -> None:
     import zlib
 
     lines, carry = 0, b""
+    packed = is_gzip(path)
     try:
-        with (gzip.open(path, "rb") if is_gzip(path) else open(path, "rb")) as f:
+        with (gzip.open(path, "rb") if packed else open(path, "rb")) as f:
             while True:
                 block = f.read(chunk)
                 data = carry + block
@@ -231,7 +234,8 @@ def _check_utf8(path: Path, chunk: int = 1 << 22) -> None:
                 if not block:
                     return
     except (OSError, EOFError, zlib.error) as exc:
-        raise BrinkError(f"{path}: cannot be read: {exc}") from None
+        what = "damaged gzip data" if packed else "cannot be read"
+        raise BrinkError(f"{path}: {what}: {exc}") from None
 
 
 def _binary_kind(data: bytes) -> str | None:
