@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Annotated
 
@@ -38,7 +39,7 @@ def game_cmd(
 
     if backend not in ("brink", "gambit"):
         raise BrinkError(f"--backend {backend}: expected brink or gambit")
-    if scenario.endswith((".efg", ".nfg")):
+    if scenario.lower().endswith((".efg", ".nfg")):
         return _game_file(Path(scenario), lam, backend, export, as_json)
 
     from brink.games.builder import build_game
@@ -63,9 +64,9 @@ def game_cmd(
         if info not in ("sequential", "posture"):
             raise BrinkError(f"--info {info}: expected sequential or posture")
         dg = build_game(model, dp, info)
-        if export.suffix == ".nfg":
+        if export.suffix.lower() == ".nfg":
             write_nfg(reduced_normal_form(dg.game)[0], export)
-        elif export.suffix == ".efg":
+        elif export.suffix.lower() == ".efg":
             write_efg(dg.game, export)
         else:
             raise BrinkError(f"--export {export}: use a .efg or .nfg file name")
@@ -97,11 +98,15 @@ def _render(d: dict, sc, dp_id: str) -> None:
     for c in ("mover", "move", "P(reached)", "note"):
         t.add_column(c)
     for step in d["spe"]["path"]:
+        indent = "  " * step.get("level", 0)
         if step["mover"] == "":
-            t.add_row("", "(end)", _fmt_prob(step["prob"]), f"outcome: {step.get('outcome', '')}; payoffs "
+            t.add_row(indent, "(end)", _fmt_prob(step["prob"]), f"outcome: {step.get('outcome', '')}; payoffs "
                       + ", ".join(f"{x:+.4f}" for x in step["payoff"]))
+        elif step["mover"] == "chance":  # each branch on its own row, the play under it indented below
+            t.add_row(indent + "chance", step["action"], _fmt_prob(step["prob"]),
+                      f"{step.get('label', '')}: branch probability {_fmt_prob(step['branch_prob'])}")
         else:
-            t.add_row(step["mover"], step["action"], _fmt_prob(step["prob"]), step.get("label", "") if step["mover"] == "chance" else "")
+            t.add_row(indent + step["mover"], step["action"], _fmt_prob(step["prob"]), "")
     console.print(t)
     if d["spe"]["ties"]:
         console.print(f"[yellow]ties at information sets {d['spe']['ties']}: the SPE is not unique[/]")
@@ -195,6 +200,13 @@ def _game_file(path: Path, lam: float | None, backend: str, export: Path | None,
     from brink.games.spe import subgame_perfect
     from brink.games.tree import ExtensiveGame, reduced_normal_form
 
+    if lam is not None and not (math.isfinite(lam) and lam >= 0):
+        raise BrinkError(f"--lambda {lam}: must be a finite number >= 0")
+    if export is not None:
+        if export.suffix.lower() not in (".efg", ".nfg"):
+            raise BrinkError(f"--export {export}: use a .efg or .nfg file name")
+        if export.exists() and path.exists() and export.resolve() == path.resolve():
+            raise BrinkError(f"--export {export}: that is the game file being read; write to another name")
     g = read_game(path)
     out: dict = {"file": str(path), "title": g.title, "players": g.players}
     nf = g
@@ -212,15 +224,13 @@ def _game_file(path: Path, lam: float | None, backend: str, export: Path | None,
         out["strategies"] = nf.strategies
     out["nash"] = [e.to_dict() for e in eqs]
     if lam is not None:
-        if lam < 0:
-            raise BrinkError("--lambda must be non-negative")
         q = logit_qre(g, lam)
         out["qre"] = {"lambda": lam, "profile": q.tolist(),
                       "form": "agent (behaviour, infoset by infoset)" if isinstance(g, ExtensiveGame) else "strategic"}
     if export is not None:
-        if export.suffix == ".efg" and isinstance(g, ExtensiveGame):
+        if export.suffix.lower() == ".efg" and isinstance(g, ExtensiveGame):
             write_efg(g, export)
-        elif export.suffix == ".nfg" and nf is not None:
+        elif export.suffix.lower() == ".nfg" and nf is not None:
             write_nfg(nf, export)
         else:
             raise BrinkError(f"--export {export}: a strategic game can only be written as .nfg")
@@ -230,8 +240,13 @@ def _game_file(path: Path, lam: float | None, backend: str, export: Path | None,
         return
     console.rule(f"[bold]{path.name}[/]: {g.title}")
     if "spe" in out:
-        console.print("Subgame-perfect path: " + " → ".join(
-            f"{st['mover']}: {st['action']}" for st in out["spe"]["path"] if st["mover"]), highlight=False)
+        lines = s.path_lines()
+        if len(lines) == 1:
+            console.print("Subgame-perfect path: " + lines[0], highlight=False)
+        else:
+            console.print("Subgame-perfect path (each chance branch, then the play under it):", highlight=False)
+            for line in lines:
+                console.print("  " + line, highlight=False)
     if nf is None:
         console.print(f"Nash equilibria skipped: {out['nash_skipped']}", highlight=False)
     t = Table(title=f"Nash equilibria ({'reduced strategic form' if isinstance(g, ExtensiveGame) else 'strategic form'})")

@@ -10,6 +10,7 @@ Errors name the file, the line and the field (:class:`brink.errors.InputError`).
 
 from __future__ import annotations
 
+import math
 import re
 from fractions import Fraction
 from pathlib import Path
@@ -19,7 +20,20 @@ import numpy as np
 from brink.errors import InputError, Problem
 from brink.games.tree import CHANCE, TERMINAL, ExtensiveGame, GameBuilder
 
+#: The most nodes a game file may describe, and the most cells (nodes x the widest move) the tree's
+#: arrays may take: past these the solvers would exhaust memory or never finish.
+MAX_NODES = 1_000_000
+MAX_CELLS = 20_000_000
+
 _TOKEN = re.compile(r'\s*(?:(")((?:[^"\\]|\\.)*)"|([{}])|([^\s{}",]+)|(,))', re.S)
+
+
+_KINDS = {"word": "a number or letter", "str": "a quoted string", "{": "'{'", "}": "'}'"}
+
+
+def _shown(text: str, width: int = 30) -> str:
+    """A token as quoted in an error message, cut to ``width`` characters."""
+    return repr(text if len(text) <= width else text[:width] + "...")
 
 
 class Tokens:
@@ -70,8 +84,8 @@ class Tokens:
     def expect(self, kind: str, field: str, value: str | None = None) -> str:
         t = self.peek()
         if t is None or t[0] != kind or (value is not None and t[1] != value):
-            got = "end of file" if t is None else repr(t[1])
-            raise self.fail(field, f"expected {value or kind}, got {got}")
+            got = "the end of the file (is it cut short?)" if t is None else _shown(t[1])
+            raise self.fail(field, f"expected {value or _KINDS.get(kind, kind)}, got {got}")
         self.i += 1
         return t[1]
 
@@ -83,14 +97,18 @@ class Tokens:
         try:
             return int(w)
         except ValueError:
-            raise InputError([Problem(self.file, self.items[self.i - 1][2], field, f"expected an integer, got {w!r}")]) from None
+            raise InputError([Problem(self.file, self.items[self.i - 1][2], field, f"expected an integer, got {_shown(w)}")]) from None
 
     def number(self, field: str) -> float:
         w = self.expect("word", field)
+        line = self.items[self.i - 1][2]
         try:
-            return float(Fraction(w)) if "/" in w else float(w)
-        except (ValueError, ZeroDivisionError):
-            raise InputError([Problem(self.file, self.items[self.i - 1][2], field, f"expected a number, got {w!r}")]) from None
+            x = float(Fraction(w)) if "/" in w else float(w)
+        except (ValueError, ZeroDivisionError, OverflowError):
+            raise InputError([Problem(self.file, line, field, f"expected a number, got {_shown(w)}")]) from None
+        if not math.isfinite(x):
+            raise InputError([Problem(self.file, line, field, f"{_shown(w)} is not a finite number")])
+        return x
 
     def at(self, kind: str) -> bool:
         t = self.peek()
@@ -116,17 +134,29 @@ def _q(s: str) -> str:
     return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+def read_text(path: str | Path) -> str:
+    """The text of a game file, or a located error: unreadable, a folder, or not UTF-8 text."""
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise InputError([Problem(str(p), None, "file", f"cannot read: {exc.strerror or exc}")]) from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise InputError([Problem(str(p), line, "file", f"not UTF-8 text (byte {exc.start + 1}: {exc.reason}); "
+                                  "a game file is plain text")]) from None
+
+
 def read_efg(path_or_text: str | Path, *, text: str | None = None) -> ExtensiveGame:
-    """Read a Gambit .efg file (or, with ``text=``, its contents) into an :class:`ExtensiveGame`."""
+    """Read a Gambit .efg file (or, with ``text=``, its contents) into an :class:`ExtensiveGame`.
+
+    Trees of more than :data:`MAX_NODES` nodes, or whose arrays would take more than
+    :data:`MAX_CELLS` cells, are refused before they are built."""
     if text is None:
-        p = Path(path_or_text)
-        try:
-            text = p.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise InputError([Problem(str(p), None, "file", f"cannot read: {exc.strerror or exc}")]) from None
-        file = str(p)
-    else:
-        file = str(path_or_text)
+        text = read_text(path_or_text)
+    file = str(path_or_text)
     tk = Tokens(text, file)
     tk.expect("word", "header", "EFG")
     version = tk.expect("word", "header")
@@ -134,9 +164,11 @@ def read_efg(path_or_text: str | Path, *, text: str | None = None) -> ExtensiveG
         raise tk.fail("header", f"only version 2 .efg files are supported, got {version}")
     tk.expect("word", "header")  # R or D
     title = tk.string("title")
+    pline = tk.line()
     players = tk.string_list("players")
     if not players:
         raise tk.fail("players", "the game needs at least one player")
+    unique_players(players, file, pline)
     comment = tk.string("comment") if tk.at("str") else ""
     b = GameBuilder(players, title=title, comment=comment)
 
@@ -147,6 +179,8 @@ def read_efg(path_or_text: str | Path, *, text: str | None = None) -> ExtensiveG
     def read_outcome(node: int) -> None:
         line = tk.line()
         num = tk.integer("outcome")
+        if num < 0:
+            raise InputError([Problem(file, line, "outcome", f"outcome numbers are 0 (none) or more, got {num}")])
         if tk.at("str"):
             name = tk.string("outcome name")
             tk.expect("{", "payoffs")
@@ -168,7 +202,18 @@ def read_efg(path_or_text: str | Path, *, text: str | None = None) -> ExtensiveG
         name, pay = outcomes[num]
         b.outcome(node, pay, label=name)
 
-    def read_node(node: int) -> None:
+    widest = 1
+
+    def grown(kids: list[int], line: int | None) -> list[int]:
+        nonlocal widest
+        widest = max(widest, len(kids))
+        nodes = len(b._kind)
+        if nodes > MAX_NODES or nodes * widest > MAX_CELLS:
+            raise InputError([Problem(file, line, "tree", too_large(nodes, widest))])
+        return kids
+
+    def read_node(node: int) -> list[int]:
+        """Read the line of ``node``; return its children (read next, in order)."""
         line = tk.line()
         kind = tk.expect("word", "node type")
         if kind not in ("p", "c", "t"):
@@ -176,12 +221,15 @@ def read_efg(path_or_text: str | Path, *, text: str | None = None) -> ExtensiveG
         label = tk.string("node name")
         if kind == "t":
             read_outcome(node)
-            return
+            return []
         if kind == "p":
             pl = tk.integer("player")
             if not 1 <= pl <= len(players):
-                raise InputError([Problem(file, line, "player", f"no player {pl} (there are {len(players)})")])
+                raise InputError([Problem(file, line, "player", f"no player {pl} (players are numbered 1 to "
+                                          f"{len(players)})")])
             num = tk.integer("infoset")
+            if num < 1:
+                raise InputError([Problem(file, line, "infoset", f"information sets are numbered from 1, got {num}")])
             key = (pl, num)
             if tk.at("str"):
                 iname = tk.string("infoset name")
@@ -189,14 +237,17 @@ def read_efg(path_or_text: str | Path, *, text: str | None = None) -> ExtensiveG
                 if not acts:
                     raise InputError([Problem(file, line, "actions", "an information set needs actions")])
                 if key in infosets and infosets[key][1] != acts:
-                    raise InputError([Problem(file, line, "actions", f"information set {num} of player {pl} redefined differently")])
+                    raise InputError([Problem(file, line, "actions", f"information set {num} of player {pl} "
+                                              f"redefined differently ({infosets[key][1]} before, {acts} here)")])
                 infosets.setdefault(key, (iname, acts, key))
             if key not in infosets:
                 raise InputError([Problem(file, line, "infoset", f"information set {num} of player {pl} used before it is defined")])
             iname, acts, ikey = infosets[key]
-            kids = b.move(node, pl - 1, acts, infoset=ikey, label=label, infoset_label=iname)
+            kids = grown(b.move(node, pl - 1, acts, infoset=ikey, label=label, infoset_label=iname), line)
         else:
             num = tk.integer("event")
+            if num < 1:
+                raise InputError([Problem(file, line, "event", f"chance events are numbered from 1, got {num}")])
             if tk.at("str"):
                 ename = tk.string("event name")
                 tk.expect("{", "actions")
@@ -205,7 +256,9 @@ def read_efg(path_or_text: str | Path, *, text: str | None = None) -> ExtensiveG
                     acts.append(tk.string("actions"))
                     probs.append(tk.number("probabilities"))
                 tk.expect("}", "actions")
-                if num in events and events[num][1] != acts:
+                if not acts:
+                    raise InputError([Problem(file, line, "actions", "a chance event needs branches")])
+                if num in events and (events[num][1] != acts or events[num][2] != probs):
                     raise InputError([Problem(file, line, "actions", f"chance event {num} redefined differently")])
                 events.setdefault(num, (ename, acts, probs))
             if num not in events:
@@ -214,16 +267,32 @@ def read_efg(path_or_text: str | Path, *, text: str | None = None) -> ExtensiveG
             pr = np.asarray(probs)
             if (pr < 0).any() or abs(pr.sum() - 1) > 1e-9:
                 raise InputError([Problem(file, line, "probabilities", f"chance probabilities {probs} must be non-negative and sum to 1")])
-            kids = b.chance(node, acts, pr, label=ename)
+            kids = grown(b.chance(node, acts, pr, label=ename), line)
             b._label[node] = label
         read_outcome(node)
-        for c in kids:
-            read_node(c)
+        return kids
 
-    read_node(b.root)
+    # prefix order without recursion (a deep tree must not exhaust Python's stack)
+    todo = [b.root]
+    while todo:
+        todo.extend(reversed(read_node(todo.pop())))
     if tk.peek() is not None:
         raise tk.fail("body", "text after the last node of the tree")
     return b.build()
+
+
+def too_large(nodes: int, widest: int) -> str:
+    return (f"the tree has {nodes:,} nodes, up to {widest:,} actions at a node ({nodes * widest:,} cells); "
+            f"the limit is {MAX_NODES:,} nodes and {MAX_CELLS:,} cells")
+
+
+def unique_players(players: list[str], file: str, line: int | None) -> None:
+    """Refuse a player list naming someone twice (results are keyed by player name)."""
+    seen = set()
+    for name in players:
+        if name in seen:
+            raise InputError([Problem(file, line, "players", f"player {name!r} is listed twice (names must be unique)")])
+        seen.add(name)
 
 
 def write_efg(game: ExtensiveGame, path: str | Path | None = None) -> str:

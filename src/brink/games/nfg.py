@@ -9,13 +9,19 @@ version, which keeps the strategy labels.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import numpy as np
 
 from brink.errors import InputError, Problem
-from brink.games.efg import Tokens, _atomic_write, _fmt, _q
+from brink.games.efg import Tokens, _atomic_write, _fmt, _q, read_text, unique_players
 from brink.games.tree import NormalFormGame
+
+
+#: The most strategy profiles a game file may declare: the payoff tensor (players x profiles
+#: numbers) is built in memory and every solver walks it.
+MAX_PROFILES = 1_000_000
 
 
 def _profiles_fortran(shape: tuple[int, ...]) -> np.ndarray:
@@ -25,16 +31,12 @@ def _profiles_fortran(shape: tuple[int, ...]) -> np.ndarray:
 
 
 def read_nfg(path_or_text: str | Path, *, text: str | None = None) -> NormalFormGame:
-    """Read a Gambit .nfg file (or, with ``text=``, its contents)."""
+    """Read a Gambit .nfg file (or, with ``text=``, its contents).
+
+    A game of more than :data:`MAX_PROFILES` strategy profiles is refused before anything is built."""
     if text is None:
-        p = Path(path_or_text)
-        try:
-            text = p.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise InputError([Problem(str(p), None, "file", f"cannot read: {exc.strerror or exc}")]) from None
-        file = str(p)
-    else:
-        file = str(path_or_text)
+        text = read_text(path_or_text)
+    file = str(path_or_text)
     tk = Tokens(text, file)
     tk.expect("word", "header", "NFG")
     version = tk.expect("word", "header")
@@ -42,29 +44,43 @@ def read_nfg(path_or_text: str | Path, *, text: str | None = None) -> NormalForm
         raise tk.fail("header", f"only version 1 .nfg files are supported, got {version}")
     tk.expect("word", "header")
     title = tk.string("title")
+    pline = tk.line()
     players = tk.string_list("players")
     if not players:
         raise tk.fail("players", "the game needs at least one player")
+    unique_players(players, file, pline)
     n = len(players)
+    sline = tk.line()
     tk.expect("{", "strategies")
     if tk.at("{"):  # outcome version: labelled strategies
         strategies = []
         while not tk.at("}"):
             strategies.append(tk.string_list("strategies"))
         tk.expect("}", "strategies")
+        counts = [len(s) for s in strategies]
         outcome_form = True
     else:
         counts = []
         while not tk.at("}"):
             counts.append(tk.integer("strategies"))
         tk.expect("}", "strategies")
-        strategies = [[str(j + 1) for j in range(c)] for c in counts]
         outcome_form = False
-    if len(strategies) != n or any(len(s) == 0 for s in strategies):
-        raise tk.fail("strategies", f"need a non-empty strategy list for each of the {n} players")
+    if len(counts) != n:
+        raise InputError([Problem(file, sline, "strategies", f"{len(counts)} strategy "
+                                  f"{'list' if outcome_form else 'count'}{'s' if len(counts) != 1 else ''} "
+                                  f"for {n} player{'s' if n != 1 else ''}")])
+    for name, c in zip(players, counts):
+        if c < 1:
+            raise InputError([Problem(file, sline, "strategies", f"player {name!r} has {c} strategies "
+                                      "(each player needs at least one)")])
+    size = math.prod(counts)  # exact: Python integers do not overflow
+    if size > MAX_PROFILES:
+        raise InputError([Problem(file, sline, "strategies", f"{' x '.join(f'{c:,}' for c in counts)} = "
+                                  f"{size:,} strategy profiles; the limit is {MAX_PROFILES:,}")])
+    if not outcome_form:
+        strategies = [[str(j + 1) for j in range(c)] for c in counts]
     comment = tk.string("comment") if tk.at("str") else ""
-    shape = tuple(len(s) for s in strategies)
-    size = int(np.prod(shape))
+    shape = tuple(counts)
     pay = np.zeros((n, *shape))
     prof = _profiles_fortran(shape)
     if outcome_form:
@@ -124,12 +140,14 @@ def read_game(path: str | Path):
     from brink.games.efg import read_efg
 
     p = Path(path)
-    try:
-        head = p.read_text(encoding="utf-8").lstrip()[:3]
-    except OSError as exc:
-        raise InputError([Problem(str(p), None, "file", f"cannot read: {exc.strerror or exc}")]) from None
+    text = read_text(p)
+    head = text.lstrip()[:3]
     if head == "EFG":
-        return read_efg(p)
+        return read_efg(p, text=text)
     if head == "NFG":
-        return read_nfg(p)
-    raise InputError([Problem(str(p), 1, "header", "not a Gambit game file (expected EFG or NFG)")])
+        return read_nfg(p, text=text)
+    if not text.strip():
+        raise InputError([Problem(str(p), None, "header", "the file is empty (a Gambit game file starts with "
+                                  "EFG or NFG)")])
+    line = text[: len(text) - len(text.lstrip())].count("\n") + 1
+    raise InputError([Problem(str(p), line, "header", "not a Gambit game file (expected EFG or NFG)")])

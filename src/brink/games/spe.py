@@ -44,39 +44,79 @@ class SPEResult:
     def path(self) -> list[dict]:
         """The equilibrium path from the root: every decision and the chance branches on it.
 
-        Each entry: node, depth, mover (player name or "chance"), action, and
-        probability of reaching the node along the path.
+        Depth first: each chance branch is followed by everything played under it, before the
+        next branch. Each entry: node, depth, mover (player name, "chance", or "" for the end),
+        action, ``prob`` (probability of reaching the step along the path) and ``level`` (how many
+        chance branches lie above it); a chance entry also has ``branch_prob``, the probability
+        of the branch at its chance node.
         """
         g = self.game
         out: list[dict] = []
-        stack = [(0, 1.0)]
+        stack: list[tuple[int, float, int, dict | None]] = [(0, 1.0, 0, None)]
         while stack:
-            v, pr = stack.pop(0)
+            v, pr, level, before = stack.pop()
+            if before is not None:
+                out.append(before)
             kind = g.node_player[v]
             if kind == TERMINAL:
                 out.append({"node": int(v), "depth": int(g.depth[v]), "mover": "", "action": "(end)",
-                            "prob": pr, "payoff": g.payoff[v].tolist(), "outcome": g.outcome_label[v]})
+                            "prob": pr, "level": level, "payoff": g.payoff[v].tolist(),
+                            "outcome": g.outcome_label[v]})
                 continue
             k = int(g.node_infoset[v])
             if kind == CHANCE:
                 ch = g.chance[k]
-                for a, p in enumerate(ch.probs):
+                for a in reversed(range(len(ch.probs))):
+                    p = float(ch.probs[a])
                     if p > 0:
-                        out.append({"node": int(v), "depth": int(g.depth[v]), "mover": "chance",
-                                    "action": ch.actions[a], "prob": pr * float(p), "label": ch.label})
-                        stack.append((int(g.first_child[v] + a), pr * float(p)))
+                        step = {"node": int(v), "depth": int(g.depth[v]), "mover": "chance",
+                                "action": ch.actions[a], "prob": pr * p, "level": level,
+                                "branch_prob": p, "label": ch.label}
+                        stack.append((int(g.first_child[v] + a), pr * p, level + 1, step))
             else:
                 a = int(self.choice[k])
                 out.append({"node": int(v), "depth": int(g.depth[v]), "mover": g.players[kind],
-                            "action": g.infosets[k].actions[a], "prob": pr, "label": g.infosets[k].label,
+                            "action": g.infosets[k].actions[a], "prob": pr, "level": level,
+                            "label": g.infosets[k].label,
                             "values": self.values[g.first_child[v] + a].tolist()})
-                stack.insert(0, (int(g.first_child[v] + a), pr))
+                stack.append((int(g.first_child[v] + a), pr, level, None))
         return out
 
+    def path_lines(self) -> list[str]:
+        """The equilibrium path as text, one line per stretch of play: a chance branch opens an
+        indented block (its probability, and the probability of reaching it when chance moved
+        before), so the branches of a chance node never run together."""
+        lines: list[str] = []
+        moves: list[str] = []
+        level = 0
+
+        def flush() -> None:
+            if moves:
+                lines.append("  " * level + " → ".join(moves))
+                moves.clear()
+
+        for st in self.path():
+            if st["mover"] == "chance":
+                flush()
+                level = st["level"]
+                what = f" ({st['label']})" if st.get("label") else ""
+                reach = f", reached with probability {st['prob']:.4g}" if st["level"] else ""
+                lines.append("  " * level + f"chance{what}: {st['action']}, probability {st['branch_prob']:.4g}{reach}")
+                level += 1
+            elif st["mover"]:
+                level = st["level"]
+                moves.append(f"{st['mover']}: {st['action']}")
+            else:
+                level = st["level"]
+                pay = ", ".join(f"{x:g}" for x in st["payoff"])
+                moves.append(f"end{' (' + st['outcome'] + ')' if st.get('outcome') else ''}: payoffs {pay}")
+                flush()
+        flush()
+        return lines
 
     def to_dict(self) -> dict:
         """The equilibrium path (mover, action, probability, labels, end payoffs), payoffs by player, ties."""
-        keep = ("mover", "action", "prob", "label", "outcome", "payoff")
+        keep = ("mover", "action", "prob", "level", "branch_prob", "label", "outcome", "payoff")
         return {
             "path": [{k: v for k, v in step.items() if k in keep} for step in self.path()],
             "payoff": dict(zip(self.game.players, map(float, self.payoff))),
@@ -87,7 +127,8 @@ class SPEResult:
         """The equilibrium path as a table, one row per step of :meth:`path`."""
         import pandas as pd
 
-        cols = ["node", "depth", "mover", "action", "prob", "label", "outcome", "payoff", "values"]
+        cols = ["node", "depth", "mover", "action", "prob", "level", "branch_prob", "label", "outcome", "payoff",
+                "values"]
         return pd.DataFrame(self.path(), columns=cols)
 
 

@@ -463,40 +463,89 @@ def _own_forest(game: ExtensiveGame, i: int):
     return mine, kids
 
 
-def count_reduced_strategies(game: ExtensiveGame, i: int) -> int:
-    """How many reduced pure strategies player ``i`` has, without listing them."""
+def _post_order(kids: dict, roots: list[int], game: ExtensiveGame) -> list[int]:
+    """The player's information sets, each after every one its moves lead to (no recursion, so a
+    deep tree cannot exhaust Python's stack)."""
+    order: list[int] = []
+    stack = [(k, False) for k in reversed(roots)]
+    while stack:
+        k, done = stack.pop()
+        if done:
+            order.append(k)
+            continue
+        stack.append((k, True))
+        for a in reversed(range(len(game.infosets[k].actions))):
+            stack.extend((c, False) for c in reversed(kids.get((k, a), [])))
+    return order
+
+
+def _forest_sizes(game: ExtensiveGame, i: int) -> tuple[int, int]:
+    """(number of reduced strategies of player ``i``, entries it takes to list them all with the
+    partial plans built on the way), as exact integers, without listing anything."""
+    import math
+    from fractions import Fraction
+
     mine, kids = _own_forest(game, i)
+    roots = kids.get(None, [])
+    count: dict[int, int] = {}
+    size: dict[int, int] = {}  # total entries over the plans of an information set's subtree
+    work = 0
 
-    def count(keys: list[int]) -> int:
-        total = 1
-        for k in keys:
-            total *= sum(count(kids.get((k, a), [])) for a in range(len(game.infosets[k].actions)))
-        return total
+    def group(members: list[int]) -> tuple[int, int]:
+        c = math.prod(count[m] for m in members)
+        # every combined plan holds one plan of each member: total entries c * sum(size/count)
+        t = sum(Fraction(size[m], count[m]) for m in members) * c
+        return c, int(t)
 
-    return count(kids.get(None, []))
+    for k in _post_order(kids, roots, game):
+        c_k = t_k = 0
+        for a in range(len(game.infosets[k].actions)):
+            c, t = group(kids.get((k, a), []))
+            c_k += c
+            t_k += t + c
+        count[k], size[k] = c_k, t_k
+        work += t_k
+    c, t = group(roots)
+    return c, work + t
+
+
+def count_reduced_strategies(game: ExtensiveGame, i: int) -> int:
+    """How many reduced pure strategies player ``i`` has, without listing them (an exact integer)."""
+    return _forest_sizes(game, i)[0]
 
 
 def reduced_strategies(game: ExtensiveGame, i: int, limit: int = 1_000_000) -> list[ReducedStrategy]:
-    """All reduced pure strategies of player ``i`` (Gambit's reduced strategic form)."""
-    n = count_reduced_strategies(game, i)
-    if n > limit:
-        raise BrinkError(f"{game.players[i]} has {n:,} reduced strategies; too many to list")
-    mine, kids = _own_forest(game, i)
+    """All reduced pure strategies of player ``i`` (Gambit's reduced strategic form).
 
-    def plans(keys: list[int]) -> list[dict[int, int]]:
-        if not keys:
-            return [{}]
-        first, rest = keys[0], keys[1:]
+    Refused (BrinkError) when there are more than ``limit`` of them, or when listing them would
+    build more than ``20 * limit`` (plan, information set) entries."""
+    import itertools
+
+    n, work = _forest_sizes(game, i)
+    mine, kids = _own_forest(game, i)
+    if n > limit or work > 20 * limit:
+        raise BrinkError(f"{game.players[i]} has {n:,} reduced strategies over {len(mine):,} information sets "
+                         f"({work:,} plan entries to build); too many to list")
+    roots = kids.get(None, [])
+
+    def combine(groups: list[list[dict[int, int]]]) -> list[dict[int, int]]:
         out = []
-        for a in range(len(game.infosets[first].actions)):
-            below = plans(kids.get((first, a), []))
-            for b in below:
-                for r in plans(rest):
-                    out.append({first: a, **b, **r})
+        for combo in itertools.product(*groups):
+            merged: dict[int, int] = {}
+            for part in combo:
+                merged.update(part)
+            out.append(merged)
         return out
 
+    plans_of: dict[int, list[dict[int, int]]] = {}
+    for k in _post_order(kids, roots, game):
+        here = []
+        for a in range(len(game.infosets[k].actions)):
+            below = kids.get((k, a), [])
+            here.extend({k: a, **b} for b in combine([plans_of[c] for c in below]))
+        plans_of[k] = here
     result = []
-    for plan in plans(kids.get(None, [])):
+    for plan in combine([plans_of[k] for k in roots]):
         if len(mine) == 1:
             lab = game.infosets[mine[0]].actions[plan[mine[0]]]
         else:
@@ -526,11 +575,13 @@ def terminal_sequences(game: ExtensiveGame) -> tuple[np.ndarray, list[list[tuple
 
 def reduced_normal_form(game: ExtensiveGame, max_profiles: int = 5_000_000) -> tuple[NormalFormGame, list[list[ReducedStrategy]]]:
     """The reduced strategic form of a tree, and the strategies behind each row/column."""
+    import math
+
     counts = [count_reduced_strategies(game, i) for i in range(game.num_players)]
-    size = float(np.prod(np.array(counts, dtype=np.float64)))
+    size = math.prod(counts)  # exact: the counts can pass any float
     if size > max_profiles:
         raise BrinkError(
-            f"the reduced strategic form has {size:,.0f} strategy profiles "
+            f"the reduced strategic form has {size:,} strategy profiles "
             f"({' x '.join(f'{c:,}' for c in counts)}); too many to tabulate"
         )
     strats = [reduced_strategies(game, i) for i in range(game.num_players)]
