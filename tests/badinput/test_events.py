@@ -309,6 +309,15 @@ def test_a_store_path_that_cannot_be_created_is_one_line(db, tmp_path, capsys, w
     assert (tmp_path / "afile").read_text() == "keep me" and not (tmp_path / "nodir").exists()
 
 
+def test_an_empty_duckdb_file_is_no_store_to_read_but_may_become_one(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    duckdb.connect("bare.duckdb").close()
+    code, out = run(capsys, "events", "info", "--db", "bare.duckdb")
+    assert code == 2 and "bare.duckdb: a DuckDB database but not a brink event store (it holds no tables)" in out
+    code, out = run(capsys, "events", "import", str(ANALYST), "-f", "csv", "--db", "bare.duckdb")
+    assert code == 0 and "3 imported" in out
+
+
 def test_a_read_only_store_is_read_but_never_written(db, tmp_path, capsys):
     before = snapshot(db)
     data = db.read_bytes()

@@ -187,7 +187,7 @@ class EventStore:
         except duckdb.Error as exc:
             raise _store_error(self.path, exc) from None
         try:
-            self._check_brink_store()
+            self._check_brink_store(read_only)
             if not read_only:
                 self._ensure_schema()
         except BaseException as exc:
@@ -200,15 +200,16 @@ class EventStore:
         self._load_code_tables()
 
     # ------------------------------------------------------------------ setup
-    def _check_brink_store(self) -> None:
-        """Refuse a DuckDB database that is not an event store (brink would add its tables to it)."""
+    def _check_brink_store(self, read_only: bool) -> None:
+        """Refuse a DuckDB database that is not an event store (brink would add its tables to it,
+        or, reading, find none of its own)."""
         tables = {r[0] for r in self.con.execute(
             "SELECT table_name FROM information_schema.tables WHERE table_catalog = current_database() "
             "AND table_schema = 'main'").fetchall()}
-        if tables and not {"meta", "events"} <= tables:
+        if (tables or read_only) and not {"meta", "events", "imports", "import_problems"} <= tables:
             raise BrinkError(
-                f"{self.path}: a DuckDB database but not a brink event store (it holds tables "
-                f"{', '.join(sorted(tables)[:8])}): give another --db"
+                f"{self.path}: a DuckDB database but not a brink event store (it holds "
+                f"{'tables ' + ', '.join(sorted(tables)[:8]) if tables else 'no tables'}): give another --db"
             )
 
     def _ensure_schema(self) -> None:
@@ -398,9 +399,12 @@ class EventStore:
             run(con, "ROLLBACK")
             if isinstance(exc, duckdb.InterruptException):  # Ctrl-C while DuckDB was working
                 raise KeyboardInterrupt from None
-            if isinstance(exc, (duckdb.IOException, duckdb.InvalidInputException)) and path is not None \
-                    and not _is_damage(exc):
-                raise importers.reader_error(path, exc, source) from None
+            if isinstance(exc, (duckdb.IOException, duckdb.InvalidInputException)) and not _is_damage(exc):
+                text = str(exc)
+                if "No space left" in text:
+                    raise BrinkError(f"{self.path}: no space left on the disk; nothing imported") from None
+                if path is not None and (str(path) in text or "CSV Error" in text):
+                    raise importers.reader_error(path, exc, source) from None
             raise
         finally:
             for t in ("VIEW stgv", "TABLE stg", "TABLE bad_ord", "TABLE amap", "TABLE lmap", "TABLE dict_keys", "TABLE lines_map",
