@@ -326,3 +326,227 @@ def test_reading_any_bytes_as_a_game_file_gives_a_game_or_a_brink_error(tmp_path
         read_game(f)
     except BrinkError:
         pass
+
+
+# ================================================================ bargaining cases
+PLAIN = "Actor,Capability,Position,Salience\nA,1,10,0.5\nB,2,50,0.4\nC,1,90,0.8\n"
+MULTI = "Actor,Issue,Capability,Position,Salience\nA,tax,1,10,0.5\nB,tax,2,50,0.4\nA,trade,1,80,0.3\nB,trade,2,20,0.9\n"
+KTAB = ("Case; scen 0,Scenario-000; test, 3, 1,\nActor,Description,Influence,Policy Position,Policy Salience,\n"
+        "XJ,Xi,100,30,30,\nLK,Li,65,45,65,\nWY,Wang,40,80,50,\n")
+
+
+BARGAIN_CASES = {
+    # id: (file name, content, where, says)
+    "every-salience-zero": ("s0.csv", PLAIN.replace("0.5", "0").replace("0.4", "0").replace("0.8", "0"),
+                            "s0.csv:2: Salience", "every actor's salience is 0"),
+    "every-salience-zero-on-one-issue": ("s1.csv", MULTI.replace("0.3", "0").replace("0.9", "0"),
+                                         "s1.csv:4: Salience", "issue 'trade': every actor's salience is 0"),
+    "ktab-every-salience-zero": ("k0.csv", KTAB.replace(",30,30,", ",30,0,").replace(",45,65,", ",45,0,")
+                                 .replace(",80,50,", ",80,0,"), "k0.csv:2: Policy Salience",
+                                 "every actor's salience on 'Policy' is 0"),
+    "capability-zero": ("c0.csv", PLAIN.replace("A,1,", "A,0,"), "c0.csv:2: Capability", "must be > 0, got 0"),
+    "capability-negative": ("cn.csv", PLAIN.replace("B,2,", "B,-2,"), "cn.csv:3: Capability", "must be > 0, got -2"),
+    "salience-above-100": ("sh.csv", PLAIN.replace("0.8", "140"), "sh.csv:4: Salience", "got 140"),
+    "salience-scales-mixed": ("sm.csv", PLAIN.replace("0.8", "80"), "sm.csv:2: Salience",
+                              "0.5 looks like the 0-1 scale but the column reaches 80"),
+    "salience-negative": ("sn.csv", PLAIN.replace("0.4", "-0.4"), "sn.csv:3: Salience", "got -0.4"),
+    "position-not-a-number": ("pn.csv", PLAIN.replace(",50,", ",fifty,"), "pn.csv:3: Position", "'fifty' is not a number"),
+    "position-nan": ("pnan.csv", PLAIN.replace(",50,", ",nan,"), "pnan.csv:3: Position", "is not a finite number"),
+    "capability-infinite": ("ci.csv", PLAIN.replace("C,1,", "C,inf,"), "ci.csv:4: Capability", "not a finite number"),
+    "value-missing": ("vm.csv", PLAIN.replace("B,2,50,0.4", "B,2,,0.4"), "vm.csv:3: Position", "missing value"),
+    "short-row": ("sr.csv", PLAIN.replace("B,2,50,0.4", "B,2"), "sr.csv:3: Position", "missing value"),
+    "duplicate-actor": ("da.csv", PLAIN + "A,3,70,0.2\n", "da.csv:5: Actor", "'A' already listed on line 2"),
+    "duplicate-actor-on-an-issue": ("di.csv", MULTI + "B,tax,1,5,0.1\n", "di.csv:6: Actor",
+                                    "'B' already listed on line 3 for issue 'tax'"),
+    "issue-with-one-actor": ("one.csv", "Actor,Capability,Position,Salience\nA,1,10,0.5\n", "one.csv: Actor",
+                             "needs at least two actors"),
+    "missing-column": ("mc.csv", "Actor,Capability,Position\nA,1,10\nB,1,20\n", "mc.csv:1: salience",
+                       "required column is missing"),
+    "repeated-column": ("rc.csv", "Actor,Capability,Position,Salience,Salience\nA,1,10,0.5,0.5\n",
+                        "rc.csv:1: salience", "column appears more than once"),
+    "missing-actor-name": ("ma.csv", PLAIN.replace("B,2,", ",2,"), "ma.csv:3: Actor", "missing actor name"),
+    "missing-issue-name": ("mi.csv", MULTI.replace("B,tax,", "B,,"), "mi.csv:3: Issue", "missing issue name"),
+    "header-only": ("ho.csv", "Actor,Capability,Position,Salience\n", "ho.csv:2: (rows)", "no actor rows"),
+    "unknown-table": ("ut.csv", "name,weight\nA,1\n", "ut.csv:1: (header)", "not a known actor table"),
+    "empty-table": ("et.csv", "", "et.csv:1: (file)", "the file is empty"),
+    "table-not-utf8": ("nu.csv", b"Actor,Capability,Position,Salience\n\xff\xfe,1,2,0.5\n", "nu.csv: (file)",
+                       "not UTF-8 text"),
+    "table-is-a-folder": ("dir.csv", None, "dir.csv: (file)", "Is a directory"),
+    "missing-case-file": ("cases/no_such_case.csv", "(absent)", "cases/no_such_case.csv: (file)",
+                          "no such file; the shipped cases, read by name from any folder, are: SOE-Competitive.csv, "
+                          "SOE-Pol-Comp.csv, SOE-Policy.csv, ec_emissions_1994.csv"),
+    "ktab-position-outside-scale": ("kp.csv", KTAB.replace(",45,65,", ",145,65,"), "kp.csv:4: Policy Position",
+                                    "must be on the 0-100 scale, got 145"),
+    "ktab-salience-above-100": ("ks.csv", KTAB.replace(",45,65,", ",45,165,"), "ks.csv:4: Policy Salience",
+                                "must be in [0, 100], got 165"),
+    "ktab-influence-not-a-number": ("ki.csv", KTAB.replace("LK,Li,65", "LK,Li,lots"), "ki.csv:4: Influence",
+                                    "'lots' is not a number"),
+    "ktab-actor-count-wrong": ("kc.csv", KTAB.replace("test, 3, 1", "test, 4, 1"), "kc.csv:1: number of actors",
+                               "says 4 but 3 actor rows follow"),
+    "ktab-dimension-count-wrong": ("kd.csv", KTAB.replace("test, 3, 1", "test, 3, 2"),
+                                   "kd.csv:1: number of dimensions", "says 2 but the header has 1"),
+    "ktab-columns-not-in-pairs": ("kh.csv", KTAB.replace("Policy Position,Policy Salience,", "Policy Position,"),
+                                  "kh.csv:2: (header)", "Position,Salience pairs"),
+    "ktab-duplicate-actor": ("kda.csv", KTAB + "XJ,Xi again,10,30,30,\n", "kda.csv:6: Actor",
+                             "'XJ' already listed on line 3"),
+}
+
+
+@pytest.mark.parametrize("name, content, where, says", list(BARGAIN_CASES.values()), ids=list(BARGAIN_CASES))
+def test_a_bad_bargaining_table_is_one_located_error_and_nothing_is_written(tmp_path, capsys, monkeypatch,
+                                                                            name, content, where, says):
+    monkeypatch.chdir(tmp_path)
+    target = tmp_path / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if content is None:
+        target.mkdir()
+    elif isinstance(content, bytes):
+        target.write_bytes(content)
+    elif content != "(absent)":
+        target.write_text(content, encoding="utf-8")
+    before = _snapshot(tmp_path)
+    code, out = run(capsys, "bargain", name, "--draws", "0")
+    flat = " ".join(out.split())
+    assert code == 2, out
+    assert where in flat and says in flat, out
+    assert "Traceback" not in out and "internal error" not in out
+    assert _snapshot(tmp_path) == before
+
+
+def _scenario_with_issue(positions: list[tuple[str, float, float, float]]) -> str:
+    from tests.scenario.test_loader import MINIMAL
+
+    actors = MINIMAL.replace("actions:\n", """  - id: B
+    name: Beta
+    kind: state
+    evidence: ["doc.txt:L1"]
+actions:
+""", 1)
+    rows = "\n".join(f"      - {{actor: {a}, position: {{value: {x}, assumption: t}}, salience: {{value: {s}, "
+                     f"assumption: t}}, capability: {{value: {c}, assumption: t}}}}" for a, x, s, c in positions)
+    return actors + f"""bargaining:
+  - id: deal
+    label: a deal
+    scale: {{low: none, high: all}}
+    evidence: ["doc.txt:L1"]
+    positions:
+{rows}
+"""
+
+
+SCENARIO_CASES = {
+    "scenario-every-salience-zero": ([("A", 20, 0, 1), ("B", 80, 0, 1)], "positions", "every actor's salience is 0"),
+    "scenario-issue-with-one-actor": ([("A", 20, 0.5, 1)], "positions", "issue 'deal' has 1 actor(s)"),
+    "scenario-duplicate-actor-on-an-issue": ([("A", 20, 0.5, 1), ("B", 60, 0.5, 1), ("A", 80, 0.5, 1)],
+                                             "positions[2].actor", "A already has a position on this issue (item 1)"),
+    "scenario-position-outside-the-scale": ([("A", 120, 0.5, 1), ("B", 60, 0.5, 1)], "positions[0].position.value",
+                                            "position 120.0 out of range [0.0, 100.0]"),
+    "scenario-salience-above-1": ([("A", 20, 1.5, 1), ("B", 60, 0.5, 1)], "positions[0].salience.value",
+                                  "salience 1.5 out of range [0.0, 1.0]"),
+    "scenario-capability-zero": ([("A", 20, 0.5, 0), ("B", 60, 0.5, 1)], "positions[0].capability.value",
+                                 "capability must be positive"),
+}
+
+
+@pytest.mark.parametrize("positions, field, says", list(SCENARIO_CASES.values()), ids=list(SCENARIO_CASES))
+def test_a_scenario_bargain_the_models_cannot_take_is_refused_at_its_line(tmp_path, capsys, monkeypatch,
+                                                                          positions, field, says):
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / "s.yaml"
+    path.write_text(_scenario_with_issue(positions))
+    before = _snapshot(tmp_path)
+    code, out = run(capsys, "bargain", "s.yaml", "--draws", "0")
+    flat = " ".join(out.split())
+    assert code == 2 and says in flat and "Traceback" not in out, out
+    line = next(ln for ln in out.splitlines() if says.split()[0] in ln and "s.yaml:" in ln)
+    where = line.split("s.yaml:")[1].split(":")[0]
+    assert where.isdigit() and f"bargaining.{field}" in line, out
+    assert _snapshot(tmp_path) == before
+
+
+def test_the_models_refuse_a_case_they_cannot_take_whatever_built_it():
+    """A Case built in code (or moved by a simulation state) gets the same check: one BrinkError naming
+    the source and the issue, instead of a ValueError from deep in a model."""
+    import numpy as np
+
+    from brink.bargain.case import Case
+    from brink.bargain.forecast import forecast
+
+    def case(sal, cap):
+        return Case(actors=("A", "B"), issues=("deal",), position=np.array([[10.0], [90.0]]),
+                    salience=np.array([[sal[0]], [sal[1]]]), capability=np.array([[cap[0]], [cap[1]]]),
+                    source="built in a test")
+
+    with pytest.raises(BrinkError, match="built in a test: issue 'deal': every actor's salience is 0"):
+        forecast(case((0.0, 0.0), (1.0, 1.0)), draws=0)
+    with pytest.raises(BrinkError, match="issue 'deal': capabilities must be above 0"):
+        forecast(case((0.5, 0.5), (0.0, 0.0)), draws=0)
+    with pytest.raises(BrinkError, match="not a finite number"):
+        forecast(case((np.inf, 0.5), (1.0, 1.0)), draws=0)
+    assert forecast(case((0.5, 0.0), (1.0, 1.0)), models=("compromise",), draws=0).issues[0].forecasts["compromise"] == 10
+
+
+@pytest.mark.parametrize("name", ["ec_emissions_1994.csv", "ec_emissions_1994", "cases/ec_emissions_1994.csv"])
+def test_a_shipped_case_is_read_by_name_from_any_folder(tmp_path, capsys, monkeypatch, name):
+    monkeypatch.chdir(tmp_path)
+    code, out = run(capsys, "bargain", name, "--draws", "0", "--model", "compromise", "--json")
+    assert code == 0, out
+    assert '"source"' not in out or "ec_emissions_1994.csv" in out
+    assert not any(tmp_path.iterdir())
+
+
+def test_a_local_file_wins_over_a_shipped_case_of_the_same_name(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "ec_emissions_1994.csv").write_text(PLAIN)
+    code, out = run(capsys, "bargain", "ec_emissions_1994.csv", "--draws", "0", "--model", "compromise")
+    assert code == 0 and "3 actors" in out, out
+
+
+# ------------------------------------------------------ property tests of the readers
+def _table_reader_holds(tmp_path, data: bytes, suffix: str = ".csv") -> None:
+    from brink.bargain.readers import read_table
+
+    f = tmp_path / f"t{suffix}"
+    f.write_bytes(data)
+    try:
+        case = read_table(f)
+    except BrinkError:
+        return
+    assert case.n_actors >= 2 and not case.problems()   # a result is a case the models can take
+
+
+_cells = st.sampled_from(["", "0", "1", "-1", "0.5", "50", "100", "150", "nan", "inf", "x", "A", "B", "Actor",
+                          "Salience", "Position", '"', ",", "\n", "é"])
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.one_of(_printable, _mutations(PLAIN), _mutations(MULTI),
+                 st.lists(st.lists(_cells, max_size=6).map(",".join), max_size=6)
+                   .map(lambda rows: "Actor,Capability,Position,Salience\n" + "\n".join(rows))))
+def test_the_plain_table_reader_returns_a_case_or_a_brink_error(tmp_path, text):
+    _table_reader_holds(tmp_path, text.encode())
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.one_of(_mutations(KTAB), st.binary(max_size=200),
+                 st.lists(st.lists(_cells, max_size=6).map(",".join), max_size=5)
+                   .map(lambda rows: "s,d,2,1,\nActor,Description,Influence,P Position,P Salience,\n" + "\n".join(rows))))
+def test_the_ktab_reader_returns_a_case_or_a_brink_error(tmp_path, data):
+    _table_reader_holds(tmp_path, data if isinstance(data, bytes) else data.encode())
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                 HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.sampled_from(["A", "B"]), st.sampled_from([-5, 0, 20, 100, 101]),
+                          st.sampled_from([0, 0.3, 1, 1.2]), st.sampled_from([0, 0.5, 2])), max_size=3))
+def test_the_scenario_bargaining_section_gives_a_case_or_a_brink_error(tmp_path, positions):
+    """The third way a case is read: a scenario's bargaining section (YAML), through load_scenario."""
+    from brink.bargain.commands import _load_case
+
+    path = tmp_path / "s.yaml"
+    path.write_text(_scenario_with_issue(positions or [("A", 10, 0.5, 1)]))
+    try:
+        case = _load_case(str(path))
+    except BrinkError:
+        return
+    assert not case.problems()

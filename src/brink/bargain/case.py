@@ -57,6 +57,28 @@ class Case:
     def n_issues(self) -> int:
         return len(self.issues)
 
+    def problems(self) -> list[str]:
+        """What makes the case unfit for the models, one message per issue and kind ("" source
+        prefix left to the caller): fewer than two actors, a value that is not finite, a salience
+        outside [0, 1], a capability not above 0, or no actor with weight (capability × salience)."""
+        out = []
+        for d, iss in enumerate(self.issues):
+            idx, x, s, c = self.issue(d)
+            name = f"issue {iss!r}"
+            if len(idx) < 2:
+                out.append(f"{name}: has {len(idx)} actor{'s' if len(idx) != 1 else ''}; a bargain needs at least two")
+                continue
+            if not (np.isfinite(x).all() and np.isfinite(s).all() and np.isfinite(c).all()):
+                out.append(f"{name}: a position, salience or capability is not a finite number")
+                continue
+            if ((s < 0) | (s > 1)).any():
+                out.append(f"{name}: saliences must be in [0, 1], got {', '.join(f'{v:g}' for v in s)}")
+            if (c <= 0).any():
+                out.append(f"{name}: capabilities must be above 0, got {', '.join(f'{v:g}' for v in c)}")
+            elif (s == 0).all():
+                out.append(f"{name}: every actor's salience is 0, so nothing weighs on the outcome")
+        return out
+
     def issue(self, d: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Return (actor indices, position, salience, capability) of issue ``d``'s participants."""
         idx = np.flatnonzero(self.mask[:, d])

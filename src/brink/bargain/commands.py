@@ -7,10 +7,38 @@ from pathlib import Path
 import typer
 
 
+def shipped_cases() -> list[str]:
+    """The actor tables shipped with brink (``brink bargain NAME`` reads them from anywhere)."""
+    from brink.bargain.validation import case_path
+
+    folder = case_path("")
+    return sorted(f.name for f in folder.iterdir() if f.suffix.lower() == ".csv")
+
+
+def _shipped(p: Path) -> Path | None:
+    """The shipped case a missing path names: ``ec_emissions_1994.csv``, ``ec_emissions_1994`` or
+    ``cases/ec_emissions_1994.csv`` (the folder brink keeps them in)."""
+    from brink.bargain.validation import case_path
+
+    if p.parent not in (Path("."), Path("cases")):
+        return None
+    for name in shipped_cases():
+        if p.name in (name, Path(name).stem):
+            return case_path(name)
+    return None
+
+
 def _load_case(target: str):
-    from brink.errors import BrinkError
+    from brink.errors import BrinkError, InputError, Problem
 
     p = Path(target)
+    if not p.exists():
+        found = _shipped(p)
+        if found is not None:
+            p = found
+        elif p.suffix.lower() in (".csv", ".txt"):
+            raise InputError([Problem(str(p), None, "(file)", "no such file; the shipped cases, read by name from "
+                                      f"any folder, are: {', '.join(shipped_cases())}")])
     if p.suffix.lower() in (".csv", ".txt") or (p.is_file() and p.suffix.lower() not in (".yaml", ".yml")):
         from brink.bargain.readers import read_table
 

@@ -190,6 +190,11 @@ def forecast(
     nash_utility: str = "linear",
 ) -> CaseForecast:
     models = tuple(models)
+    bad = case.problems()
+    if bad:
+        from brink.errors import BrinkError
+
+        raise BrinkError(f"{case.source or 'bargaining case'}: " + "; ".join(bad))
     out = []
     for d in range(case.n_issues):
         idx, x, s, c = case.issue(d)

@@ -133,6 +133,20 @@ def _read_plain(rows: list[list[str]], display: str) -> Case:
     S = np.full((n, m), np.nan)
     C = np.full((n, m), np.nan)
     sal_max = {iss: max(r[5] for r in records if r[1] == iss) for iss in issues}
+    for iss in issues:
+        rows_of = [r for r in records if r[1] == iss]
+        named = f"issue {iss!r}: " if "issue" in col else ""
+        if sal_max[iss] == 0:
+            problems.append(Problem(display, rows_of[0][0], "Salience", f"{named}every actor's salience is 0, "
+                                    "so nothing weighs on the outcome"))
+        elif sal_max[iss] > 1:  # read as 0-100: a fraction below 1 beside it means two scales are mixed
+            for ln, _, a, _, _, sal in rows_of:
+                if 0 < sal < 1:
+                    problems.append(Problem(display, ln, "Salience", f"{named}{sal:g} looks like the 0-1 scale "
+                                            f"but the column reaches {sal_max[iss]:g} (read as 0-100): give "
+                                            "every salience on one scale"))
+    if problems:
+        raise InputError(problems)
     scaled = []
     for ln, iss, a, cap, pos, sal in records:
         i, d = actors.index(a), issues.index(iss)
@@ -220,6 +234,8 @@ def _read_ktab(rows: list[list[str]], display: str) -> Case:
             s = _number(row[4 + 2 * k], display, ln, scol, problems)
             if s is not None and not 0 <= s <= 100:
                 problems.append(Problem(display, ln, scol, f"must be in [0, 100], got {s:g}"))
+            if p is not None and not 0 <= p <= 100:
+                problems.append(Problem(display, ln, pcol, f"must be on the 0-100 scale, got {p:g}"))
             p_row.append(p)
             s_row.append(s)
         actors.append(name)
@@ -231,6 +247,11 @@ def _read_ktab(rows: list[list[str]], display: str) -> Case:
         problems.append(Problem(display, 1, "number of actors", f"says {n_act} but {len(actors)} actor rows follow"))
     if len(actors) < 2 and not problems:
         problems.append(Problem(display, 3, "(rows)", "needs at least two actors"))
+    if not problems:
+        for k, dname in enumerate(dims):
+            if all(row[k] == 0 for row in sal):
+                problems.append(Problem(display, 2, header[4 + 2 * k], f"every actor's salience on {dname!r} is 0, "
+                                        "so nothing weighs on the outcome"))
     if problems:
         raise InputError(problems)
     m = len(dims)

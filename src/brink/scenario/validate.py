@@ -232,6 +232,19 @@ def _checks(sc: Scenario, known: KnownNames) -> Iterator[tuple[Loc, str]]:
             yield ("games",) + loc, msg
 
     for i, issue in enumerate(sc.bargaining):
+        # what the bargaining models cannot take (brink.bargain.Case.problems checks the same arrays)
+        first_of: dict[str, int] = {}
+        for j, p in enumerate(issue.positions):
+            if p.actor in first_of:
+                yield ("bargaining", i, "positions", j, "actor"), (
+                    f"{p.actor} already has a position on this issue (item {first_of[p.actor] + 1})")
+            first_of.setdefault(p.actor, j)
+        if len(first_of) < 2:
+            yield ("bargaining", i, "positions"), (f"issue {issue.id!r} has {len(first_of)} actor(s); "
+                                                   "a bargain needs at least two")
+        elif all(p.salience.value == 0 for p in issue.positions):
+            yield ("bargaining", i, "positions"), (f"issue {issue.id!r}: every actor's salience is 0, "
+                                                   "so nothing weighs on the outcome")
         for j, p in enumerate(issue.positions):
             base = ("bargaining", i, "positions", j)
             yield from actor_ref(base + ("actor",), p.actor)
