@@ -255,10 +255,22 @@ def export_cmd(
     until: UntilOpt = None,
 ) -> None:
     """Write stored events to Parquet or CSV."""
+    from brink.errors import BrinkError
+    from brink.events.series import check_actors
+
     out = _out(out, "--out") or RESULTS / f"events.{fmt.lower()}"
+    ids = [a.strip() for a in actors.split(",")] if actors is not None else None
+    if ids is not None and not all(ids):
+        raise BrinkError(f"--actors {actors!r}: actor ids separated by commas, none empty (e.g. IRN,ISR)")
     with _store(db, read_only=True) as store:
-        n = store.export(out, fmt, actors=actors.split(",") if actors else None, source=source, since=since,
-                         until=until)
+        if ids:
+            check_actors(store, ["+".join(ids)])
+        if source is not None:
+            have = [r[0] for r in store.con.execute("SELECT DISTINCT source FROM events ORDER BY 1").fetchall()]
+            if source not in have:
+                raise BrinkError(f"--source {source!r}: no stored event has this source "
+                                 f"(sources in {db}: {', '.join(have) or 'none'})")
+        n = store.export(out, fmt, actors=ids, source=source, since=since, until=until)
     console.print(f"{n:,} events written to {out}")
 
 
@@ -294,6 +306,8 @@ def decision_points_cmd(
 
     if days < 1:
         raise BrinkError(f"--days {days}: must be at least 1")
+    if not -10 <= max_intensity <= 10:  # also refuses NaN
+        raise BrinkError(f"--max-intensity {max_intensity}: must be a score between -10 and 10")
 
     _out(yaml_out, "--yaml")
     with _store(db, read_only=True) as store:
