@@ -241,6 +241,16 @@ def test_a_date_format_reads_us_dates_the_right_way_round(db, tmp_path, capsys):
     assert [str(ev.loc[i, "date"])[:10] for i in ("a1", "a2", "a3")] == ["2024-03-04", "2024-12-31", "2024-06-01"]
 
 
+def test_text_that_starts_like_a_binary_signature_is_still_read_as_text(db, tmp_path, capsys):
+    f = tmp_path / "PAR1.csv"
+    f.write_text("PAR1DUCK,date,actor,id,cameo\nx,2024-04-01,IRN,a1,190\n")  # "PAR1" first, "DUCK" at 4..8
+    f2 = tmp_path / "d.csv"
+    f2.write_text("id,date,DUCK,actor,cameo\na2,2024-04-01,x,IRN,190\n")  # "DUCK" at offset 8
+    for name in ("PAR1.csv", "d.csv"):
+        code, out = run(capsys, "events", "import", name, "-f", "csv", "--db", str(db))
+        assert code == 0 and "1 imported" in out, out
+
+
 def test_reimporting_the_same_events_is_not_a_problem(db, capsys):
     before = snapshot(db)
     code, out = run(capsys, "events", "import", str(PLOVER), "-f", "plover", "--db", str(db))

@@ -246,15 +246,15 @@ def _binary_kind(data: bytes) -> str | None:
         return "a ZIP archive: unzip it and import the file inside"
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         return "an old Excel workbook (.xls): save the sheet as CSV (UTF-8) first"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "UTF-16 text: save it as UTF-8"
+    if b"\x00" not in data:  # text may start "PAR1..." or hold "DUCK" at offset 8; these files have zeros
+        return None
     if data.startswith(b"PAR1"):
         return "a Parquet file"
     if data[8:12] == b"DUCK":
         return "a DuckDB database (an event store?)"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "UTF-16 text: save it as UTF-8"
-    if b"\x00" in data:
-        return f"binary data (a zero byte at offset {data.index(0):,})"
-    return None
+    return f"binary data (a zero byte at offset {data.index(0):,})"
 
 
 def guess_format(path: Path) -> str | None:
