@@ -344,3 +344,53 @@ def test_value_problem_says_why_or_accepts_never_raises(name, value):
         assert why is not None
     if why is None:  # accepted values build a model
         compile_model(_MODEL.scenario, {name: value})
+
+
+ENTRY_CASES = [
+    # (id, the file's body after `assumption`, the needle of the bad line, what the message must say)
+    ("file-force-unknown-action", "  force:\n    - {actor: IRN, action: IRN_strike_warnd, rounds: \"3-4\"}\n",
+     "IRN_strike_warnd", ["intervention.force[0]", "did you mean IRN_strike_warned"]),
+    ("file-force-unknown-actor", "  force:\n    - {actor: XXX, action: IRN_strike_warned, round: 3}\n",
+     "XXX", ["intervention.force[0]", "unknown actor 'XXX'"]),
+    ("file-close-unknown-channel", "  close_channels:\n    - OMAN\n    - omn\n", "- omn",
+     ["intervention.close_channels[1]", "unknown channel 'omn'"]),
+    ("file-disable-unknown-action", "  disable: [IRN_nope]\n", "IRN_nope",
+     ["intervention.disable[0]", "unknown action 'IRN_nope'"]),
+    ("file-word-for-a-value", "  set:\n    IRN.legitimacy: high\n", "high", ["intervention.set"]),
+    ("file-set-is-a-list", "  set:\n    - IRN.legitimacy\n", "set:", ["intervention.set", "valid dictionary"]),
+]
+
+
+@pytest.mark.parametrize("body, needle, says", [c[1:] for c in ENTRY_CASES], ids=[c[0] for c in ENTRY_CASES])
+def test_a_bad_entry_of_an_intervention_file_is_placed_at_its_line(tmp_path, capsys, monkeypatch, body, needle, says):
+    monkeypatch.chdir(tmp_path)
+    f = tmp_path / "entry.yaml"
+    f.write_text("intervention:\n  id: entry\n  assumption: \"for the test\"\n" + body)
+    code, out = run(capsys, "compare", "iran-2024", "--intervention", str(f), *SIM)
+    _clean(code, out, tmp_path, f"{f}:{_line(f, needle)}", *says)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["entry.yaml"]
+
+
+def test_the_model_places_a_file_intervention_s_problems_itself(tmp_path):
+    """The model's own check (every path that compiles an intervention read from a file) gives
+    file:line:field, not only the command's early check."""
+    from brink.errors import InputError
+    from brink.sim.interventions import load_intervention
+
+    f = tmp_path / "m.yaml"
+    f.write_text("intervention:\n  id: m\n  assumption: \"t\"\n  set:\n    lambda: -5\n    IRN.legitimcy: 0.3\n"
+                 "  disable: [IRN_nope]\n")
+    with pytest.raises(InputError) as info:
+        compile_model(load_scenario("iran-2024"), load_intervention(f))
+    got = [(p.line, p.field) for p in info.value.problems]
+    assert (6, "intervention.set.IRN.legitimcy") in got           # unknown names first, before anything is built
+    f.write_text("intervention:\n  id: m\n  assumption: \"t\"\n  set:\n    lambda: -5\n")
+    with pytest.raises(InputError) as info:
+        compile_model(load_scenario("iran-2024"), load_intervention(f))
+    (p,) = info.value.problems
+    assert (p.file, p.line, p.field) == (str(f), 5, "intervention.set.lambda") and "[0.1, 500]" in p.message
+    f.write_text("intervention:\n  id: m\n  assumption: \"t\"\n  disable: [IRN_nope]\n")
+    with pytest.raises(InputError) as info:
+        compile_model(load_scenario("iran-2024"), load_intervention(f))
+    (p,) = info.value.problems
+    assert (p.line, p.field) == (4, "intervention.disable[0]")

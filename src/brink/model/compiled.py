@@ -147,11 +147,9 @@ class Model:
         self.var_index: dict[str, int] = {n: i for i, n in enumerate(self.var_names)}
         try:
             self._check_intervention(scenario, intervention)
-        except InputError as exc:
-            if intervention.source is not None:
-                raise
-            # options typed on the command line: one line, the flag and item, then each problem
-            raise BrinkError("; ".join(f"{p.field}: {p.message}" for p in exc.problems)) from None
+            id_problems: list[Problem] = []
+        except InputError as exc:  # reported with the unknown set names below, all at once
+            id_problems = exc.problems
 
         self.overrides: dict[str, float] = {}
         self.params: dict[str, float] = {k: p.value for k, p in scenario.parameters.items()}
@@ -165,10 +163,11 @@ class Model:
             try:
                 kind, name = self.resolve_name(key)
             except BrinkError as exc:
-                unknown.append((key, value, str(exc)))
+                if key in intervention.set:  # an unknown closed channel is among id_problems already
+                    unknown.append((key, value, str(exc)))
                 continue
             resolved.append((key, kind, name, float(value)))
-        self._report_values(intervention, unknown)  # before anything is built: unknown names first
+        self._report_values(intervention, unknown, id_problems)  # before anything is built: unknown names
         for key, kind, name, value in resolved:
             self.overrides[name] = float(value)
             if kind == "param":
@@ -292,46 +291,66 @@ class Model:
 
         chan = {c.id for c in scenario.channels}
         problems: list[Problem] = []
-        for c in iv.close_channels:
+        for j, c in enumerate(iv.close_channels):
             if c not in chan:
-                problems.append(Problem(where, None, f"--close-channel {c}" if cli else "close_channels",
+                problems.append(Problem(where, j, f"--close-channel {c}" if cli else "close_channels",
                                         f"unknown channel {c!r} (known: {', '.join(sorted(chan)) or 'none'})"))
         acts = {a.id: a for a in scenario.actions}
-        for a in iv.disable:
+        for j, a in enumerate(iv.disable):
             if a not in acts:
-                problems.append(Problem(where, None, f"--disable {a}" if cli else "disable",
+                problems.append(Problem(where, j, f"--disable {a}" if cli else "disable",
                                         f"unknown action {a!r}{near(a, acts)}"))
         actors = {a.id for a in scenario.actors}
         deciding = list(scenario.schedule.order) if scenario.schedule else sorted({a.actor for a in acts.values()})
-        for f in iv.force:
+        for j, f in enumerate(iv.force):
             fld = f"--force {f.actor}:{f.action}@{','.join(map(str, f.rounds))}" if cli else "force"
             if f.actor not in actors:
-                problems.append(Problem(where, None, fld, f"unknown actor {f.actor!r}{near(f.actor, actors)} "
+                problems.append(Problem(where, j, fld, f"unknown actor {f.actor!r}{near(f.actor, actors)} "
                                                           f"(actors that decide: {', '.join(deciding)})"))
                 continue
             own = sorted(a for a, x in acts.items() if x.actor == f.actor)
             if f.action not in acts:
-                problems.append(Problem(where, None, fld, f"unknown action {f.action!r}{near(f.action, own or acts)}"))
+                problems.append(Problem(where, j, fld, f"unknown action {f.action!r}{near(f.action, own or acts)}"))
             elif acts[f.action].actor != f.actor:
-                problems.append(Problem(where, None, fld,
+                problems.append(Problem(where, j, fld,
                                         f"action {f.action} belongs to {acts[f.action].actor}, not {f.actor}"))
             if scenario.schedule and f.actor not in scenario.schedule.order:
-                problems.append(Problem(where, None, fld, f"{f.actor} does not decide in the schedule "
+                problems.append(Problem(where, j, fld, f"{f.actor} does not decide in the schedule "
                                                           f"(those that do: {', '.join(deciding)})"))
             if any(r < 1 for r in f.rounds):
-                problems.append(Problem(where, None, fld, "rounds count from 1"))
-        if problems:
-            raise InputError(problems)
+                problems.append(Problem(where, j, fld, "rounds count from 1"))
+        if problems:  # the line field holds the entry's index until it is placed in the file
+            placed = [Model._placed(iv, p) for p in problems]
+            raise InputError(sorted(placed, key=lambda p: p.line or 0))
 
     @staticmethod
-    def _report_values(iv: Intervention, bad: list[tuple[str, float, str]]) -> None:
-        """Refuse the what-if values in ``bad`` (key, value, why): one line for a command-line
-        ``--set``, else one located problem per entry of the intervention file."""
-        if not bad:
+    def _placed(iv: Intervention, p: Problem) -> Problem:
+        """``p`` (whose line holds the index of its entry in ``p.field``) at that entry's line of the
+        intervention's file, where the file can be read again; else without a line."""
+        if iv.source is None:
+            return Problem(p.file, None, p.field, p.message)
+        try:
+            from brink.scenario.loader import read_document
+
+            located = read_document(iv.source, "an intervention")[1]
+            entries = (located.data.get("intervention") or {}).get(p.field)
+            if isinstance(entries, list) and p.line is not None and p.line < len(entries):
+                file, line, fld = located.locate(("intervention", p.field, p.line))
+                return Problem(file, line, fld, p.message)
+        except Exception:  # not a readable file any more (an Intervention built in Python): no line
+            pass
+        return Problem(p.file, None, p.field, p.message)
+
+    @staticmethod
+    def _report_values(iv: Intervention, bad: list[tuple[str, float, str]], first: list[Problem] = ()) -> None:
+        """Refuse the what-if values in ``bad`` (key, value, why) and the problems ``first`` (unknown
+        ids, placed already): one line for command-line options, else one located problem per entry
+        of the intervention file, in file order."""
+        if not bad and not first:
             return
-        if iv.source is None:  # --set (or a mapping given in Python): one line, the first bad one
-            key, value, why = bad[0]
-            raise BrinkError(f"--set {key}={value:g}: {why}")
+        if iv.source is None:  # options (or a mapping given in Python): one line, the flag and item of each
+            raise BrinkError("; ".join([f"{p.field}: {p.message}" for p in first]
+                                       + [f"--set {key}={value:g}: {why}" for key, value, why in bad]))
         located = None
         try:  # the file's lines, to place each problem at its entry (the same reader as the loader's)
             from brink.scenario.loader import read_document
@@ -345,7 +364,7 @@ class Model:
             if located is not None and key in (located.data.get("intervention") or {}).get("set", {}):
                 where = located.locate(("intervention", "set", key))
             problems.append(Problem(where[0], where[1], where[2], f"{value:g}: {why}"))
-        raise InputError(problems)
+        raise InputError(sorted(list(first) + problems, key=lambda p: p.line or 0))
 
     def declared_range(self, key: str) -> tuple[float, float, bool, str] | None:
         """The range a what-if value of ``key`` must lie in: ``(lo, hi, lo_open, what)``
