@@ -18,6 +18,12 @@ NumPy rule, the generated kernel and the engine all read them from there.
 Command-line shorthands (``--set NAME=VALUE``, ``--force ACTOR:ACTION@ROUNDS``)
 are parsed here, once, for every command; files of interventions are read by
 the scenario loader and turned into this type by ``brink.sim.interventions``.
+
+What is checked where: the parsers here refuse what no scenario could accept (a value that is
+not a finite number, a name given twice with two values, round 0, a round beyond
+``MAX_ROUND``); ``brink.model.compiled.Model`` refuses what this scenario does not declare
+(unknown names, with the near miss; a value outside its declared range, ``Model.value_problem``),
+for options in one line and for files at each entry's line.
 """
 
 from __future__ import annotations
