@@ -143,8 +143,8 @@ def test_a_bad_forced_move_stops_before_anything_runs(tmp_path, capsys, monkeypa
 
 
 OTHER_OPTION_CASES = [
-    ("disable-unknown-action", ["--disable", "IRN_nope"], ["--disable IRN_nope: unknown action 'IRN_nope'"]),
-    ("close-unknown-channel", ["--close-channel", "omn"], ["--close-channel omn: unknown channel 'omn'", "OMAN"]),
+    ("disable-unknown-action", ["--disable", "IRN_nope"], ["--disable: unknown action 'IRN_nope'"]),
+    ("close-unknown-channel", ["--close-channel", "omn"], ["--close-channel: unknown channel 'omn'", "OMAN"]),
 ]
 
 

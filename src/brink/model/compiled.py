@@ -293,12 +293,12 @@ class Model:
         problems: list[Problem] = []
         for j, c in enumerate(iv.close_channels):
             if c not in chan:
-                problems.append(Problem(where, j, f"--close-channel {c}" if cli else "close_channels",
+                problems.append(Problem(where, j, "--close-channel" if cli else "close_channels",
                                         f"unknown channel {c!r} (known: {', '.join(sorted(chan)) or 'none'})"))
         acts = {a.id: a for a in scenario.actions}
         for j, a in enumerate(iv.disable):
             if a not in acts:
-                problems.append(Problem(where, j, f"--disable {a}" if cli else "disable",
+                problems.append(Problem(where, j, "--disable" if cli else "disable",
                                         f"unknown action {a!r}{near(a, acts)}"))
         actors = {a.id for a in scenario.actors}
         deciding = list(scenario.schedule.order) if scenario.schedule else sorted({a.actor for a in acts.values()})
