@@ -11,6 +11,8 @@ import importlib
 import sys
 
 import typer
+from rich.markup import escape
+
 from brink.console import make_console
 
 from brink.errors import BrinkError
@@ -62,7 +64,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         rc = app(args=argv, standalone_mode=False)
     except BrinkError as exc:
-        err.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
+        err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, markup=True, emoji=False)
         sys.exit(2)
     except typer.Exit as exc:  # raised by commands that want a specific status
         if exc.exit_code == 130:
@@ -83,7 +85,7 @@ def main(argv: list[str] | None = None) -> None:
             sys.exit(exc.exit_code)
         from brink.crash import crash_line, write_crash_log
 
-        err.print(crash_line(exc, write_crash_log(exc, argv)), highlight=False, markup=False)
+        err.print(crash_line(exc, write_crash_log(exc, argv)), highlight=False, markup=False, emoji=False)
         sys.exit(1)
     # In non-standalone mode click returns the code of a typer.Exit instead of raising it;
     # typer turns Ctrl-C into Exit(130).

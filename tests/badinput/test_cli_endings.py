@@ -65,3 +65,11 @@ def test_out_of_memory_names_what_to_make_smaller(capsys, monkeypatch):
     monkeypatch.setattr(model_commands, "compile_model", _explode(MemoryError()))
     code, out = run(capsys, "explain", "iran-2024")
     assert code == 2 and "out of memory" in out and "--runs" in out and "Traceback" not in out
+
+
+def test_an_error_message_is_printed_as_written(capsys):
+    """Neither rich's markup nor its emoji codes may rewrite what the message says."""
+    code, out = run(capsys, "game", "iran-2024", "--sweep", "legitimacy=a:b:5")
+    assert code == 2 and "a:b:5" in out and "🅱" not in out
+    code, out = run(capsys, "explain", "iran-2024", "--set", "lambda=-40")
+    assert code == 2 and "[0.1, 500]" in out

@@ -273,6 +273,8 @@ class Engine:
             U = streams.round_uniforms(len(self.order), self.n_slots)[..., :n]
             if self.backend == "numba":
                 choices, sk = self._round_compiled(S, idx, U, r)
+                if not np.isfinite(S).all():  # a formula gave NaN: the NumPy path says which, and where
+                    return self._rerun_on_numpy(r, seed, first_block, n_blocks, n, observe)
             else:
                 choices, sk = self._round_numpy(S, idx, U, r)
             skipped += sk
@@ -295,6 +297,19 @@ class Engine:
                 observe(r, S)
         history = EventHistory(self.event_ids, first, count, self.episode_ids, active0)
         return BatchResult(history, active, act_counts, quiet, counts, hist, ssum, skipped)
+
+    def _rerun_on_numpy(self, r: int, *batch) -> BatchResult:
+        """The compiled kernel left a non-finite value in the state in round ``r``. The NumPy path
+        runs the same trajectories and checks every formula as it evaluates it, so it stops with
+        the formula, its file:line and the values it read; it should never finish."""
+        self.backend = "numpy"
+        try:
+            self.run_batch(*batch)
+        finally:
+            self.backend = "numba"
+        raise BrinkError(f"the compiled kernel produced a value that is not a finite number in round {r}, "
+                         "and the NumPy path did not: this is a bug in brink (run with --backend numpy "
+                         "meanwhile)")
 
     def _round_numpy(self, S: np.ndarray, idx: np.ndarray, U: np.ndarray, r: int):
         """One round for trajectories ``idx`` through the decision model itself; updates S in place."""
