@@ -25,7 +25,7 @@ CASES = {
     "simulate-unknown-intervention": (["simulate", "iran-2024", "--intervention", "nosuch", "--runs", "20",
                                        "--backend", "numpy"], "not an intervention shipped"),
     "forecast-unknown-question-file": (["forecast", "iran-2024", "nosuch", "--runs", "20"], "not a question file shipped"),
-    "forecast-zero-runs": (["forecast", "iran-2024", "as_of_2024-11-15", "--runs", "0"], "--runs must be at least 1"),
+    "forecast-zero-runs": (["forecast", "iran-2024", "as_of_2024-11-15", "--runs", "0"], "--runs 0: must be at least 1"),
     "score-unknown-question-file": (["score", "iran-2024", "nosuch", "--runs", "20"], "shipped: as_of_2024-11-15"),
     "backtest-split-not-a-date": (["backtest", "iran-2024", "--split", "notadate"], "--split 'notadate': not a date"),
     "game-unknown-decision-point": (["game", "iran-2024", "--at", "nowhere"], "unknown decision point 'nowhere'"),

@@ -539,3 +539,15 @@ def test_a_gzip_file_imports_as_its_plain_text_does(tmp_path, fmt):
         plain, packed = a.import_file(src, fmt, "iran-2024"), b.import_file(gz, fmt, "iran-2024")
         assert (packed.inserted, packed.records) == (plain.inserted, plain.records) and plain.inserted > 0
         assert [(p.line, p.field) for p in packed.problems] == [(p.line, p.field) for p in plain.problems]
+
+
+@pytest.mark.parametrize("content", [b"", b"not,an,event,file\n1,2,3,4\n", b"\x00\x01binary"],
+                         ids=["empty", "wrong-columns", "binary"])
+def test_a_failed_first_import_leaves_no_empty_store_behind(tmp_path, capsys, monkeypatch, content):
+    """The store is created by the first import; when that import is refused the folder is as it was,
+    so the next command does not find an empty store and report 'no events' instead of the mistake."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "bad.csv").write_bytes(content)
+    code, out = run(capsys, "events", "import", "bad.csv", "-f", "csv")
+    assert code == 2 and "bad.csv" in out and "Traceback" not in out, out
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.csv"]

@@ -460,7 +460,7 @@ def test_a_scenario_bargain_the_models_cannot_take_is_refused_at_its_line(tmp_pa
     assert code == 2 and says in flat and "Traceback" not in out, out
     line = next(ln for ln in out.splitlines() if says.split()[0] in ln and "s.yaml:" in ln)
     where = line.split("s.yaml:")[1].split(":")[0]
-    assert where.isdigit() and f"bargaining.{field}" in line, out
+    assert where.isdigit() and f"bargaining[deal].{field}" in line, out
     assert _snapshot(tmp_path) == before
 
 
@@ -479,8 +479,12 @@ def test_the_models_refuse_a_case_they_cannot_take_whatever_built_it():
 
     with pytest.raises(BrinkError, match="built in a test: issue 'deal': every actor's salience is 0"):
         forecast(case((0.0, 0.0), (1.0, 1.0)), draws=0)
-    with pytest.raises(BrinkError, match="issue 'deal': capabilities must be above 0"):
+    with pytest.raises(BrinkError, match="issue 'deal': no actor has both capability and salience above 0"):
         forecast(case((0.5, 0.5), (0.0, 0.0)), draws=0)
+    with pytest.raises(BrinkError, match="issue 'deal': capabilities must be 0 or above"):
+        forecast(case((0.5, 0.5), (-1.0, 1.0)), draws=0)
+    # a capability of 0 (a mediator whose channel the simulation closed) only takes that actor out
+    assert forecast(case((0.5, 0.5), (0.0, 1.0)), models=("compromise",), draws=0).issues[0].forecasts["compromise"] == 90
     with pytest.raises(BrinkError, match="not a finite number"):
         forecast(case((np.inf, 0.5), (1.0, 1.0)), draws=0)
     assert forecast(case((0.5, 0.0), (1.0, 1.0)), models=("compromise",), draws=0).issues[0].forecasts["compromise"] == 10

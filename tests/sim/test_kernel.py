@@ -141,11 +141,18 @@ def test_compiled_and_numpy_backends_agree_run_by_run(scenario, name, flags):
 
 
 def test_auto_falls_back_to_numpy_where_the_kernel_would_not_be_exact(scenario):
-    iv = from_options(set_items=["IRN.legitimacy=1.5"])  # pinned outside the variable's range [0, 1]
-    eng = Engine(scenario, iv, horizon=4)
-    assert eng.backend == "numpy" and "outside its range" in eng.backend_note
+    # a horizon long enough for world.week to pass the end of its range: the kernel clips, NumPy does not
+    probe = Engine(scenario, horizon=1, backend="numpy")
+    wk = probe.model.var_index["world.week"]
+    long = math.ceil((probe.model.hi[wk] - probe.start[wk]) / probe.round_weeks) + 1
+    eng = Engine(scenario, horizon=long)
+    assert eng.backend == "numpy" and "would pass its range's end" in eng.backend_note
+    note = Engine(scenario, horizon=long - 2).backend_note  # two rounds shorter stays inside the range
+    assert not note or "range" not in note
     with pytest.raises(BrinkError, match="cannot run this scenario"):
-        Engine(scenario, iv, horizon=4, backend="numba")
+        Engine(scenario, horizon=long, backend="numba")
+    with pytest.raises(BrinkError, match="outside the range of IRN.legitimacy"):  # a pin out of range never gets here
+        Engine(scenario, from_options(set_items=["IRN.legitimacy=1.5"]), horizon=4)
     with pytest.raises(BrinkError, match="expected auto, numba or numpy"):
         Engine(scenario, horizon=4, backend="cuda")
 

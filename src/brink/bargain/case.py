@@ -60,7 +60,9 @@ class Case:
     def problems(self) -> list[str]:
         """What makes the case unfit for the models, one message per issue and kind ("" source
         prefix left to the caller): fewer than two actors, a value that is not finite, a salience
-        outside [0, 1], a capability not above 0, or no actor with weight (capability × salience)."""
+        outside [0, 1], a negative capability, or no actor with weight (capability × salience). A
+        capability of 0 is legal: the simulation sets a mediator's to 0 when its channel closes, and
+        the actor then simply weighs nothing on the issue."""
         out = []
         for d, iss in enumerate(self.issues):
             idx, x, s, c = self.issue(d)
@@ -73,10 +75,12 @@ class Case:
                 continue
             if ((s < 0) | (s > 1)).any():
                 out.append(f"{name}: saliences must be in [0, 1], got {', '.join(f'{v:g}' for v in s)}")
-            if (c <= 0).any():
-                out.append(f"{name}: capabilities must be above 0, got {', '.join(f'{v:g}' for v in c)}")
+            if (c < 0).any():
+                out.append(f"{name}: capabilities must be 0 or above, got {', '.join(f'{v:g}' for v in c)}")
             elif (s == 0).all():
                 out.append(f"{name}: every actor's salience is 0, so nothing weighs on the outcome")
+            elif (s * c == 0).all():
+                out.append(f"{name}: no actor has both capability and salience above 0, so nothing weighs on the outcome")
         return out
 
     def issue(self, d: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:

@@ -125,16 +125,29 @@ def import_cmd(
     if show < 0:
         raise BrinkError(f"--show {show}: must be a whole number >= 0")
 
+    from brink.events import importers
+
+    importers.get(fmt)  # an unknown format is refused before a store is opened (or created)
+    if not file.exists():
+        raise BrinkError(f"{file}: no such file")
     dic = load_dictionary(dictionary)
-    with _store(db) as store:
-        bar = Progress(TextColumn("{task.description:<22}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
-                       TimeElapsedColumn(), console=err, transient=True)
-        with bar:
-            task = bar.add_task(f"importing {file.name}", total=1.0)
-            report = store.import_file(
-                file, fmt, dic, progress=lambda stage, frac: bar.update(task, completed=frac, description=stage),
-                date_format=date_format,
-            )
+    created = not db.exists()
+    try:
+        with _store(db) as store:
+            bar = Progress(TextColumn("{task.description:<22}"), BarColumn(),
+                           TextColumn("{task.percentage:>3.0f}%"), TimeElapsedColumn(), console=err, transient=True)
+            with bar:
+                task = bar.add_task(f"importing {file.name}", total=1.0)
+                report = store.import_file(
+                    file, fmt, dic, progress=lambda stage, frac: bar.update(task, completed=frac, description=stage),
+                    date_format=date_format,
+                )
+    except BaseException:
+        if created:  # a failed first import leaves no empty store behind: the folder is as it was
+            for leftover in (db, db.with_name(db.name + ".wal")):
+                if leftover.is_file():
+                    leftover.unlink()
+        raise
     if as_json:
         typer.echo(json.dumps(report.to_dict(), indent=2))
         return

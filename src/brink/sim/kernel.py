@@ -561,9 +561,7 @@ def unsupported_reason(model: Model, start: np.ndarray, horizon: int, round_week
         for r in a.random:
             if r.dist != "bernoulli":
                 return f"action {a.id}: random quantity {r.name!r} is {r.dist} (the kernel draws Bernoulli only)"
-    for i, v in model.pinned.items():
-        if not model.lo[i] <= v <= model.hi[i]:
-            return f"{model.var_names[i]} is pinned at {v:g}, outside its range [{model.lo[i]:g}, {model.hi[i]:g}]"
+    # A pinned value outside its variable's range cannot reach here: Model refuses it (value_problem).
     if np.any(start < model.lo) or np.any(start > model.hi):
         return "the start state has values outside their variables' ranges"
     wk = model.var_index.get("world.week")
