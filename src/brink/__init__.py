@@ -9,7 +9,8 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-__all__ = ["load_scenario", "simulate", "compare", "forecast_questions", "score_questions", "__version__"]
+__all__ = ["load_scenario", "simulate", "compare", "forecast_questions", "score_questions", "evaluate",
+           "assumption_problem", "__version__"]
 
 
 def load_scenario(name_or_path):  # noqa: D401 - thin re-export
@@ -60,3 +61,24 @@ def score_questions(scenario, questions, runs: int = 10_000, seed: int = 0, reso
 
     qs = load_questions(questions, scenario)
     return score(qs, forecast(None, qs, runs, seed, **kw), resolutions)
+
+
+def evaluate(scenario, problem, X, questions, runs: int = 500, seed: int = 0, **kw):
+    """The question file's forecasts at each row of ``X`` (values of ``problem``'s names: an
+    ``UncertainProblem``, SALib's dictionary or a list of ``--set`` names), on common random numbers:
+    one DataFrame row per parameter set, so SALib or a notebook can drive it. See
+    ``brink.uncertainty.evaluation``."""
+    from brink.uncertainty.evaluation import evaluate as _evaluate
+
+    return _evaluate(scenario, problem, X, questions, runs, seed, **kw)
+
+
+def assumption_problem(scenario, params="all"):
+    """The scenario's uncertain judgements (all, or comma-separated globs of ``--set`` names) with
+    their spreads, SALib-style (``to_salib()``, ``sample()``, ``transform()``). See
+    ``brink.uncertainty.problem``."""
+    from brink.scenario.loader import load_scenario as _load
+    from brink.uncertainty.problem import assumption_problem as _problem
+
+    sc = _load(scenario) if isinstance(scenario, str) or hasattr(scenario, "__fspath__") else scenario
+    return _problem(sc, params)

@@ -37,6 +37,7 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "brink.games.commands",
     "brink.events.commands",
     "brink.forecast.commands",
+    "brink.uncertainty.commands",
 )
 
 for _name in _COMMAND_MODULES:

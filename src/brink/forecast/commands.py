@@ -51,18 +51,38 @@ def _run_forecast(scenario, qs, runs, seed, workers, backend="auto"):
                         backend=backend)
 
 
+def _run_uncertain(scenario, qs, sets, runs, seed, design, params, workers, cluster, backend):
+    from brink.scenario.loader import load_scenario
+    from brink.uncertainty.forecast import uncertain_forecast
+
+    sc = load_scenario(scenario)
+    bar, task = progress_bar(sets, f"forecasting over {sets:,} sets of the judgements")
+    with bar:
+        return uncertain_forecast(scenario, sc, qs, sets, runs, seed, design=design, params=params, workers=workers,
+                                  cluster=cluster, backend=backend, progress=lambda k: bar.advance(task, k))
+
+
 def print_forecast(res) -> None:
     m = res.meta
-    t = Table(title=f"Forecast — {m['scenario']}, {m['runs']:,} runs per origin, seed {m['seed']} "
+    u = m.get("uncertainty")
+    size = (f"{u['sets']:,} sets of {u['judgements']} judgements ({u['design']}) × {u['runs_per_set']:,} runs"
+            if u else f"{m['runs']:,} runs per origin")
+    t = Table(title=f"Forecast — {m['scenario']}, {size}, seed {m['seed']} "
                     f"(rounds of {m['round_days']:g} days, events dated at a round's midpoint)")
-    for c, j in (("id", "left"), ("as of", "left"), ("days", "right"), ("P", "right"),
-                 ("95 % interval", "right"), ("median days", "right"), ("question", "left")):
+    cols = [("id", "left"), ("as of", "left"), ("days", "right"), ("P", "right"),
+            ("95 % Monte Carlo" if u else "95 % interval", "right")]
+    if u:
+        cols.append(("95 % over judgements", "right"))
+    for c, j in cols + [("median days", "right"), ("question", "left")]:
         t.add_column(c, justify=j, style="dim" if c == "question" else None)
     for r in res.rows.itertuples():
         interval = "" if math.isnan(r.probability) else f"[{_pct(r.lo95)}, {_pct(r.hi95)}]"
         cond = f" (given {r.given}, {r.runs:,} runs)" if r.given else ""
-        t.add_row(r.id, str(r.as_of), str(r.window_days), _pct(r.probability), interval, _days(r.median_days),
-                  r.text + cond)
+        spread = []
+        if u:
+            spread = ["" if math.isnan(r.lo95_judgement) else f"[{_pct(r.lo95_judgement)}, {_pct(r.hi95_judgement)}]"]
+        t.add_row(r.id, str(r.as_of), str(r.window_days), _pct(r.probability), interval, *spread,
+                  _days(r.median_days), r.text + cond)
     console.print(t)
 
 
@@ -74,27 +94,49 @@ def forecast_cmd(
     backend: BackendOpt = "auto",
     overwrite: Annotated[bool, typer.Option("--overwrite", help="replace a folder that holds another "
                                             "forecast (the same forecast is always replaced)")] = False,
+    uncertainty: Annotated[int, typer.Option("--uncertainty", help="draw this many sets of the judgements "
+                                             "from their spreads and forecast at each (--runs per set); 0: "
+                                             "the point values only")] = 0,
+    design: Annotated[str, typer.Option("--design", help="with --uncertainty: sobol (scrambled) or lhs")] = "sobol",
+    params: Annotated[str, typer.Option("--params", help="with --uncertainty: the judgements to vary, all or "
+                                        "comma-separated globs of --set names")] = "all",
+    cluster: Annotated[str | None, typer.Option("--cluster", help="with --uncertainty: a Dask scheduler "
+                                                "tcp://HOST:PORT (default $BRINK_DASK_SCHEDULER)")] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Each question's probability with its 95 % interval and median time to the event; writes forecast.csv/json."""
+    """Each question's probability with its 95 % interval and median time to the event; writes forecast.csv/json.
+
+    With --uncertainty K, also the interval over the judgements (their spreads: brink show --assumptions)."""
     from brink.forecast.questions import load_questions
     from brink.sim.outdir import check_target, file_digest, provenance, run_hash, safe_name, scenario_digest, \
         staged, write_json
     from brink.sim.simulate import check_settings
 
+    from brink.errors import BrinkError
+
     check_settings(runs, 1, seed, workers=workers, backend=backend)
+    if uncertainty < 0:
+        raise BrinkError(f"--uncertainty {uncertainty}: must be 0 (off) or a number of parameter sets")
+    if uncertainty > 100_000:
+        raise BrinkError(f"--uncertainty {uncertainty:,}: at most 100,000 parameter sets")
+    if design not in ("sobol", "lhs"):
+        raise BrinkError(f"--design {design}: expected sobol or lhs")
     qs = load_questions(questions, scenario)
+    extra = {} if not uncertainty else {"uncertainty": int(uncertainty), "design": design, "params": params}
     key = run_hash(kind="forecast", scenario=scenario_digest(scenario), questions=file_digest(qs.file),
-                   runs=int(runs), seed=int(seed))
+                   runs=int(runs), seed=int(seed), **extra)
     name = "-".join(safe_name(x) for x in ("forecast", qs.scenario_id or "scenario", Path(qs.file).stem,
                                             f"seed{seed}", key))
     folder = check_target(out if out is not None else Path("brink-results") / name, key, overwrite)
-    res = _run_forecast(scenario, qs, runs, seed, workers, backend)
+    if uncertainty:
+        res = _run_uncertain(scenario, qs, uncertainty, runs, seed, design, params, workers, cluster, backend)
+    else:
+        res = _run_forecast(scenario, qs, runs, seed, workers, backend)
     with staged(folder) as tmp:
         res.write(tmp)
         write_json(tmp / "meta.json", {"kind": "forecast", "scenario": res.meta.get("scenario"),
                                        "questions_file": str(qs.file), "runs": int(runs), "seed": int(seed),
-                                       **provenance(scenario, key)})
+                                       **extra, **provenance(scenario, key)})
     if as_json:
         typer.echo(json.dumps(res.to_dict(), indent=2))
         return

@@ -52,6 +52,9 @@ class ForecastResult:
 
     rows: pd.DataFrame
     meta: dict = field(default_factory=dict)
+    # per origin and scenario outcome (episode): the share of runs in which it starts within the
+    # origin's longest question window (as_of, outcome, days, probability, runs)
+    outcomes: pd.DataFrame | None = None
 
     def to_frame(self) -> pd.DataFrame:
         return self.rows.copy()
@@ -156,7 +159,7 @@ def forecast(scenario, questions: QuestionSet, runs: int = 10_000, seed: int = 0
     groups: dict = {}
     for q in questions:
         groups.setdefault(q.as_of, []).append(q)
-    rows, origins = [], []
+    rows, origins, out_rows = [], [], []
     for origin in sorted(groups):
         qs = groups[origin]
         horizon = max(last_round(q.days, d) for q in qs)
@@ -168,13 +171,28 @@ def forecast(scenario, questions: QuestionSet, runs: int = 10_000, seed: int = 0
         if abs(rd - d) > 1e-9:
             raise BrinkError(f"the simulation's rounds are {rd:g} days, the questions were timed for {d:g}")
         rows += answer(qs, res.history, rd, sc)
+        out_rows += outcome_rows(res.history, origin, horizon, rd)
         origins.append({"as_of": origin.isoformat(), "horizon": horizon, "questions": [q.id for q in qs]})
     order = {qid: i for i, qid in enumerate(questions.ids)}
     frame = pd.DataFrame(rows, columns=list(COLUMNS))
     frame = frame.sort_values("id", key=lambda s: s.map(order), kind="stable").reset_index(drop=True)
     meta = {"scenario": sc.meta.id, "questions_file": questions.file, "runs": int(runs), "seed": int(seed),
             "round_days": d, "time_rule": TIME_RULE, "origins": origins}
-    return ForecastResult(frame, meta)
+    return ForecastResult(frame, meta, pd.DataFrame(out_rows, columns=["as_of", "outcome", "days", "probability",
+                                                                       "runs"]))
+
+
+def outcome_rows(history: EventHistory, origin, horizon: int, round_days: float) -> list[dict]:
+    """Each scenario outcome's share of runs in which it starts in rounds 1..``horizon`` after ``origin``."""
+    from brink.sim.event_history import OUTCOME
+
+    out = []
+    for e in history.episode_ids:
+        f = history.first_of([OUTCOME + e])
+        out.append({"as_of": origin, "outcome": e, "days": horizon * round_days,
+                    "probability": float(((f >= 1) & (f <= horizon)).mean()) if history.n else math.nan,
+                    "runs": history.n})
+    return out
 
 
 def read_forecast(path: str | Path, questions: QuestionSet | None = None) -> pd.DataFrame:

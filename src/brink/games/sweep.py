@@ -29,7 +29,8 @@ from brink.games.spe import subgame_perfect
 MAX_POINTS = 1000  # grid values a sweep may ask for (each is a game solved; bisection adds more per flip)
 
 
-def parse_range(text: str, scenario=None, base: dict | None = None) -> tuple[str, np.ndarray]:
+def parse_range(text: str, scenario=None, base: dict | None = None, option: str = "--sweep",
+                max_points: int = MAX_POINTS) -> tuple[str, np.ndarray]:
     """``name=lo:hi:n`` (n points, inclusive) or ``name=v1,v2,...`` → (name, values).
 
     Numbers must be finite, LO < HI, 2 <= N <= ``MAX_POINTS``. With ``scenario`` (and the
@@ -37,33 +38,34 @@ def parse_range(text: str, scenario=None, base: dict | None = None) -> tuple[str
     range, by the model's own rule (``Model.value_problem``), before any game is solved.
     """
     if not isinstance(text, str) or "=" not in text:
-        raise BrinkError(f"--sweep {text!r}: expected NAME=LO:HI:N, e.g. legitimacy=0.2:0.8:31")
+        raise BrinkError(f"{option} {text!r}: expected NAME=LO:HI:N, e.g. legitimacy=0.2:0.8:31")
     name, spec = text.split("=", 1)
     name = name.strip()
     if not name:
-        raise BrinkError(f"--sweep {text!r}: no name before '='; expected NAME=LO:HI:N, e.g. legitimacy=0.2:0.8:31")
+        raise BrinkError(f"{option} {text!r}: no name before '='; expected NAME=LO:HI:N, e.g. legitimacy=0.2:0.8:31")
     example = "expected NAME=LO:HI:N with numbers, e.g. legitimacy=0.2:0.8:31, or NAME=V1,V2,..."
     if ":" in spec:
         parts = spec.split(":")
         if len(parts) != 3:
-            raise BrinkError(f"--sweep {text!r}: {example}")
-        lo, hi = (_number(x, text, example) for x in parts[:2])
+            raise BrinkError(f"{option} {text!r}: {example}")
+        lo, hi = (_number(x, text, example, option) for x in parts[:2])
         try:
             n = int(parts[2].strip())
         except ValueError:
-            raise BrinkError(f"--sweep {text!r}: N = {parts[2].strip()!r} must be a whole number of points") from None
+            raise BrinkError(f"{option} {text!r}: N = {parts[2].strip()!r} must be a whole number of points") from None
         if not hi > lo:
-            raise BrinkError(f"--sweep {text!r}: need LO < HI (got {lo:g} and {hi:g})")
+            raise BrinkError(f"{option} {text!r}: need LO < HI (got {lo:g} and {hi:g})")
         if n < 2:
-            raise BrinkError(f"--sweep {text!r}: need N >= 2 points (got {n})")
-        if n > MAX_POINTS:
-            raise BrinkError(f"--sweep {text!r}: {n:,} points; at most {MAX_POINTS:,} (each point solves a game)")
+            raise BrinkError(f"{option} {text!r}: need N >= 2 points (got {n})")
+        if n > max_points:
+            raise BrinkError(f"{option} {text!r}: {n:,} points; at most {max_points:,}"
+                             f"{' (each point solves a game)' if option == '--sweep' else ''}")
         values = np.linspace(lo, hi, n)
     else:
         items = spec.split(",")
-        if len(items) > MAX_POINTS:
-            raise BrinkError(f"--sweep {text!r}: {len(items):,} values; at most {MAX_POINTS:,}")
-        values = np.array([_number(x, text, example) for x in items])
+        if len(items) > max_points:
+            raise BrinkError(f"{option} {text!r}: {len(items):,} values; at most {max_points:,}")
+        values = np.array([_number(x, text, example, option) for x in items])
     if scenario is not None:
         from brink.model.compiled import compile_model
 
@@ -71,21 +73,21 @@ def parse_range(text: str, scenario=None, base: dict | None = None) -> tuple[str
         try:
             model.resolve_name(name)
         except BrinkError as exc:
-            raise BrinkError(f"--sweep {text}: {exc}") from None
+            raise BrinkError(f"{option} {text}: {exc}") from None
         for v in (values.min(), values.max()):
             why = model.value_problem(name, float(v))
             if why is not None:
-                raise BrinkError(f"--sweep {text}: {name} = {v:g}: {why}")
+                raise BrinkError(f"{option} {text}: {name} = {v:g}: {why}")
     return name, values
 
 
-def _number(x: str, text: str, example: str) -> float:
+def _number(x: str, text: str, example: str, option: str = "--sweep") -> float:
     try:
         v = float(x)
     except ValueError:
-        raise BrinkError(f"--sweep {text!r}: {x.strip()!r} is not a number; {example}") from None
+        raise BrinkError(f"{option} {text!r}: {x.strip()!r} is not a number; {example}") from None
     if not np.isfinite(v):
-        raise BrinkError(f"--sweep {text!r}: {x.strip()!r} is not a finite number")
+        raise BrinkError(f"{option} {text!r}: {x.strip()!r} is not a finite number")
     return v
 
 

@@ -373,28 +373,12 @@ class Model:
         ``range`` else [0, 1] and a precision's ``range`` else the ``lambda`` parameter's, a
         precision always above 0 (the rules ``brink validate`` applies to the file's values)."""
         kind, name = self.resolve_name(key)
-        sc = self.scenario
-        if kind == "param":
-            r = sc.parameters[name].range
-            return None if r is None else (float(r[0]), float(r[1]), False, f"the declared range of {name}")
         if kind == "var":
             i = self.var_index[name]
             return float(self.lo[i]), float(self.hi[i]), False, f"the range of {name}"
-        parts = name.split(".")
-        if kind == "weight":
-            c = next(c for c in sc.actor(parts[1]).concerns if c.id == parts[2])
-            r = c.weight.range or (0.0, 1.0)
-            return float(r[0]), float(r[1]), False, f"the range of a concern weight"
-        if kind == "tendency":
-            t = sc.actor(parts[1]).tendencies.get(parts[2])
-            r = t.range if t is not None else None
-            return None if r is None else (float(r[0]), float(r[1]), False, f"the declared range of {name}")
-        # precision
-        own = sc.actor(parts[1]).precision
-        r = (own.range if own is not None else None) or (sc.parameters["lambda"].range
-                                                         if "lambda" in sc.parameters else None)
-        lo, hi = (float(r[0]), float(r[1])) if r is not None else (0.0, math.inf)
-        return max(lo, 0.0), hi, lo <= 0.0, "the range of a logit precision"
+        from brink.model.ranges import judgement_range
+
+        return judgement_range(self.scenario, kind, name)
 
     def value_problem(self, key: str, value: float) -> str | None:
         """Why ``value`` cannot be given to ``key`` (unknown name, not finite, outside its declared

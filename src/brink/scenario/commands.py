@@ -62,17 +62,31 @@ def show(
 
     sc = load_scenario(scenario)
     if assumptions:
+        from brink.uncertainty.problem import spreads
+
         rows = list_assumptions(sc, numbers_only=numbers_only)
+        spread = spreads(sc)  # walk path -> (--set name, resolved spread) of each judgement a run can vary
         if as_json:
-            typer.echo(json.dumps([r.__dict__ for r in rows], indent=2, default=list))
+            out = []
+            for r in rows:
+                name, dist = spread.get(r.path, (None, None))
+                out.append({**r.__dict__, "name": name,
+                            "spread": None if dist is None else {"kind": dist.kind, "low": dist.lo, "high": dist.hi,
+                                                                 "text": dist.describe(), "source": dist.source}})
+            typer.echo(json.dumps(out, indent=2, default=list))
             return
-        t = Table(title=f"{sc.meta.id}: {len(rows)} assumptions", show_lines=False)
+        t = Table(title=f"{sc.meta.id}: {len(rows)} assumptions ({len(spread)} judgements with a spread "
+                        "that --uncertainty and brink sensitivity vary)", show_lines=False)
         t.add_column("where", style="cyan", overflow="fold")
         t.add_column("value", justify="right")
+        t.add_column("spread", overflow="fold")
         t.add_column("assumption", overflow="fold")
         t.add_column("evidence", style="dim", overflow="fold")
         for r in rows:
-            t.add_row(r.path, "" if r.value is None else f"{r.value:g}", r.assumption or "", ", ".join(r.evidence))
+            name, dist = spread.get(r.path, (None, None))
+            t.add_row(r.path, "" if r.value is None else f"{r.value:g}",
+                      "" if dist is None else f"{dist.describe()} ({dist.source})", r.assumption or "",
+                      ", ".join(r.evidence))
         console.print(t)
         return
     if sources:

@@ -55,6 +55,20 @@ def walk(obj: Any, path: str = "") -> list[ProvenanceRow]:
     return rows
 
 
+def path_of(sc: Scenario, loc: tuple) -> str:
+    """The ``walk`` path of the object at data path ``loc`` (``("actors", 0, "precision")`` ->
+    ``actors[IRN].precision``), by the same labelling rule."""
+    obj, path = sc, ""
+    for part in loc:
+        if isinstance(part, int):
+            obj = obj[part]
+            path += f"[{_label(obj) or part}]"
+        else:
+            obj = obj[part] if isinstance(obj, dict) else getattr(obj, part)
+            path = f"{path}.{part}" if path else str(part)
+    return path
+
+
 def assumptions(sc: Scenario, numbers_only: bool = False) -> list[ProvenanceRow]:
     """Every fact or number that rests (at least partly) on a stated assumption."""
     return [r for r in walk(sc) if r.assumption and (r.value is not None or not numbers_only)]

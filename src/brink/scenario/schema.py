@@ -56,12 +56,44 @@ class Sourced(Strict):
         return self
 
 
+class Spread(Strict):
+    """How sure a judgement is, as a distribution on the parameter's scale (``brink.uncertainty.spread``):
+    uniform/triangular/beta on [low, high] (default the range), lognormal by median and sigma."""
+
+    dist: Literal["uniform", "triangular", "beta", "lognormal"]
+    low: float | None = None
+    high: float | None = None
+    mode: float | None = Field(None, description="triangular: the most likely value (default the value)")
+    a: float | None = Field(None, gt=0, description="beta: first shape")
+    b: float | None = Field(None, gt=0, description="beta: second shape")
+    median: float | None = Field(None, description="lognormal: the median (default the value)")
+    sigma: float | None = Field(None, gt=0, description="lognormal: standard deviation of the logarithm")
+    rationale: str | None = Field(None, description="why this spread (the sources' own, or a judgement)")
+
+    @model_validator(mode="after")
+    def _complete(self):
+        for name in ("low", "high", "mode", "a", "b", "median", "sigma"):
+            v = getattr(self, name)
+            if v is not None and not math.isfinite(v):
+                raise ValueError(f"{name} {v} is not a finite number")
+        if self.low is not None and self.high is not None and not self.low < self.high:
+            raise ValueError(f"low {self.low} must be below high {self.high}")
+        need = {"beta": ("a", "b"), "lognormal": ("sigma",)}.get(self.dist, ())
+        missing = [n for n in need if getattr(self, n) is None]
+        if missing:
+            raise ValueError(f"a {self.dist} spread needs {' and '.join(missing)}")
+        return self
+
+
 class Param(Sourced):
-    """A number with its provenance. ``range`` bounds sweeps and sanity checks."""
+    """A number with its provenance. ``range`` bounds sweeps and sanity checks (not a belief);
+    ``uncertainty`` says how sure the value is (a grade or a ``Spread``; see ``brink.uncertainty``)."""
 
     value: float
     label: str | None = None
     range: tuple[float, float] | None = None
+    uncertainty: Literal["high", "medium", "low"] | Spread | None = Field(
+        None, description="confidence grade (high | medium | low) or a distribution {dist: ...}")
 
     @model_validator(mode="after")
     def _in_range(self):
@@ -75,6 +107,12 @@ class Param(Sourced):
                 raise ValueError(f"range [{lo}, {hi}] is reversed")
             if not lo <= self.value <= hi:
                 raise ValueError(f"value {self.value} outside its range [{lo}, {hi}]")
+        if isinstance(self.uncertainty, Spread):
+            from brink.uncertainty.spread import resolve
+
+            why = resolve(self, self.range)[1]
+            if why is not None:
+                raise ValueError(f"uncertainty: {why}")
         return self
 
 

@@ -134,6 +134,12 @@ def _checks(sc: Scenario, known: KnownNames) -> Iterator[tuple[Loc, str]]:
         if not lo <= var.initial.value <= hi:
             yield ("world", name, "initial", "value"), f"initial value {var.initial.value} outside range [{lo}, {hi}]"
 
+    # Spreads (uncertainty:) of the judgements a run can vary, inside each one's declared range
+    # (brink.model.ranges); a Param's own range is checked where it is read (schema.Param).
+    from brink.uncertainty.problem import spread_problems
+
+    yield from spread_problems(sc)
+
     for i, r in enumerate(sc.relations):
         yield from actor_ref(("relations", i, "source"), r.source)
         yield from actor_ref(("relations", i, "target"), r.target)
