@@ -49,11 +49,13 @@ def check_values(model, names: tuple[str, ...], X: np.ndarray) -> None:
     bad = []
     for k, name in enumerate(names):
         col = X[:, k]
-        for value in np.unique(col) if np.isfinite(col).all() else col:
-            why = model.value_problem(name, float(value))
+        # a range is an interval: the column's least and greatest values (or its first non-finite) decide
+        rows = [int(np.flatnonzero(~np.isfinite(col))[0])] if not np.isfinite(col).all() else \
+            [int(np.argmin(col)), int(np.argmax(col))]
+        for row in rows:
+            why = model.value_problem(name, float(col[row]))
             if why is not None:
-                row = int(np.flatnonzero((col == value) | (np.isnan(col) & np.isnan(value)))[0])
-                bad.append(f"row {row}: {name}={float(value):g}: {why}")
+                bad.append(f"row {row}: {name}={float(col[row]):g}: {why}")
                 break
     if bad:
         raise BrinkError("; ".join(bad[:5]) + (f" (and {len(bad) - 5} more judgements)" if len(bad) > 5 else ""))
@@ -138,6 +140,16 @@ def evaluate(scenario, problem, X, questions, runs: int = 500, seed: int = 0, *,
             if progress:
                 progress(len(chunks[k]))
     todo = {k: c for k, c in chunks.items() if k not in parts}
+    from brink.sim import kernel
+
+    with kernel.same_structure():  # one kernel text for the backend check and the sets run here
+        _run(todo, chunks, parts, store, sc, qs, names, runs, seed, backend, workers, cluster, progress, on_retry)
+    frame = pd.concat([parts[k] for k in sorted(parts)], ignore_index=True)
+    return frame if long else wide(frame, names, X)
+
+
+def _run(todo, chunks, parts, store, sc, qs, names, runs, seed, backend, workers, cluster, progress, on_retry):
+    """Run the chunks not yet done, keeping each as it arrives."""
     if todo:
         chosen = resolve_backend(sc, qs, backend, runs * sum(len(c) for c in todo.values()))
         payloads = {k: {"scenario": sc, "questions": qs, "names": names, "rows": c, "runs": int(runs),
@@ -152,8 +164,6 @@ def evaluate(scenario, problem, X, questions, runs: int = 500, seed: int = 0, *,
 
         with executor(workers, cluster) as ex:
             run_chunks(_chunk, payloads, ex, done, on_retry)
-    frame = pd.concat([parts[k] for k in sorted(parts)], ignore_index=True)
-    return frame if long else wide(frame, names, X)
 
 
 def wide(frame: pd.DataFrame, names: tuple[str, ...], X: np.ndarray) -> pd.DataFrame:
