@@ -50,3 +50,17 @@ def test_a_kernel_only_nan_is_reported_as_a_bug():
     eng = _as_if_compiled(load_scenario("synthetic-standoff"))
     with pytest.raises(BrinkError, match="this is a bug in brink"):
         eng.run_batch(seed=1, first_block=0, n_blocks=1, n=20)
+
+
+def test_a_division_by_zero_in_the_compiled_kernel_is_named_not_clipped(tmp_path):
+    """The real kernel: an effect that divides by zero gives inf; the kernel used to clip it to the
+    variable's range end (a confident number from nonsense). Now it leaves NaN, the engine's check
+    after the round sees it, and the NumPy path names the formula and its file:line."""
+    folder = tmp_path / "s"
+    shutil.copytree(resolve_path("synthetic-standoff"), folder)
+    text = (folder / "actions.yaml").read_text()
+    (folder / "actions.yaml").write_text(text.replace(
+        '"-inaction_cost * NRT.grievance"', '"inaction_cost / (NRT.grievance - NRT.grievance)"', 1))
+    eng = Engine(load_scenario(folder), horizon=4, backend="numba")
+    with pytest.raises(BrinkError, match=r"effects\.NRT\.credibility: formula .* gave inf"):
+        eng.run_batch(seed=1, first_block=0, n_blocks=1, n=64)

@@ -70,7 +70,7 @@ import numpy as np
 from brink.model.compiled import Formula, Model
 from brink.scenario.expr import _dotted
 
-KERNEL_FORMAT = 4  # bump when the generated code's meaning changes
+KERNEL_FORMAT = 5  # bump when the generated code's meaning changes
 
 _BIN = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
 _CMP = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.Eq: "==", ast.NotEq: "!="}
@@ -165,7 +165,8 @@ def _logit_lines(out: _Emit, depth: int, utils: list[str], feas: list[str], lam:
         out(depth, f"{pr} = np.exp({v} - {top}) if {f} else 0.0")
         out(depth, f"{tot} += {pr}")
     for pr in probs:
-        out(depth, f"{pr} = {pr} / {tot} if {tot} > 0 else 0.0")
+        # no feasible option: 0; a total that is not a number (a utility that is not): NaN, for the check
+        out(depth, f"{pr} = {pr} / {tot} if {tot} > 0 else {tot} - {tot}")
     return tot
 
 
@@ -243,7 +244,7 @@ class KernelSource:
         new = dict(env)
         for i, d in deltas:
             x = out.fresh(f"x{stem}_")
-            out(depth, f"{x} = min(max({env.get(i, f's[{i}]')} + {d}, {float(self.m.lo[i])!r}), {float(self.m.hi[i])!r})")
+            out(depth, f"{x} = _clip({env.get(i, f's[{i}]')} + {d}, {float(self.m.lo[i])!r}, {float(self.m.hi[i])!r})")
             new[i] = x
         return new
 
@@ -360,7 +361,7 @@ class KernelSource:
             out(1, f"{d} = {src.expr(formula, {})}")
             deltas.append((i, d))
         for i, d in deltas:
-            out(1, f"s[{i}] = min(max(s[{i}] + {d}, {float(m.lo[i])!r}), {float(m.hi[i])!r})")
+            out(1, f"s[{i}] = _clip(s[{i}] + {d}, {float(m.lo[i])!r}, {float(m.hi[i])!r})")
         out(1, "return")
         return out.lines
 
@@ -393,6 +394,9 @@ class KernelSource:
             out(2, "i = idx[t]")
             out(2, "tot = 0.0")
             out(2, f"for j in range({n_a}): tot += P[j, t]")
+            # a utility that is not a number (an anticipated effect divided by zero) poisons the
+            # trajectory's state, so the engine's check after the round reruns it on the NumPy path
+            out(2, "if tot != tot: X[0, t] = np.nan")
             out(2, f"thr = U[{k}, 0, i] * tot")
             out(2, "c = 0.0")
             out(2, "j = -1")
@@ -424,6 +428,15 @@ class KernelSource:
             f"{self.m.scenario_id!r}. Do not edit: regenerated from the scenario.",
             "import numpy as np",
             "from numba import njit",
+            "",
+            "",
+            "@njit(cache=True, error_model='numpy', nogil=True, inline='always')",
+            "def _clip(v, lo, hi):",
+            "    # a new value that is not finite (a division by zero: inf) stays NaN, not the range's end,",
+            "    # so the engine's check after the round sees it and the NumPy path names the formula",
+            "    if v - v != 0.0:",
+            "        return np.nan",
+            "    return min(max(v, lo), hi)",
             "",
         ]
         for actor in dict.fromkeys(self.order):
