@@ -38,6 +38,7 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "brink.events.commands",
     "brink.forecast.commands",
     "brink.uncertainty.commands",
+    "brink.web.commands",
 )
 
 for _name in _COMMAND_MODULES:

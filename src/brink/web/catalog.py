@@ -1,0 +1,59 @@
+"""The scenarios a server may open: exactly those named on ``brink serve``'s command line.
+
+A request names a scenario by its id (``meta.id``); nothing in a request is ever a path, so no
+request reaches a file the operator did not list (no path traversal). Scenarios are loaded once,
+at start-up; the cited source files are looked up in the given source folders.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from brink.errors import BrinkError
+
+
+@dataclass
+class Catalog:
+    """Scenario id -> loaded scenario (and the target it was given as)."""
+
+    scenarios: dict = field(default_factory=dict)
+    targets: dict[str, str] = field(default_factory=dict)
+    sources: list[Path] = field(default_factory=list)
+
+    @classmethod
+    def open(cls, targets: list[str] | None = None, sources: list[str | Path] | None = None) -> Catalog:
+        """Load each target (built-in name or folder/file; default every built-in scenario)."""
+        from brink.scenario.loader import builtin_names, load_scenario
+
+        cat = cls(sources=[Path(s) for s in (sources if sources is not None else default_sources())])
+        for t in targets or list(builtin_names()):
+            sc = load_scenario(t)
+            if sc.meta.id in cat.scenarios and cat.targets[sc.meta.id] != str(t):
+                raise BrinkError(f"{t}: its id {sc.meta.id!r} is already served from {cat.targets[sc.meta.id]}")
+            cat.scenarios[sc.meta.id] = sc
+            cat.targets[sc.meta.id] = str(t)
+        return cat
+
+    def get(self, sid: str):
+        if sid not in self.scenarios:
+            raise KeyError(sid)
+        return self.scenarios[sid]
+
+
+def default_sources() -> list[Path]:
+    """Where cited source files are looked for: ``$BRINK_SOURCES`` (os.pathsep-separated), else the
+    ``shared/seeds`` and ``shared/data`` folders beside the working folder or above it."""
+    env = os.environ.get("BRINK_SOURCES")
+    if env:
+        return [Path(p) for p in env.split(os.pathsep) if p]
+    out = []
+    here = Path.cwd().resolve()
+    for base in [here, *here.parents][:4]:
+        for sub in ("shared/seeds", "shared/data"):
+            if (base / sub).is_dir():
+                out.append(base / sub)
+        if out:
+            break
+    return out
