@@ -10,6 +10,7 @@ Views with a table take ``format=csv`` for a download.
 
 
 import io
+import threading
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Body, HTTPException, Path, Query
@@ -59,6 +60,9 @@ def create_router(catalog, limits, jobs) -> APIRouter:
         horizon: Horizon = 26
         seed: Seed = 0
 
+    explained: dict = {}
+    lock = threading.Lock()
+
     def scenario(sid: str):
         try:
             return catalog.get(sid)
@@ -106,7 +110,8 @@ def create_router(catalog, limits, jobs) -> APIRouter:
     @r.get("/scenarios/{sid}", summary="actors, relations, fronts, channels, catalogue, timeline, with provenance")
     def scenario_detail(sid: Sid):
         sc = scenario(sid)
-        return reply({"meta": meta(sc), **views.scenario_view(sc, catalog.sources)})
+        return reply({"meta": meta(sc), **catalog._once(("view", sid),
+                                                        lambda: views.scenario_view(sc, catalog.sources))})
 
     @r.get("/scenarios/{sid}/companions", summary="the question files and interventions the scenario ships")
     def companions(sid: Sid):
@@ -124,7 +129,15 @@ def create_router(catalog, limits, jobs) -> APIRouter:
                  format: Fmt = "json"):
         sc = scenario(sid)
         sets = parse_sets(set)
-        body = run_view("at" if at else "set", lambda: views.decision_view(sc, at, actor, sets))
+        key = ("decision", sid, at, actor, tuple(sorted(sets.items())))
+        body = explained.get(key)
+        if body is None:  # an explanation is a pure function of its inputs: kept for the next asker
+            body = run_view("at" if at else "set",
+                            lambda: views.decision_view(sc, at, actor, sets, catalog.model(sid)))
+            with lock:
+                explained[key] = body
+                while len(explained) > 4 * limits.max_cached:
+                    explained.pop(next(iter(explained)))
         return reply({"meta": meta(sc), **body}, [
             {"action": a["action"], "label": a["label"], "probability": a["probability"], "utility": a["utility"],
              **{f"contribution.{c}": v for c, v in a["contributions"].items()}} for a in body["actions"]],
@@ -147,9 +160,9 @@ def create_router(catalog, limits, jobs) -> APIRouter:
         return reply({"meta": meta(sc, seed), **body}, body["table"], format, "bargain")
 
     def start(kind: str, sc, key_fields: dict, total: int, fn):
-        from brink.sim.outdir import run_hash, scenario_digest
+        from brink.sim.outdir import run_hash
 
-        key = run_hash(kind=kind, scenario=scenario_digest(sc), **key_fields)
+        key = run_hash(kind=kind, scenario=catalog.digest(sc.meta.id), **key_fields)
         try:
             job = jobs.submit(key, kind, total, fn)
         except TooBusy as exc:
@@ -158,9 +171,7 @@ def create_router(catalog, limits, jobs) -> APIRouter:
                 "url": f"/api/v1/jobs/{job.id}"}
 
     def check_sets(sc, sets):
-        from brink.model import compile_model
-
-        model = compile_model(sc, {})
+        model = catalog.model(sc.meta.id)
         for k, v in sets.items():
             why = model.value_problem(k, v)
             if why is not None:
@@ -168,21 +179,21 @@ def create_router(catalog, limits, jobs) -> APIRouter:
 
     @r.post("/scenarios/{sid}/forecast", summary="start brink forecast of a shipped question file (a job)")
     def forecast(sid: Sid, req: Annotated[ForecastRequest, Body()]):
-        from brink.forecast.questions import load_questions
         from brink.scenario.folder import companion_files
 
         sc = scenario(sid)
         target = catalog.targets[sid]
-        shipped = companion_files(target, "questions")
+        shipped = catalog._once(("shipped-questions", sid), lambda: companion_files(target, "questions"))
         if req.questions not in shipped:
             raise problem("questions", f"{req.questions!r} is not a question file of {sid} (shipped: "
                                        f"{', '.join(sorted(shipped)) or 'none'})", where="body")
         check_sets(sc, req.set)
-        origins = len({q.as_of for q in load_questions(req.questions, target)})
+        qs = catalog.questions(sid, req.questions)
+        origins = len({q.as_of for q in qs})
         return start("forecast", sc, {"questions": req.questions, "runs": req.runs, "seed": req.seed,
                                       "set": sorted(req.set.items())}, req.runs * origins,
                      lambda progress: {"meta": meta(sc, req.seed), **views.forecast_run(
-                         sc, req.questions, req.runs, req.seed, req.set, target, progress)})
+                         sc, qs, req.runs, req.seed, req.set, progress)})
 
     @r.post("/scenarios/{sid}/simulate", summary="start brink simulate (a job)")
     def simulate(sid: Sid, req: Annotated[SimulateRequest, Body()]):

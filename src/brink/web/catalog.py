@@ -36,10 +36,36 @@ class Catalog:
             cat.targets[sc.meta.id] = str(t)
         return cat
 
+    _memo: dict = field(default_factory=dict, repr=False)
+
     def get(self, sid: str):
         if sid not in self.scenarios:
             raise KeyError(sid)
         return self.scenarios[sid]
+
+    def _once(self, key, make):
+        """Computed once per server: the scenarios do not change while it runs."""
+        if key not in self._memo:
+            self._memo[key] = make()
+        return self._memo[key]
+
+    def digest(self, sid: str) -> str:
+        """The content hash of a served scenario (job keys: the same content, the same job)."""
+        from brink.sim.outdir import scenario_digest
+
+        return self._once(("digest", sid), lambda: scenario_digest(self.get(sid)))
+
+    def model(self, sid: str):
+        """The compiled scenario without what-ifs (for checking what-if values by its rule)."""
+        from brink.model import compile_model
+
+        return self._once(("model", sid), lambda: compile_model(self.get(sid), {}))
+
+    def questions(self, sid: str, name: str):
+        """A shipped question file, loaded and checked against the scenario once."""
+        from brink.forecast.questions import load_questions
+
+        return self._once(("questions", sid, name), lambda: load_questions(name, self.targets[sid]))
 
 
 def default_sources() -> list[Path]:

@@ -87,18 +87,18 @@ def scenario_view(sc, sources=()) -> dict:
 
 
 # ------------------------------------------------------------------ decision
-def decision_view(sc, at: str | None, actor: str | None, sets: dict[str, float]) -> dict:
+def decision_view(sc, at: str | None, actor: str | None, sets: dict[str, float], base=None) -> dict:
     """``brink explain``: the choice at a decision point (or as-of) with what-if values, and the
     sliders the page offers (the deciding actor's precision and concern weights, and the state
     variables its concerns read), each with its range and current value."""
     from brink.model import compile_model, deciding_actor, explain, explain_at, explain_default, state_after
 
-    model = compile_model(sc, {})
+    model = base if base is not None else compile_model(sc, {})
     for k, v in sets.items():  # every value by the model's one rule, named
         why = model.value_problem(k, v)
         if why is not None:
             raise BrinkError(f"set {k}={v:g}: {why}")
-    model = compile_model(sc, sets)
+    model = compile_model(sc, sets) if sets else model
     if at in (None, ""):
         ex = explain_default(model, actor or None)
     elif at in ("as-of", "as_of", "now"):
@@ -172,13 +172,10 @@ def bargain_view(sc, models: tuple[str, ...], draws: int, seed: int) -> dict:
 
 
 # ------------------------------------------------------------------ long runs
-def forecast_run(sc, questions: str, runs: int, seed: int, sets: dict, target: str,
-                 progress: Callable[[int], None]) -> dict:
-    """``brink forecast``: each question's probability, interval and median days."""
+def forecast_run(sc, qs, runs: int, seed: int, sets: dict, progress: Callable[[int], None]) -> dict:
+    """``brink forecast`` of a loaded question file: each question's probability, interval and median days."""
     from brink.forecast.forecast import forecast
-    from brink.forecast.questions import load_questions
 
-    qs = load_questions(questions, target)
     res = forecast(sc, qs, runs, seed, progress=progress, set=sets or None)
     return res.to_dict()
 
