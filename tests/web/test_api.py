@@ -114,6 +114,10 @@ def test_a_bad_request_is_4xx_with_the_field_named(client, url, params, field, s
     ("simulate", {"runs": 10, "horizon": 1000}, "horizon", "less than or equal to 104"),
     ("simulate", {"runs": 0}, "runs", "greater than or equal to 1"),
     ("compare", {"intervention": "nosuch"}, "intervention", "not an intervention"),
+    ("compare", {}, "intervention", "name a shipped intervention or compose one"),
+    ("compare", {"intervention": "no-mediation", "set": {"lambda": 20}}, "intervention", "not both"),
+    ("compare", {"set": {"lambda": 900}}, "lambda", "outside the declared range"),
+    ("compare", {"close_channels": ["NOPE"]}, "intervention", "NOPE"),
 ])
 def test_a_bad_run_request_is_refused_before_it_runs(client, kind, body, field, says):
     r = client.post(f"/api/v1/scenarios/synthetic-standoff/{kind}", json=body)
@@ -153,6 +157,12 @@ def test_simulate_and_compare_jobs_give_the_cli_numbers(client):
     from brink.sim.interventions import resolve_intervention
 
     d = compare("synthetic-standoff", resolve_intervention("no-mediation", "synthetic-standoff"), 200, 8, 3).differences()
+    assert [x["difference"] for x in res["differences"]] == pytest.approx(list(d["difference"]), abs=0)
+    # one composed in the page: the same as compare with --set
+    c = client.post("/api/v1/scenarios/synthetic-standoff/compare",
+                    json={"set": {"lambda": 20}, "runs": 200, "horizon": 8, "seed": 3}).json()
+    res = wait(client, c["url"])["result"]
+    d = compare("synthetic-standoff", None, 200, 8, 3, set={"lambda": 20.0}).differences()
     assert [x["difference"] for x in res["differences"]] == pytest.approx(list(d["difference"]), abs=0)
 
 

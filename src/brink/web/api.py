@@ -55,7 +55,11 @@ def create_router(catalog, limits, jobs) -> APIRouter:
         set: Sets
 
     class CompareRequest(BaseModel):
-        intervention: str = Field(max_length=200, description="an intervention the scenario ships")
+        intervention: str = Field("", max_length=200, description="an intervention the scenario ships, or "
+                                  "empty to compose one from the fields below")
+        set: Sets
+        close_channels: list[str] = Field(default_factory=list, max_length=20)
+        disable: list[str] = Field(default_factory=list, max_length=50)
         runs: Runs = 2000
         horizon: Horizon = 26
         seed: Seed = 0
@@ -210,14 +214,33 @@ def create_router(catalog, limits, jobs) -> APIRouter:
 
         sc = scenario(sid)
         target = catalog.targets[sid]
-        if req.intervention not in builtin_interventions(target):
+        composed = bool(req.set or req.close_channels or req.disable)
+        if req.intervention and composed:
+            raise problem("intervention", "give a shipped intervention or compose one (set, close_channels, "
+                                          "disable), not both", where="body")
+        if not req.intervention and not composed:
+            raise problem("intervention", "name a shipped intervention or compose one (set, close_channels, "
+                                          "disable)", where="body")
+        if req.intervention and req.intervention not in builtin_interventions(target):
             raise problem("intervention", f"{req.intervention!r} is not an intervention of {sid} (shipped: "
                                           f"{', '.join(sorted(builtin_interventions(target))) or 'none'})",
                           where="body")
-        return start("compare", sc, {"intervention": req.intervention, "runs": req.runs, "horizon": req.horizon,
-                                     "seed": req.seed}, 2 * req.runs,
+        iv = None
+        if composed:
+            from brink.model.compiled import Model
+            from brink.model.intervention import from_options
+
+            check_sets(sc, req.set)
+            try:
+                iv = from_options(dict(req.set), None, list(req.close_channels), list(req.disable))
+                Model._check_intervention(sc, iv)
+            except BrinkError as exc:
+                raise problem("intervention", str(exc), where="body") from None
+        return start("compare", sc, {"intervention": req.intervention, "set": sorted(req.set.items()),
+                                     "close": sorted(req.close_channels), "disable": sorted(req.disable),
+                                     "runs": req.runs, "horizon": req.horizon, "seed": req.seed}, 2 * req.runs,
                      lambda progress: {"meta": meta(sc, req.seed), **views.compare_run(
-                         sc, req.intervention, target, req.runs, req.horizon, req.seed, progress)})
+                         sc, req.intervention or iv, target, req.runs, req.horizon, req.seed, progress)})
 
     @r.get("/jobs/{job_id}", summary="a job's progress, and its result when done")
     def job(job_id: Annotated[str, Path(max_length=64)], format: Fmt = "json"):

@@ -191,17 +191,21 @@ def simulate_run(sc, runs: int, horizon: int, seed: int, sets: dict, progress: C
     return out
 
 
-def compare_run(sc, intervention: str, target: str, runs: int, horizon: int, seed: int,
+def compare_run(sc, intervention, target: str, runs: int, horizon: int, seed: int,
                 progress: Callable[[int], None]) -> dict:
-    """``brink compare``: a shipped intervention against the baseline on common random numbers."""
+    """``brink compare``: an intervention (a shipped one's name, or an ``Intervention`` composed in
+    the page) against the baseline on common random numbers."""
     from brink.sim import compare
     from brink.sim.interventions import builtin_interventions, resolve_intervention
 
-    shipped = builtin_interventions(target)
-    if intervention not in shipped:
-        raise BrinkError(f"intervention {intervention!r}: not shipped with {sc.meta.id} "
-                         f"(shipped: {', '.join(shipped) or 'none'})")
-    iv = resolve_intervention(intervention, target, sc)
+    if isinstance(intervention, str):
+        shipped = builtin_interventions(target)
+        if intervention not in shipped:
+            raise BrinkError(f"intervention {intervention!r}: not shipped with {sc.meta.id} "
+                             f"(shipped: {', '.join(shipped) or 'none'})")
+        iv = resolve_intervention(intervention, target, sc)
+    else:
+        iv = intervention
     half = lambda k: progress(k)  # noqa: E731 - both halves count toward the total
     return compare(sc, iv, runs, horizon, seed, progress=half).to_dict()
 

@@ -204,10 +204,11 @@ B.pages.forecast = async () => {
 
 B.pages.compare = async () => {
   const c = await B.api(`/api/v1/scenarios/${B.sid()}/companions`);
-  document.getElementById("intervention").innerHTML = c.interventions.map(x => `<option>${B.esc(x)}</option>`).join("");
+  document.getElementById("intervention").innerHTML += c.interventions.map(x => `<option>${B.esc(x)}</option>`).join("");
   const v = (id) => document.getElementById(id).value;
-  await B.runPage(() => "compare", ["intervention", "runs", "horizon", "seed"],
-    () => ({intervention: v("intervention"), runs: +v("runs"), horizon: +v("horizon"), seed: +v("seed")}),
+  const composed = () => Object.fromEntries(v("compose").split(",").map(x => x.trim()).filter(Boolean).map(x => x.split("=")).map(([k, val]) => [k.trim(), +val]));
+  await B.runPage(() => "compare", ["intervention", "compose", "runs", "horizon", "seed"],
+    () => ({intervention: v("intervention"), set: v("intervention") ? {} : composed(), runs: +v("runs"), horizon: +v("horizon"), seed: +v("seed")}),
     (r) => {
       B.table(document.getElementById("result-table"), [
         ["outcome", x => B.td(B.esc(x.label))], ["baseline", x => B.td(B.pct(x.baseline), "n")], ["with it", x => B.td(B.pct(x.variant), "n")],
