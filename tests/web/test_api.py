@@ -198,3 +198,24 @@ def test_pages_exist_for_every_view_and_nothing_else(client):
     assert client.get("/s/iran-2024/secrets").status_code == 404
     assert client.get("/static/../pyproject.toml").status_code == 404
     assert client.get("/static/plotly.min.js").headers["content-type"].startswith("application/javascript")
+
+
+def test_the_sensitivity_view_shows_the_latest_run_where_one_exists(tmp_path, monkeypatch, capsys):
+    from tests.cli import run
+
+    monkeypatch.chdir(tmp_path)
+    app = create_app(["synthetic-standoff"], Limits(), [], results=tmp_path / "brink-results")
+    with TestClient(app) as c:
+        none = c.get("/api/v1/scenarios/synthetic-standoff/sensitivity").json()
+        assert none["runs"] == [] and "no finished brink sensitivity run" in none["note"]
+        code, out = run(capsys, "sensitivity", "synthetic-standoff", "--questions", "standoff", "--params",
+                        "lambda,weight.NRT.*", "--method", "morris", "--n", "2", "--runs", "20", "--backend", "numpy")
+        assert code == 0, out
+        body = c.get("/api/v1/scenarios/synthetic-standoff/sensitivity", params={"top": 2}).json()
+        assert body["method"] == "morris" and body["folder"].startswith("sensitivity-morris-synthetic-standoff")
+        import pandas as pd
+
+        ind = pd.read_parquet(next((tmp_path / "brink-results").glob("sensitivity-*/indices.parquet")))
+        want = ind[ind["rank"] <= 2].sort_values(["output", "rank"])
+        assert [(r["output"], r["name"]) for r in body["top"]] == list(zip(want["output"], want["name"]))
+        assert c.get("/s/synthetic-standoff/sensitivity").status_code == 200

@@ -18,10 +18,18 @@ pytestmark = requires_browser
 
 
 @pytest.fixture(scope="module")
-def site():
+def site(tmp_path_factory):
+    from brink.cli import main
     from tests.scenario.test_provenance import SHARED
 
-    app = create_app(None, Limits(max_runs=5000), [SHARED / "seeds", SHARED / "data"])
+    results = tmp_path_factory.mktemp("results")  # a small sensitivity run for the sensitivity page
+    try:
+        main(["sensitivity", "synthetic-standoff", "--questions", "standoff", "--params", "lambda,weight.NRT.*",
+              "--method", "morris", "--n", "2", "--runs", "30", "--backend", "numpy", "--out",
+              str(results / "sensitivity-morris-synthetic-standoff-test")])
+    except SystemExit as exc:
+        assert not exc.code
+    app = create_app(None, Limits(max_runs=5000), [SHARED / "seeds", SHARED / "data"], results=results)
     with serve(app) as base, open_browser() as driver:
         yield base, driver
 
@@ -56,6 +64,14 @@ def test_every_page_shows_its_view(site, sid):
     d.get(f"{base}/s/{sid}/bargain?draws=0")
     wait_for(d, "#result-table tbody tr")
     screenshot(d, f"{sid}-bargain")
+    d.get(f"{base}/s/{sid}/sensitivity")
+    what = wait_text(d, "#what", lambda t: bool(t.strip()))
+    if sid == "synthetic-standoff":  # the run made above: its table and chart
+        assert "morris" in what
+        wait_for(d, "#result-table tbody tr")
+    else:
+        assert "no finished brink sensitivity run" in what
+    screenshot(d, f"{sid}-sensitivity")
 
 
 def test_moving_a_slider_changes_the_choice_to_what_the_api_returns(site):

@@ -163,6 +163,25 @@ def create_router(catalog, limits, jobs) -> APIRouter:
         body = run_view("model", lambda: views.bargain_view(sc, tuple(model), draws, seed))
         return reply({"meta": meta(sc, seed), **body}, body["table"], format, "bargain")
 
+    @r.get("/scenarios/{sid}/sensitivity", summary="brink sensitivity results found for the scenario")
+    def sensitivity(sid: Sid, top: Annotated[int, Query(ge=1, le=50)] = 5, format: Fmt = "json"):
+        import pandas as pd
+
+        sc = scenario(sid)
+        runs = catalog.sensitivity(sid)
+        if not runs:
+            return reply({"meta": meta(sc), "runs": [], "note": "no finished brink sensitivity run of this "
+                          f"scenario under {catalog.results}"}, [], format, "sensitivity")
+        latest = runs[0]
+        ind = pd.read_parquet(latest["indices"])
+        best = ind[ind["rank"] <= top].sort_values(["output", "rank"])
+        m = latest["meta"]
+        return reply({"meta": meta(sc, m.get("seed")), "method": m.get("method"), "folder": latest["folder"],
+                      "sets": m.get("sets"), "runs_per_set": m.get("runs"), "judgements": m.get("judgements"),
+                      "questions_file": m.get("questions_file"),
+                      "others": [r["folder"] for r in runs[1:]], "top": views._records(best)},
+                     best, format, "sensitivity")
+
     def start(kind: str, sc, key_fields: dict, total: int, fn):
         from brink.sim.outdir import run_hash
 

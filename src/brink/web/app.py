@@ -9,9 +9,11 @@ from fastapi.responses import JSONResponse
 from brink.web.limits import Limits
 
 
-def create_app(targets: list[str] | None = None, limits: Limits | None = None, sources=None) -> FastAPI:
+def create_app(targets: list[str] | None = None, limits: Limits | None = None, sources=None,
+               results="brink-results") -> FastAPI:
     """An app serving ``targets`` (built-in names or scenario folders; default every built-in) within
-    ``limits``; cited source files are looked up in ``sources`` (default ``catalog.default_sources``)."""
+    ``limits``; cited source files are looked up in ``sources`` (default ``catalog.default_sources``),
+    finished ``brink sensitivity`` runs in the ``results`` folder (None: none shown)."""
     from brink import __version__
     from brink.web.api import create_router
     from brink.web.catalog import Catalog
@@ -19,7 +21,7 @@ def create_app(targets: list[str] | None = None, limits: Limits | None = None, s
     from brink.web.pages import create_pages
 
     limits = limits or Limits()
-    catalog = Catalog.open(targets, sources)
+    catalog = Catalog.open(targets, sources, results)
     jobs = Jobs(limits.max_jobs, limits.max_cached)
     from contextlib import asynccontextmanager
 

@@ -21,13 +21,16 @@ class Catalog:
     scenarios: dict = field(default_factory=dict)
     targets: dict[str, str] = field(default_factory=dict)
     sources: list[Path] = field(default_factory=list)
+    results: Path | None = None   # where brink sensitivity wrote its folders (shown where they exist)
 
     @classmethod
-    def open(cls, targets: list[str] | None = None, sources: list[str | Path] | None = None) -> Catalog:
+    def open(cls, targets: list[str] | None = None, sources: list[str | Path] | None = None,
+             results: str | Path | None = "brink-results") -> Catalog:
         """Load each target (built-in name or folder/file; default every built-in scenario)."""
         from brink.scenario.loader import builtin_names, load_scenario
 
-        cat = cls(sources=[Path(s) for s in (sources if sources is not None else default_sources())])
+        cat = cls(sources=[Path(s) for s in (sources if sources is not None else default_sources())],
+                  results=None if results is None else Path(results))
         for t in targets or list(builtin_names()):
             sc = load_scenario(t)
             if sc.meta.id in cat.scenarios and cat.targets[sc.meta.id] != str(t):
@@ -60,6 +63,25 @@ class Catalog:
         from brink.model import compile_model
 
         return self._once(("model", sid), lambda: compile_model(self.get(sid), {}))
+
+    def sensitivity(self, sid: str) -> list[dict]:
+        """The finished ``brink sensitivity`` runs of scenario ``sid`` under the results folder, newest
+        first: their meta.json and the path of their indices (read fresh: runs may finish meanwhile)."""
+        import json
+
+        out = []
+        if self.results is None or not self.results.is_dir():
+            return out
+        for meta_path in self.results.glob("sensitivity-*/meta.json"):
+            try:
+                meta = json.loads(meta_path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                continue
+            if meta.get("scenario") == sid and meta.get("complete") and (meta_path.parent / "indices.parquet").is_file():
+                out.append({"folder": meta_path.parent.name, "meta": meta,
+                            "indices": meta_path.parent / "indices.parquet",
+                            "mtime": meta_path.stat().st_mtime})
+        return sorted(out, key=lambda r: -r["mtime"])
 
     def questions(self, sid: str, name: str):
         """A shipped question file, loaded and checked against the scenario once."""

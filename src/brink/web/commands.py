@@ -18,6 +18,7 @@ def serve_cmd(
     port: Annotated[int, typer.Option("--port", help="TCP port")] = 8000,
     max_runs: Annotated[int, typer.Option("--max-runs", help="largest run a request may ask for")] = 20_000,
     max_jobs: Annotated[int, typer.Option("--max-jobs", help="long runs at once")] = 2,
+    results: Annotated[str, typer.Option("--results", help="folder of brink sensitivity runs to show")] = "brink-results",
     sources: Annotated[list[str] | None, typer.Option("--sources", help="folders holding the cited source files "
                                                       "(default $BRINK_SOURCES, else shared/seeds and shared/data "
                                                       "beside the working folder)")] = None,
@@ -35,7 +36,7 @@ def serve_cmd(
     from brink.web.app import create_app
     from brink.web.limits import Limits
 
-    app = create_app(scenarios or None, Limits(max_runs=max_runs, max_jobs=max_jobs), sources)
+    app = create_app(scenarios or None, Limits(max_runs=max_runs, max_jobs=max_jobs), sources, results)
     shown = "localhost" if host in ("127.0.0.1", "::1") else host
     console.print(f"brink serve: {', '.join(app.state.catalog.scenarios)} at http://{shown}:{port}/ "
                   f"(API: http://{shown}:{port}/docs); Ctrl-C stops it", highlight=False)

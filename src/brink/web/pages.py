@@ -12,7 +12,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse
 
 HERE = Path(__file__).parent
-PAGES = ("scenario", "decision", "forecast", "compare", "game", "bargain")
+PAGES = ("scenario", "decision", "forecast", "compare", "game", "bargain", "sensitivity")
 
 
 def plotly_js() -> Path:

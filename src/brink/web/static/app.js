@@ -264,3 +264,39 @@ document.addEventListener("DOMContentLoaded", () => {
   const page = document.body.dataset.page;
   if (B.pages[page]) B.pages[page]().catch(B.err);
 });
+
+B.pages.sensitivity = async () => {
+  B.fillForm(["top", "output"]);
+  const out = document.getElementById("output");
+  let data = null;
+  const draw = () => {
+    const rows = data.top.filter(r => r.output === out.value);
+    const sobol = data.method === "sobol";
+    const key = sobol ? "ST" : "mu_star", conf = sobol ? "ST_conf" : "mu_star_conf";
+    B.table(document.getElementById("result-table"), [["rank", r => B.td(r.rank, "n")], ["judgement", r => B.td(B.esc(r.name))],
+      [sobol ? "ST" : "μ*", r => B.td(B.num(r[key]), "n p", `data-value="${r[key]}"`)], ["± 95 %", r => B.td(B.num(r[conf]), "n")],
+      ...(sobol ? [["S1", r => B.td(B.num(r.S1), "n")]] : [["σ", r => B.td(B.num(r.sigma), "n")]])], rows);
+    Plotly.react("plot-main", [{type: "bar", orientation: "h", y: rows.map(r => r.name).reverse(), x: rows.map(r => r[key]).reverse(),
+      error_x: {type: "data", array: rows.map(r => r[conf]).reverse()}}], {margin: {l: 240, t: 20}, xaxis: {title: sobol ? "total Sobol' index" : "Morris μ*"}}, {displayModeBar: false});
+    const p = B.formParams(["top", "output"]); B.setQuery(p);
+  };
+  const load = async () => {
+    const p = new URLSearchParams({top: document.getElementById("top").value});
+    document.getElementById("download").href = `/api/v1/scenarios/${B.sid()}/sensitivity?${p}&format=csv`;
+    document.getElementById("json").href = `/api/v1/scenarios/${B.sid()}/sensitivity?${p}`;
+    try {
+      data = await B.api(`/api/v1/scenarios/${B.sid()}/sensitivity?${p}`);
+      B.err(null);
+      if (!data.top || !data.top.length) { document.getElementById("what").textContent = data.note || "no results"; return; }
+      document.getElementById("what").textContent = `${data.method}: ${data.sets} parameter sets of ${data.judgements} judgements × ${data.runs_per_set} runs, seed ${data.meta.seed} (${data.folder})`;
+      const keep = out.value || B.query().get("output");
+      out.innerHTML = [...new Set(data.top.map(r => r.output))].map(o => `<option>${B.esc(o)}</option>`).join("");
+      if (keep) out.value = keep;
+      if (!out.value) out.selectedIndex = 0;
+      draw();
+    } catch (e) { B.err(e); }
+  };
+  out.addEventListener("change", draw);
+  document.getElementById("top").addEventListener("change", load);
+  await load();
+};
