@@ -30,6 +30,13 @@ def serve_cmd(
         raise BrinkError(f"--port {port}: must be in 1..65535")
     if max_runs < 1 or max_jobs < 1:
         raise BrinkError("--max-runs and --max-jobs must be at least 1")
+    import socket
+
+    try:  # a port in use (or an address not of this machine) is one line, before anything loads
+        with socket.create_server((host, port)):
+            pass
+    except OSError as exc:
+        raise BrinkError(f"--host {host} --port {port}: cannot listen there ({exc.strerror or exc})") from None
     import uvicorn
 
     from brink.console import console
