@@ -2,14 +2,14 @@
 forecasts at once.
 
     .venv/bin/python benchmarks/web_load.py [--clients 8] [--requests 50] [--scenario iran-2024]
-                                            [--json FILE]
+                                            [--distinct] [--json FILE]
 
 Starts the app under uvicorn in this process (127.0.0.1, a free port), warms the forecast cache
 with one job (a shipped question file, 500 runs), then each client sends ``--requests`` requests,
-alternating: an explanation at a decision point with a what-if λ drawn from a fixed list, and the
-cached forecast (the same POST, then its job); explanations for six λ values (so mostly served from the
-server's cache of explanations), or with ``--distinct`` a new λ for every one (each computed). Every response is checked against the answer
-computed beforehand (explanations by ``brink.web.views.decision_view``, the forecast by the first
+alternating: an explanation at a decision point with a what-if λ, and the cached forecast (the
+same POST, then its job). The λ values are six (so explanations are mostly served from the
+server's cache of them), or with ``--distinct`` a new one for every explanation (each computed).
+Every response is checked against the answer computed beforehand (explanations by ``brink.web.views.decision_view``, the forecast by the first
 job's result). Reports requests per second and the 50th/99th percentile latency per kind, and the
 number of wrong or failed responses (0 is the only good answer). Asserts nothing about time.
 """
