@@ -117,9 +117,9 @@ def evaluate(scenario, problem, X, questions, runs: int = 500, seed: int = 0, *,
     check_settings(runs, 1, seed, workers=workers, backend=backend)
     check_values(compile_model(sc), names, X)
     n = X.shape[0]
+    if chunk_size is not None and chunk_size < 1:
+        raise BrinkError(f"chunk_size {chunk_size}: must be at least 1")
     size = chunk_size or max(1, min(16, math.ceil(n / (4 * max(workers, 1)))))
-    if size < 1:
-        raise BrinkError(f"--chunk {size}: must be at least 1")
     chunks = {k: [(row, X[row]) for row in range(k * size, min(n, (k + 1) * size))]
               for k in range(math.ceil(n / size))}
     store = None

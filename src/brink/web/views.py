@@ -9,10 +9,7 @@ the assumption with its rationale.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
-
-import numpy as np
 
 from brink.errors import BrinkError
 
@@ -206,8 +203,7 @@ def compare_run(sc, intervention, target: str, runs: int, horizon: int, seed: in
         iv = resolve_intervention(intervention, target, sc)
     else:
         iv = intervention
-    half = lambda k: progress(k)  # noqa: E731 - both halves count toward the total
-    return compare(sc, iv, runs, horizon, seed, progress=half).to_dict()
+    return compare(sc, iv, runs, horizon, seed, progress=progress).to_dict()  # both halves count
 
 
 def _records(frame) -> list[dict]:
@@ -217,13 +213,7 @@ def _records(frame) -> list[dict]:
 
 
 def finite(x):
-    """JSON has no NaN or infinity: None instead (recursively)."""
-    if isinstance(x, float):
-        return x if math.isfinite(x) else None
-    if isinstance(x, dict):
-        return {k: finite(v) for k, v in x.items()}
-    if isinstance(x, (list, tuple)):
-        return [finite(v) for v in x]
-    if isinstance(x, np.generic):
-        return finite(x.item())
-    return x
+    """JSON has no NaN or infinity: None instead (recursively) — ``brink.sim.outdir.json_safe``."""
+    from brink.sim.outdir import json_safe
+
+    return json_safe(x)
